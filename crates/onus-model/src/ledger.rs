@@ -1,0 +1,87 @@
+//! What classification and evaluation produce: duty assignments, findings, the ledger.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::vocabulary::{Duty, Layer, Owner, ServiceModel, Severity, Status};
+
+/// Who owns one duty for one resource kind, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DutyAssignment {
+    /// Who carries the duty.
+    pub owner: Owner,
+    /// The layer the duty belongs to.
+    pub layer: Layer,
+    /// Why the kind departs from its service model's default, when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When set, the duty has no object on this kind (an IAM user stores no data), with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+}
+
+/// The catalog's verdict on one resource kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Classification {
+    /// The kind classified.
+    pub kind: String,
+    /// A human title ("EC2 instance").
+    pub title: String,
+    /// The service model; `None` for a kind the catalog does not know (unclassified).
+    pub service_model: Option<ServiceModel>,
+    /// Every duty of the matrix with its owner.
+    pub duties: BTreeMap<Duty, DutyAssignment>,
+}
+
+/// One observation backing a claim, checkable by a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    /// The facet field read (`network.ingress[2]`, `encryption_at_rest.enabled`).
+    pub facet: String,
+    /// Where the collector read it: a JSON Pointer into the resource's `raw`, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The observed value.
+    pub observed: serde_json::Value,
+}
+
+/// What one rule concluded about one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The rule's code (`NET001`).
+    pub rule: String,
+    /// The duty the rule checks.
+    pub duty: Duty,
+    /// The resource's identifier.
+    pub resource: String,
+    /// The resource's kind.
+    pub kind: String,
+    /// Who owns the duty for this resource.
+    pub owner: Owner,
+    /// `addressed`, `unaddressed` or `unknown`.
+    pub status: Status,
+    /// The rule's severity, lowered where evidence warrants (an unattached rule set).
+    pub severity: Severity,
+    /// What was concluded, in one sentence.
+    pub message: String,
+    /// What was observed. Never empty for `unaddressed`.
+    pub evidence: Vec<Evidence>,
+    /// How to close the gap.
+    pub remediation: String,
+}
+
+/// The rolled-up state of one (resource, duty) pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LedgerEntry {
+    /// Who owns the duty; absent for an unclassified resource.
+    pub owner: Option<Owner>,
+    /// The rolled-up status.
+    pub status: Status,
+    /// Why: the provider owns it, the rules' conclusions, or what was not observed.
+    pub reason: String,
+    /// The rules that spoke to this duty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}

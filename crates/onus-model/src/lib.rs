@@ -1,0 +1,66 @@
+//! The onus data model.
+//!
+//! Everything the pipeline passes between stages lives here: [`Resource`]s with
+//! their normalised [`Facets`], the [`Inventory`] a collector produces (with its
+//! [`Gap`]s), the vocabulary of the shared responsibility model ([`ServiceModel`],
+//! [`Layer`], [`Duty`], [`Owner`], [`Status`]), and what an audit produces
+//! ([`Finding`], [`LedgerEntry`], [`AuditReport`]).
+//!
+//! This crate does no I/O and no async work: it parses and validates text it is
+//! given, so that every other crate can rely on the same types and the same
+//! error messages.
+
+mod facets;
+mod inventory;
+mod ledger;
+mod report;
+mod resource;
+mod vocabulary;
+
+pub use facets::{
+    AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource, Logging,
+    Network, Patching, Protocol, PublicAccess, Runtime, RuleAccess, TlsVersion, Transport,
+};
+pub use inventory::{
+    CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError, inventory_json_schema,
+};
+pub use ledger::{Classification, DutyAssignment, Evidence, Finding, LedgerEntry};
+pub use report::{
+    AuditReport, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo, StatusCounts, Summary,
+    report_json_schema,
+};
+pub use resource::{Provider, Resource, is_valid_kind};
+pub use vocabulary::{Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status};
+
+#[cfg(test)]
+mod shipped_schemas {
+    //! The JSON Schemas shipped in `schema/` must match the types. Regenerate with
+    //! `ONUS_UPDATE_SCHEMAS=1 cargo test -p onus-model shipped_schemas`.
+
+    use std::path::PathBuf;
+
+    fn check(file: &str, generated: serde_json::Value) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema").join(file);
+        let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+        if std::env::var_os("ONUS_UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let shipped = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            shipped == text,
+            "{} is out of step with the Rust types; run ONUS_UPDATE_SCHEMAS=1 cargo test -p onus-model shipped_schemas",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn inventory_schema_is_in_step() {
+        check("inventory.v1.schema.json", crate::inventory_json_schema());
+    }
+
+    #[test]
+    fn report_schema_is_in_step() {
+        check("report.v1.schema.json", crate::report_json_schema());
+    }
+}

@@ -1,0 +1,118 @@
+//! A deployed resource as a collector saw it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::facets::Facets;
+
+/// Who runs the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provider {
+    /// Amazon Web Services.
+    Aws,
+    /// Microsoft Azure.
+    Azure,
+    /// Google (Google Workspace).
+    Google,
+    /// Microsoft's SaaS (Microsoft 365).
+    Microsoft,
+    /// Dropbox.
+    Dropbox,
+    /// The customer's own data centre.
+    OnPremises,
+}
+
+impl Provider {
+    /// The stable spelling used in outputs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Azure => "azure",
+            Provider::Google => "google",
+            Provider::Microsoft => "microsoft",
+            Provider::Dropbox => "dropbox",
+            Provider::OnPremises => "on-premises",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One deployed resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// The provider's own identifier (ARN, Azure resource ID, tenant ID).
+    pub id: String,
+    /// Who runs it.
+    pub provider: Provider,
+    /// AWS account ID, Azure subscription ID, SaaS tenant.
+    pub account: String,
+    /// Region or location; absent for global resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Dotted lowercase kind, e.g. `aws.ec2.instance`, `azure.compute.virtual-machine`.
+    pub kind: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Tags or labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Normalised observations. Absent means not observed.
+    #[serde(default)]
+    pub facets: Facets,
+    /// Where each facet field came from: a facet path (`encryption_at_rest.enabled`)
+    /// mapped to a JSON Pointer into `raw` (`/Encrypted`), so evidence can be checked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, String>,
+    /// The provider payload (or the part of it that was read), kept for evidence.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub raw: serde_json::Value,
+}
+
+impl Resource {
+    /// A readable label: the name when there is one, else the identifier.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The JSON Pointer into `raw` that a facet field was read from, if the collector recorded it.
+    pub fn source_of(&self, facet_path: &str) -> Option<&str> {
+        self.sources.get(facet_path).map(String::as_str)
+    }
+}
+
+/// Whether `kind` is a well-formed kind: at least two dot-separated segments of
+/// lowercase ASCII letters, digits and hyphens.
+pub fn is_valid_kind(kind: &str) -> bool {
+    let segments: Vec<&str> = kind.split('.').collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert!(is_valid_kind("aws.ec2.instance"));
+        assert!(is_valid_kind("azure.compute.virtual-machine"));
+        assert!(!is_valid_kind("aws"));
+        assert!(!is_valid_kind("AWS.EC2.Instance"));
+        assert!(!is_valid_kind("aws..x"));
+        assert!(!is_valid_kind("aws.ec2 instance"));
+    }
+}
