@@ -1,1 +1,430 @@
+//! The classifier and the responsibility matrix.
+//!
+//! The catalog is data (`config/catalog.toml`, embedded in the binary): the
+//! default owner of each [`Layer`] under each [`ServiceModel`], and for each
+//! resource kind its service model plus the duties the provider shifted. A user
+//! file of the same format can be merged over it ([`Catalog::with_override`]),
+//! so a kind can be reclassified or a duty shifted without recompiling.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use onus_model::{
+    CatalogInfo, Classification, Duty, DutyAssignment, Layer, Owner, ServiceModel, is_valid_kind,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The catalog shipped with onus.
+pub const BUILTIN_CATALOG: &str = include_str!("../../../config/catalog.toml");
+
+/// The schema identifier of catalog files.
+pub const CATALOG_SCHEMA: &str = "onus.catalog/v1";
+
+/// Why a catalog (built-in or override) could not be used. Every variant names the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    /// Not valid TOML, or a value of the wrong type or spelling.
+    #[error("{source_name}:{line}:{column}: {message}")]
+    Parse {
+        /// The file's name.
+        source_name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+    /// Well-formed, but not a usable catalog.
+    #[error("{source_name}: at {path}: {message}")]
+    Invalid {
+        /// The file's name.
+        source_name: String,
+        /// The offending key (`matrix.paas`, `kinds."aws.s3.bucket".service_model`).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    schema: Option<String>,
+    #[serde(default)]
+    matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
+    #[serde(default)]
+    kinds: BTreeMap<String, KindFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindFile {
+    title: Option<String>,
+    service_model: Option<ServiceModel>,
+    #[serde(default)]
+    duties: BTreeMap<Duty, ShiftFile>,
+    #[serde(default)]
+    not_applicable: BTreeMap<Duty, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShiftFile {
+    owner: Owner,
+    note: Option<String>,
+}
+
+/// One kind's catalog entry, after merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindEntry {
+    /// Human title.
+    pub title: String,
+    /// Service model.
+    pub service_model: ServiceModel,
+    /// Duties whose owner departs from the service model's default, with the note why.
+    pub shifts: BTreeMap<Duty, (Owner, Option<String>)>,
+    /// Duties with no object on this kind, with the reason.
+    pub not_applicable: BTreeMap<Duty, String>,
+}
+
+/// The merged catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
+    kinds: BTreeMap<String, KindEntry>,
+    info: CatalogInfo,
+}
+
+impl Catalog {
+    /// The catalog shipped with onus.
+    pub fn builtin() -> Result<Catalog, CatalogError> {
+        let file = parse(BUILTIN_CATALOG, "built-in catalog")?;
+        let mut catalog = Catalog {
+            matrix: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+            info: CatalogInfo { source: "built-in".to_owned(), sha256: String::new() },
+        };
+        catalog.merge(file, "built-in catalog")?;
+        catalog.info.sha256 = sha256_hex(&[BUILTIN_CATALOG]);
+        Ok(catalog)
+    }
+
+    /// The built-in catalog with `text` (a file of the same format) merged over it:
+    /// matrix cells, kinds, and a kind's fields and duties each replace their built-in counterpart.
+    pub fn with_override(text: &str, source_name: &str) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::builtin()?;
+        let file = parse(text, source_name)?;
+        catalog.merge(file, source_name)?;
+        catalog.info = CatalogInfo {
+            source: source_name.to_owned(),
+            sha256: sha256_hex(&[BUILTIN_CATALOG, text]),
+        };
+        Ok(catalog)
+    }
+
+    fn merge(&mut self, file: CatalogFile, source_name: &str) -> Result<(), CatalogError> {
+        let invalid = |path: String, message: String| CatalogError::Invalid {
+            source_name: source_name.to_owned(),
+            path,
+            message,
+        };
+        if let Some(schema) = &file.schema
+            && schema != CATALOG_SCHEMA
+        {
+            return Err(invalid(
+                "schema".to_owned(),
+                format!("unsupported catalog schema '{schema}' (this onus reads '{CATALOG_SCHEMA}')"),
+            ));
+        }
+        for (model, layers) in file.matrix {
+            self.matrix.entry(model).or_default().extend(layers);
+        }
+        for model in ServiceModel::ALL {
+            let Some(layers) = self.matrix.get(model) else {
+                return Err(invalid(format!("matrix.{model}"), "missing service model".to_owned()));
+            };
+            if let Some(layer) = Layer::ALL.iter().find(|l| !layers.contains_key(l)) {
+                return Err(invalid(format!("matrix.{model}"), format!("missing layer '{layer}'")));
+            }
+        }
+        for (kind, entry) in file.kinds {
+            let path = format!("kinds.\"{kind}\"");
+            if !is_valid_kind(&kind) {
+                return Err(invalid(
+                    path,
+                    "malformed kind (expected dotted lowercase words such as 'aws.ec2.instance')".to_owned(),
+                ));
+            }
+            let merged = match self.kinds.remove(&kind) {
+                Some(mut existing) => {
+                    if let Some(title) = entry.title {
+                        existing.title = title;
+                    }
+                    if let Some(model) = entry.service_model {
+                        existing.service_model = model;
+                    }
+                    for (duty, shift) in entry.duties {
+                        existing.not_applicable.remove(&duty);
+                        existing.shifts.insert(duty, (shift.owner, shift.note));
+                    }
+                    for (duty, reason) in entry.not_applicable {
+                        existing.shifts.remove(&duty);
+                        existing.not_applicable.insert(duty, reason);
+                    }
+                    existing
+                }
+                None => {
+                    let service_model = entry.service_model.ok_or_else(|| {
+                        invalid(format!("{path}.service_model"), "a new kind needs a service_model".to_owned())
+                    })?;
+                    if let Some(duty) = entry.duties.keys().find(|d| entry.not_applicable.contains_key(d)) {
+                        return Err(invalid(
+                            format!("{path}.not_applicable.{duty}"),
+                            "a duty cannot be both shifted and not applicable".to_owned(),
+                        ));
+                    }
+                    KindEntry {
+                        title: entry.title.unwrap_or_else(|| kind.clone()),
+                        service_model,
+                        shifts: entry.duties.into_iter().map(|(d, s)| (d, (s.owner, s.note))).collect(),
+                        not_applicable: entry.not_applicable,
+                    }
+                }
+            };
+            self.kinds.insert(kind, merged);
+        }
+        Ok(())
+    }
+
+    /// Who owns `layer` under `model` by default.
+    pub fn layer_owner(&self, model: ServiceModel, layer: Layer) -> Owner {
+        // merge() guarantees every model has every layer.
+        self.matrix.get(&model).and_then(|l| l.get(&layer)).copied().unwrap_or(Owner::Customer)
+    }
+
+    /// The catalog entry of a kind.
+    pub fn kind(&self, kind: &str) -> Option<&KindEntry> {
+        self.kinds.get(kind)
+    }
+
+    /// Every classified kind, in order.
+    pub fn kinds(&self) -> impl Iterator<Item = (&str, &KindEntry)> {
+        self.kinds.iter().map(|(k, e)| (k.as_str(), e))
+    }
+
+    /// Where the catalog came from and its digest.
+    pub fn info(&self) -> &CatalogInfo {
+        &self.info
+    }
+
+    /// Classify a kind: its service model and the owner of every duty.
+    /// `None` when the catalog does not know the kind.
+    pub fn classify(&self, kind: &str) -> Option<Classification> {
+        let entry = self.kinds.get(kind)?;
+        let duties = Duty::ALL
+            .iter()
+            .map(|&duty| {
+                let layer = duty.layer();
+                let default = self.layer_owner(entry.service_model, layer);
+                let (owner, note) = match entry.shifts.get(&duty) {
+                    Some((owner, note)) => (*owner, note.clone()),
+                    None => (default, None),
+                };
+                let assignment = DutyAssignment {
+                    owner,
+                    layer,
+                    note,
+                    not_applicable: entry.not_applicable.get(&duty).cloned(),
+                };
+                (duty, assignment)
+            })
+            .collect();
+        Some(Classification {
+            kind: kind.to_owned(),
+            title: entry.title.clone(),
+            service_model: Some(entry.service_model),
+            duties,
+        })
+    }
+
+    /// The classification given to a kind the catalog does not know: no service
+    /// model, and every duty the customer's until someone says otherwise.
+    pub fn unclassified(kind: &str) -> Classification {
+        Classification {
+            kind: kind.to_owned(),
+            title: kind.to_owned(),
+            service_model: None,
+            duties: Duty::ALL
+                .iter()
+                .map(|&duty| {
+                    let assignment = DutyAssignment {
+                        owner: Owner::Customer,
+                        layer: duty.layer(),
+                        note: Some("unclassified kind: the customer's until the catalog says otherwise".to_owned()),
+                        not_applicable: None,
+                    };
+                    (duty, assignment)
+                })
+                .collect(),
+        }
+    }
+
+    /// Kinds similar to `kind`, for "did you mean" hints.
+    pub fn suggest(&self, kind: &str) -> Vec<&str> {
+        let prefix: String = kind.split('.').take(2).collect::<Vec<_>>().join(".");
+        let provider = kind.split('.').next().unwrap_or_default();
+        let mut same_service: Vec<&str> =
+            self.kinds.keys().filter(|k| k.starts_with(&prefix)).map(String::as_str).collect();
+        if same_service.is_empty() {
+            same_service = self
+                .kinds
+                .keys()
+                .filter(|k| k.split('.').next() == Some(provider))
+                .map(String::as_str)
+                .collect();
+        }
+        same_service.truncate(8);
+        same_service
+    }
+}
+
+fn parse(text: &str, source_name: &str) -> Result<CatalogFile, CatalogError> {
+    toml::from_str(text).map_err(|err| {
+        let (line, column) = err.span().map(|s| line_column(text, s.start)).unwrap_or((1, 1));
+        CatalogError::Parse { source_name: source_name.to_owned(), line, column, message: err.message().to_owned() }
+    })
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
+    (line, column)
+}
+
+fn sha256_hex(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> Catalog {
+        Catalog::builtin().expect("the built-in catalog parses")
+    }
+
+    #[test]
+    fn builtin_classifies_every_required_kind() {
+        let c = builtin();
+        let required = [
+            ("aws.ec2.instance", ServiceModel::Iaas),
+            ("aws.ec2.volume", ServiceModel::Iaas),
+            ("aws.ec2.snapshot", ServiceModel::Iaas),
+            ("aws.ec2.ebs-encryption-default", ServiceModel::Iaas),
+            ("aws.ec2.security-group", ServiceModel::Iaas),
+            ("aws.s3.bucket", ServiceModel::Paas),
+            ("aws.rds.instance", ServiceModel::Paas),
+            ("aws.dynamodb.table", ServiceModel::Paas),
+            ("aws.lambda.function", ServiceModel::Paas),
+            ("aws.elasticbeanstalk.environment", ServiceModel::Paas),
+            ("aws.iam.account", ServiceModel::Saas),
+            ("aws.iam.user", ServiceModel::Saas),
+            ("aws.cloudtrail.trail", ServiceModel::Saas),
+            ("azure.compute.virtual-machine", ServiceModel::Iaas),
+            ("azure.compute.disk", ServiceModel::Iaas),
+            ("azure.network.network-security-group", ServiceModel::Iaas),
+            ("azure.storage.storage-account", ServiceModel::Paas),
+            ("azure.web.site", ServiceModel::Paas),
+            ("azure.sql.server", ServiceModel::Paas),
+            ("google.workspace.tenant", ServiceModel::Saas),
+            ("microsoft.m365.tenant", ServiceModel::Saas),
+            ("dropbox.business.team", ServiceModel::Saas),
+            ("onprem.server", ServiceModel::OnPremises),
+        ];
+        for (kind, model) in required {
+            let class = c.classify(kind).unwrap_or_else(|| panic!("{kind} is not classified"));
+            assert_eq!(class.service_model, Some(model), "{kind}");
+            assert_eq!(class.duties.len(), Duty::ALL.len(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn provider_shifted_duties() {
+        let c = builtin();
+        let owner = |kind: &str, duty: Duty| c.classify(kind).unwrap().duties[&duty].owner;
+        assert_eq!(owner("aws.s3.bucket", Duty::EncryptionAtRest), Owner::Shared);
+        assert_eq!(owner("aws.rds.instance", Duty::GuestOsPatching), Owner::Provider);
+        assert_eq!(owner("aws.rds.instance", Duty::RuntimeUpdates), Owner::Shared);
+        assert_eq!(owner("aws.dynamodb.table", Duty::EncryptionAtRest), Owner::Provider);
+        assert_eq!(owner("aws.ec2.instance", Duty::GuestOsPatching), Owner::Customer);
+        assert_eq!(owner("onprem.server", Duty::Firewall), Owner::Customer);
+        assert_eq!(owner("google.workspace.tenant", Duty::Firewall), Owner::Provider);
+    }
+
+    #[test]
+    fn every_matrix_cell_on_premises_is_customer() {
+        let c = builtin();
+        for layer in Layer::ALL {
+            assert_eq!(c.layer_owner(ServiceModel::OnPremises, *layer), Owner::Customer);
+        }
+    }
+
+    #[test]
+    fn override_reclassifies_and_shifts() {
+        let text = r#"
+[matrix.paas]
+monitoring = "customer"
+
+[kinds."aws.ec2.instance"]
+service_model = "paas"
+
+[kinds."aws.s3.bucket".duties]
+encryption-at-rest = { owner = "customer", note = "we require SSE-KMS" }
+
+[kinds."aws.sagemaker.notebook"]
+service_model = "paas"
+"#;
+        let c = Catalog::with_override(text, "mine.toml").unwrap();
+        assert_eq!(c.classify("aws.ec2.instance").unwrap().service_model, Some(ServiceModel::Paas));
+        let s3 = c.classify("aws.s3.bucket").unwrap();
+        assert_eq!(s3.duties[&Duty::EncryptionAtRest].owner, Owner::Customer);
+        assert_eq!(s3.duties[&Duty::Logging].owner, Owner::Customer, "matrix cell override");
+        assert_eq!(c.classify("aws.sagemaker.notebook").unwrap().title, "aws.sagemaker.notebook");
+        assert_eq!(c.info().source, "mine.toml");
+        assert_ne!(c.info().sha256, builtin().info().sha256);
+    }
+
+    #[test]
+    fn bad_overrides_name_file_and_place() {
+        let cases = [
+            ("[matrix.paas]\nmonitoring = \"nobody\"\n", "bad.toml:2:14: unknown variant `nobody`"),
+            ("[kinds.\"aws.ec2.instance\"]\nservice_model = \"iaas\"\n[kinds.\"aws.ec2.instance\".duties]\nfirewal = { owner = \"customer\" }\n", "bad.toml:4:1: unknown variant `firewal`"),
+            ("[kinds.\"x.new\"]\ntitle = \"x\"\n", "bad.toml: at kinds.\"x.new\".service_model: a new kind needs a service_model"),
+            ("[kinds.\"Bad Kind\"]\nservice_model = \"iaas\"\n", "bad.toml: at kinds.\"Bad Kind\": malformed kind"),
+            ("schema = \"onus.catalog/v9\"\n", "bad.toml: at schema: unsupported catalog schema"),
+            ("[matrix\n", "bad.toml:1:8:"),
+        ];
+        for (text, expected) in cases {
+            let err = Catalog::with_override(text, "bad.toml").unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{text:?}\n got: {err}\nwant: {expected}");
+        }
+    }
+
+    #[test]
+    fn unknown_kind_gets_suggestions() {
+        let c = builtin();
+        assert!(c.classify("aws.ec2.instances").is_none());
+        assert!(c.suggest("aws.ec2.instances").contains(&"aws.ec2.instance"));
+    }
+}
