@@ -104,7 +104,10 @@ impl Catalog {
         let mut catalog = Catalog {
             matrix: BTreeMap::new(),
             kinds: BTreeMap::new(),
-            info: CatalogInfo { source: "built-in".to_owned(), sha256: String::new() },
+            info: CatalogInfo {
+                source: "built-in".to_owned(),
+                sha256: String::new(),
+            },
         };
         catalog.merge(file, "built-in catalog")?;
         catalog.info.sha256 = sha256_hex(&[BUILTIN_CATALOG]);
@@ -135,7 +138,9 @@ impl Catalog {
         {
             return Err(invalid(
                 "schema".to_owned(),
-                format!("unsupported catalog schema '{schema}' (this onus reads '{CATALOG_SCHEMA}')"),
+                format!(
+                    "unsupported catalog schema '{schema}' (this onus reads '{CATALOG_SCHEMA}')"
+                ),
             ));
         }
         for (model, layers) in file.matrix {
@@ -143,10 +148,16 @@ impl Catalog {
         }
         for model in ServiceModel::ALL {
             let Some(layers) = self.matrix.get(model) else {
-                return Err(invalid(format!("matrix.{model}"), "missing service model".to_owned()));
+                return Err(invalid(
+                    format!("matrix.{model}"),
+                    "missing service model".to_owned(),
+                ));
             };
             if let Some(layer) = Layer::ALL.iter().find(|l| !layers.contains_key(l)) {
-                return Err(invalid(format!("matrix.{model}"), format!("missing layer '{layer}'")));
+                return Err(invalid(
+                    format!("matrix.{model}"),
+                    format!("missing layer '{layer}'"),
+                ));
             }
         }
         for (kind, entry) in file.kinds {
@@ -154,7 +165,8 @@ impl Catalog {
             if !is_valid_kind(&kind) {
                 return Err(invalid(
                     path,
-                    "malformed kind (expected dotted lowercase words such as 'aws.ec2.instance')".to_owned(),
+                    "malformed kind (expected dotted lowercase words such as 'aws.ec2.instance')"
+                        .to_owned(),
                 ));
             }
             let merged = match self.kinds.remove(&kind) {
@@ -177,9 +189,16 @@ impl Catalog {
                 }
                 None => {
                     let service_model = entry.service_model.ok_or_else(|| {
-                        invalid(format!("{path}.service_model"), "a new kind needs a service_model".to_owned())
+                        invalid(
+                            format!("{path}.service_model"),
+                            "a new kind needs a service_model".to_owned(),
+                        )
                     })?;
-                    if let Some(duty) = entry.duties.keys().find(|d| entry.not_applicable.contains_key(d)) {
+                    if let Some(duty) = entry
+                        .duties
+                        .keys()
+                        .find(|d| entry.not_applicable.contains_key(d))
+                    {
                         return Err(invalid(
                             format!("{path}.not_applicable.{duty}"),
                             "a duty cannot be both shifted and not applicable".to_owned(),
@@ -188,7 +207,11 @@ impl Catalog {
                     KindEntry {
                         title: entry.title.unwrap_or_else(|| kind.clone()),
                         service_model,
-                        shifts: entry.duties.into_iter().map(|(d, s)| (d, (s.owner, s.note))).collect(),
+                        shifts: entry
+                            .duties
+                            .into_iter()
+                            .map(|(d, s)| (d, (s.owner, s.note)))
+                            .collect(),
                         not_applicable: entry.not_applicable,
                     }
                 }
@@ -201,7 +224,11 @@ impl Catalog {
     /// Who owns `layer` under `model` by default.
     pub fn layer_owner(&self, model: ServiceModel, layer: Layer) -> Owner {
         // merge() guarantees every model has every layer.
-        self.matrix.get(&model).and_then(|l| l.get(&layer)).copied().unwrap_or(Owner::Customer)
+        self.matrix
+            .get(&model)
+            .and_then(|l| l.get(&layer))
+            .copied()
+            .unwrap_or(Owner::Customer)
     }
 
     /// The catalog entry of a kind.
@@ -262,7 +289,10 @@ impl Catalog {
                     let assignment = DutyAssignment {
                         owner: Owner::Customer,
                         layer: duty.layer(),
-                        note: Some("unclassified kind: the customer's until the catalog says otherwise".to_owned()),
+                        note: Some(
+                            "unclassified kind: the customer's until the catalog says otherwise"
+                                .to_owned(),
+                        ),
                         not_applicable: None,
                     };
                     (duty, assignment)
@@ -275,8 +305,12 @@ impl Catalog {
     pub fn suggest(&self, kind: &str) -> Vec<&str> {
         let prefix: String = kind.split('.').take(2).collect::<Vec<_>>().join(".");
         let provider = kind.split('.').next().unwrap_or_default();
-        let mut same_service: Vec<&str> =
-            self.kinds.keys().filter(|k| k.starts_with(&prefix)).map(String::as_str).collect();
+        let mut same_service: Vec<&str> = self
+            .kinds
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .map(String::as_str)
+            .collect();
         if same_service.is_empty() {
             same_service = self
                 .kinds
@@ -292,15 +326,25 @@ impl Catalog {
 
 fn parse(text: &str, source_name: &str) -> Result<CatalogFile, CatalogError> {
     toml::from_str(text).map_err(|err| {
-        let (line, column) = err.span().map(|s| line_column(text, s.start)).unwrap_or((1, 1));
-        CatalogError::Parse { source_name: source_name.to_owned(), line, column, message: err.message().to_owned() }
+        let (line, column) = err
+            .span()
+            .map(|s| line_column(text, s.start))
+            .unwrap_or((1, 1));
+        CatalogError::Parse {
+            source_name: source_name.to_owned(),
+            line,
+            column,
+            message: err.message().to_owned(),
+        }
     })
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+        before[nl + 1..].chars().count()
+    }) + 1;
     (line, column)
 }
 
@@ -310,10 +354,13 @@ fn sha256_hex(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -353,7 +400,9 @@ mod tests {
             ("onprem.server", ServiceModel::OnPremises),
         ];
         for (kind, model) in required {
-            let class = c.classify(kind).unwrap_or_else(|| panic!("{kind} is not classified"));
+            let class = c
+                .classify(kind)
+                .unwrap_or_else(|| panic!("{kind} is not classified"));
             assert_eq!(class.service_model, Some(model), "{kind}");
             assert_eq!(class.duties.len(), Duty::ALL.len(), "{kind}");
         }
@@ -363,20 +412,41 @@ mod tests {
     fn provider_shifted_duties() {
         let c = builtin();
         let owner = |kind: &str, duty: Duty| c.classify(kind).unwrap().duties[&duty].owner;
-        assert_eq!(owner("aws.s3.bucket", Duty::EncryptionAtRest), Owner::Shared);
-        assert_eq!(owner("aws.rds.instance", Duty::GuestOsPatching), Owner::Provider);
-        assert_eq!(owner("aws.rds.instance", Duty::RuntimeUpdates), Owner::Shared);
-        assert_eq!(owner("aws.dynamodb.table", Duty::EncryptionAtRest), Owner::Provider);
-        assert_eq!(owner("aws.ec2.instance", Duty::GuestOsPatching), Owner::Customer);
+        assert_eq!(
+            owner("aws.s3.bucket", Duty::EncryptionAtRest),
+            Owner::Shared
+        );
+        assert_eq!(
+            owner("aws.rds.instance", Duty::GuestOsPatching),
+            Owner::Provider
+        );
+        assert_eq!(
+            owner("aws.rds.instance", Duty::RuntimeUpdates),
+            Owner::Shared
+        );
+        assert_eq!(
+            owner("aws.dynamodb.table", Duty::EncryptionAtRest),
+            Owner::Provider
+        );
+        assert_eq!(
+            owner("aws.ec2.instance", Duty::GuestOsPatching),
+            Owner::Customer
+        );
         assert_eq!(owner("onprem.server", Duty::Firewall), Owner::Customer);
-        assert_eq!(owner("google.workspace.tenant", Duty::Firewall), Owner::Provider);
+        assert_eq!(
+            owner("google.workspace.tenant", Duty::Firewall),
+            Owner::Provider
+        );
     }
 
     #[test]
     fn every_matrix_cell_on_premises_is_customer() {
         let c = builtin();
         for layer in Layer::ALL {
-            assert_eq!(c.layer_owner(ServiceModel::OnPremises, *layer), Owner::Customer);
+            assert_eq!(
+                c.layer_owner(ServiceModel::OnPremises, *layer),
+                Owner::Customer
+            );
         }
     }
 
@@ -396,11 +466,21 @@ encryption-at-rest = { owner = "customer", note = "we require SSE-KMS" }
 service_model = "paas"
 "#;
         let c = Catalog::with_override(text, "mine.toml").unwrap();
-        assert_eq!(c.classify("aws.ec2.instance").unwrap().service_model, Some(ServiceModel::Paas));
+        assert_eq!(
+            c.classify("aws.ec2.instance").unwrap().service_model,
+            Some(ServiceModel::Paas)
+        );
         let s3 = c.classify("aws.s3.bucket").unwrap();
         assert_eq!(s3.duties[&Duty::EncryptionAtRest].owner, Owner::Customer);
-        assert_eq!(s3.duties[&Duty::Logging].owner, Owner::Customer, "matrix cell override");
-        assert_eq!(c.classify("aws.sagemaker.notebook").unwrap().title, "aws.sagemaker.notebook");
+        assert_eq!(
+            s3.duties[&Duty::Logging].owner,
+            Owner::Customer,
+            "matrix cell override"
+        );
+        assert_eq!(
+            c.classify("aws.sagemaker.notebook").unwrap().title,
+            "aws.sagemaker.notebook"
+        );
         assert_eq!(c.info().source, "mine.toml");
         assert_ne!(c.info().sha256, builtin().info().sha256);
     }
@@ -408,16 +488,36 @@ service_model = "paas"
     #[test]
     fn bad_overrides_name_file_and_place() {
         let cases = [
-            ("[matrix.paas]\nmonitoring = \"nobody\"\n", "bad.toml:2:14: unknown variant `nobody`"),
-            ("[kinds.\"aws.ec2.instance\"]\nservice_model = \"iaas\"\n[kinds.\"aws.ec2.instance\".duties]\nfirewal = { owner = \"customer\" }\n", "bad.toml:4:1: unknown variant `firewal`"),
-            ("[kinds.\"x.new\"]\ntitle = \"x\"\n", "bad.toml: at kinds.\"x.new\".service_model: a new kind needs a service_model"),
-            ("[kinds.\"Bad Kind\"]\nservice_model = \"iaas\"\n", "bad.toml: at kinds.\"Bad Kind\": malformed kind"),
-            ("schema = \"onus.catalog/v9\"\n", "bad.toml: at schema: unsupported catalog schema"),
+            (
+                "[matrix.paas]\nmonitoring = \"nobody\"\n",
+                "bad.toml:2:14: unknown variant `nobody`",
+            ),
+            (
+                "[kinds.\"aws.ec2.instance\"]\nservice_model = \"iaas\"\n[kinds.\"aws.ec2.instance\".duties]\nfirewal = { owner = \"customer\" }\n",
+                "bad.toml:4:1: unknown variant `firewal`",
+            ),
+            (
+                "[kinds.\"x.new\"]\ntitle = \"x\"\n",
+                "bad.toml: at kinds.\"x.new\".service_model: a new kind needs a service_model",
+            ),
+            (
+                "[kinds.\"Bad Kind\"]\nservice_model = \"iaas\"\n",
+                "bad.toml: at kinds.\"Bad Kind\": malformed kind",
+            ),
+            (
+                "schema = \"onus.catalog/v9\"\n",
+                "bad.toml: at schema: unsupported catalog schema",
+            ),
             ("[matrix\n", "bad.toml:1:8:"),
         ];
         for (text, expected) in cases {
-            let err = Catalog::with_override(text, "bad.toml").unwrap_err().to_string();
-            assert!(err.starts_with(expected), "{text:?}\n got: {err}\nwant: {expected}");
+            let err = Catalog::with_override(text, "bad.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with(expected),
+                "{text:?}\n got: {err}\nwant: {expected}"
+            );
         }
     }
 

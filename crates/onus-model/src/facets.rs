@@ -74,7 +74,9 @@ pub struct EncryptionAtRest {
 }
 
 /// A TLS protocol version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum TlsVersion {
     /// TLS 1.0
     #[serde(rename = "1.0")]
@@ -229,6 +231,9 @@ pub struct Network {
     /// The resource has a public IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<bool>,
+    /// The resource has an endpoint of its own reachable from the internet (a Lambda function URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_endpoint: Option<bool>,
     /// Identifiers of the rule sets that apply to the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,

@@ -182,7 +182,9 @@ pub enum InventoryError {
         message: String,
     },
     /// Another schema (or another version of this one).
-    #[error("{source_name}: at schema: unsupported inventory schema '{found}' (this onus reads '{INVENTORY_SCHEMA}')")]
+    #[error(
+        "{source_name}: at schema: unsupported inventory schema '{found}' (this onus reads '{INVENTORY_SCHEMA}')"
+    )]
     UnsupportedSchema {
         /// The input's name.
         source_name: String,
@@ -251,7 +253,11 @@ impl Inventory {
                 }
                 InventoryError::Schema {
                     source_name: source_name.to_owned(),
-                    path: if path == "." { "(document)".to_owned() } else { path },
+                    path: if path == "." {
+                        "(document)".to_owned()
+                    } else {
+                        path
+                    },
                     line,
                     column,
                     message,
@@ -284,12 +290,18 @@ impl Inventory {
                 ));
             }
             if r.id.trim().is_empty() {
-                return Err(invalid(format!("resources[{i}].id"), "empty resource id".to_owned()));
+                return Err(invalid(
+                    format!("resources[{i}].id"),
+                    "empty resource id".to_owned(),
+                ));
             }
             if let Some(first) = seen.insert(&r.id, i) {
                 return Err(invalid(
                     format!("resources[{i}].id"),
-                    format!("duplicate resource id '{}' (first at resources[{first}])", r.id),
+                    format!(
+                        "duplicate resource id '{}' (first at resources[{first}])",
+                        r.id
+                    ),
                 ));
             }
             for (facet, pointer) in &r.sources {
@@ -303,7 +315,10 @@ impl Inventory {
         }
         for (i, g) in self.gaps.iter().enumerate() {
             if let Some(k) = g.kinds.iter().find(|k| !is_valid_kind(k)) {
-                return Err(invalid(format!("gaps[{i}].kinds"), format!("malformed resource kind '{k}'")));
+                return Err(invalid(
+                    format!("gaps[{i}].kinds"),
+                    format!("malformed resource kind '{k}'"),
+                ));
             }
         }
         Ok(())
@@ -354,7 +369,9 @@ mod tests {
     fn truncated_input_names_the_line() {
         let cut = &MINIMAL[..MINIMAL.len() - 20];
         let err = Inventory::from_json_str(cut, "cut.json").unwrap_err();
-        let InventoryError::Syntax { line, .. } = &err else { panic!("{err:?}") };
+        let InventoryError::Syntax { line, .. } = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!(*line, 5);
         assert!(err.to_string().starts_with("cut.json:5:"), "{err}");
     }
@@ -374,27 +391,41 @@ mod tests {
         let bad = MINIMAL.replace("\"enabled\"", "\"enabeld\"");
         let err = Inventory::from_json_str(&bad, "typo.json").unwrap_err();
         assert!(err.to_string().contains("unknown field `enabeld`"), "{err}");
-        assert!(err.to_string().contains("resources[0].facets.encryption_at_rest"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("resources[0].facets.encryption_at_rest"),
+            "{err}"
+        );
     }
 
     #[test]
     fn other_schema_versions_are_refused() {
         let other = MINIMAL.replace("onus.inventory/v1", "onus.inventory/v2");
         let err = Inventory::from_json_str(&other, "v2.json").unwrap_err();
-        assert!(matches!(err, InventoryError::UnsupportedSchema { .. }), "{err}");
+        assert!(
+            matches!(err, InventoryError::UnsupportedSchema { .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn malformed_kind_and_duplicate_ids() {
         let bad = MINIMAL.replace("aws.ec2.volume", "EC2 Volume");
         let err = Inventory::from_json_str(&bad, "k.json").unwrap_err();
-        assert!(err.to_string().contains("at resources[0].kind: malformed resource kind"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("at resources[0].kind: malformed resource kind"),
+            "{err}"
+        );
 
         let mut inv = Inventory::from_json_str(MINIMAL, "m.json").unwrap();
         inv.resources.push(inv.resources[0].clone());
         let text = inv.to_json_pretty();
         let err = Inventory::from_json_str(&text, "dup.json").unwrap_err();
-        assert!(err.to_string().contains("duplicate resource id 'vol-1'"), "{err}");
+        assert!(
+            err.to_string().contains("duplicate resource id 'vol-1'"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -469,9 +500,15 @@ mod tests {
                     prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
                     prop::collection::btree_map(
                         prop_oneof![
-                            Just("id".to_owned()), Just("kind".to_owned()), Just("provider".to_owned()),
-                            Just("account".to_owned()), Just("facets".to_owned()), Just("network".to_owned()),
-                            Just("ingress".to_owned()), Just("identity".to_owned()), "[a-z_]{1,8}"
+                            Just("id".to_owned()),
+                            Just("kind".to_owned()),
+                            Just("provider".to_owned()),
+                            Just("account".to_owned()),
+                            Just("facets".to_owned()),
+                            Just("network".to_owned()),
+                            Just("ingress".to_owned()),
+                            Just("identity".to_owned()),
+                            "[a-z_]{1,8}"
                         ],
                         inner,
                         0..5

@@ -18,11 +18,12 @@ mod resource;
 mod vocabulary;
 
 pub use facets::{
-    AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource, Logging,
-    Network, Patching, Protocol, PublicAccess, Runtime, RuleAccess, TlsVersion, Transport,
+    AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource,
+    Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion, Transport,
 };
 pub use inventory::{
-    CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError, inventory_json_schema,
+    CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError,
+    inventory_json_schema,
 };
 pub use ledger::{Classification, DutyAssignment, Evidence, Finding, LedgerEntry};
 pub use report::{
@@ -40,13 +41,15 @@ mod shipped_schemas {
     use std::path::PathBuf;
 
     fn check(file: &str, generated: serde_json::Value) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema").join(file);
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../schema")
+            .join(file);
         let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
         if std::env::var_os("ONUS_UPDATE_SCHEMAS").is_some() {
             std::fs::write(&path, &text).unwrap();
         }
-        let shipped = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let shipped =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(
             shipped == text,
             "{} is out of step with the Rust types; run ONUS_UPDATE_SCHEMAS=1 cargo test -p onus-model shipped_schemas",

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::facets::Facets;
 
 /// Who runs the resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Provider {
     /// Amazon Web Services.
@@ -98,7 +100,8 @@ pub fn is_valid_kind(kind: &str) -> bool {
     segments.len() >= 2
         && segments.iter().all(|s| {
             !s.is_empty()
-                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
 }
 

@@ -131,9 +131,10 @@ impl Duty {
     /// The layer of the stack this duty belongs to.
     pub const fn layer(self) -> Layer {
         match self {
-            Duty::EncryptionAtRest | Duty::EncryptionInTransit | Duty::PublicAccess | Duty::Backup => {
-                Layer::Data
-            }
+            Duty::EncryptionAtRest
+            | Duty::EncryptionInTransit
+            | Duty::PublicAccess
+            | Duty::Backup => Layer::Data,
             Duty::IdentityAccess => Layer::Identity,
             Duty::GuestOsPatching => Layer::GuestOs,
             Duty::Firewall => Layer::NetworkControls,
@@ -232,7 +233,10 @@ mod tests {
     fn spellings_round_trip() {
         for d in Duty::ALL {
             assert_eq!(d.as_str().parse::<Duty>(), Ok(*d));
-            assert_eq!(serde_json::to_value(d).ok(), Some(serde_json::json!(d.as_str())));
+            assert_eq!(
+                serde_json::to_value(d).ok(),
+                Some(serde_json::json!(d.as_str()))
+            );
         }
         for s in Status::ALL {
             assert_eq!(s.as_str().parse::<Status>(), Ok(*s));

@@ -1,0 +1,481 @@
+//! From an inventory to the duty ledger.
+
+use std::collections::BTreeMap;
+
+use onus_model::{
+    AuditReport, Classification, Duty, Finding, Gap, Inventory, LedgerEntry, Owner, REPORT_SCHEMA,
+    ReportResource, Resource, RunInfo, Severity, Status, StatusCounts, Summary,
+};
+
+use crate::registry::registry;
+use crate::rule::{Context, Outcome, Rule};
+
+/// The duty ledger of one resource and the findings behind it.
+///
+/// For every duty of the classification: a provider-owned duty is
+/// `not_applicable` with the reason; a duty with no object on this kind is
+/// `not_applicable`; otherwise the applicable rules' outcomes roll up
+/// (`unaddressed > unknown > addressed > not_applicable`), and a customer duty
+/// that no rule can speak to is `unknown`. Unknown outcomes name the collection
+/// gaps that explain them.
+pub fn ledger_for(
+    resource: &Resource,
+    classification: &Classification,
+    ctx: &Context,
+    gaps: &[Gap],
+) -> (BTreeMap<Duty, LedgerEntry>, Vec<Finding>) {
+    let mut ledger = BTreeMap::new();
+    let mut findings = Vec::new();
+    let model = classification
+        .service_model
+        .map_or("unclassified", |m| m.as_str());
+    for (&duty, assignment) in &classification.duties {
+        let owner = assignment.owner;
+        let known_owner = classification.service_model.map(|_| owner);
+        if owner == Owner::Provider {
+            let mut reason = format!(
+                "the provider's duty under {model} (layer {})",
+                assignment.layer
+            );
+            if let Some(note) = &assignment.note {
+                reason = format!("{reason}: {note}");
+            }
+            ledger.insert(
+                duty,
+                LedgerEntry {
+                    owner: known_owner,
+                    status: Status::NotApplicable,
+                    reason,
+                    rules: vec![],
+                },
+            );
+            continue;
+        }
+        if let Some(reason) = &assignment.not_applicable {
+            ledger.insert(
+                duty,
+                LedgerEntry {
+                    owner: known_owner,
+                    status: Status::NotApplicable,
+                    reason: reason.clone(),
+                    rules: vec![],
+                },
+            );
+            continue;
+        }
+        let rules: Vec<&dyn Rule> = registry()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().duty == duty && r.meta().applies_to(&resource.kind))
+            .collect();
+        if rules.is_empty() {
+            let reason = format!(
+                "no onus rule checks {duty} on {}; the duty is the customer's{} and must be verified another way",
+                resource.kind,
+                if owner == Owner::Shared {
+                    " (shared)"
+                } else {
+                    ""
+                }
+            );
+            ledger.insert(
+                duty,
+                LedgerEntry {
+                    owner: known_owner,
+                    status: Status::Unknown,
+                    reason,
+                    rules: vec![],
+                },
+            );
+            continue;
+        }
+        let mut status = Status::NotApplicable;
+        let mut reasons: BTreeMap<Status, Vec<String>> = BTreeMap::new();
+        let mut codes = Vec::new();
+        for rule in rules {
+            let meta = rule.meta();
+            let outcome =
+                explain_unknown(rule.evaluate(resource, ctx), resource, meta.facets, gaps);
+            status = status.roll_up(outcome.status());
+            codes.push(meta.code.to_owned());
+            reasons.entry(outcome.status()).or_default().push(format!(
+                "{}: {}",
+                meta.code,
+                outcome.message()
+            ));
+            let severity = match &outcome {
+                Outcome::Unaddressed {
+                    severity: Some(s), ..
+                } => *s,
+                _ => meta.severity,
+            };
+            if outcome.status() != Status::NotApplicable {
+                findings.push(Finding {
+                    rule: meta.code.to_owned(),
+                    duty,
+                    resource: resource.id.clone(),
+                    kind: resource.kind.clone(),
+                    owner,
+                    status: outcome.status(),
+                    severity,
+                    message: outcome.message().to_owned(),
+                    evidence: outcome.evidence().to_vec(),
+                    remediation: meta.remediation.to_owned(),
+                });
+            }
+        }
+        let reason = reasons.remove(&status).unwrap_or_default().join("; ");
+        ledger.insert(
+            duty,
+            LedgerEntry {
+                owner: known_owner,
+                status,
+                reason,
+                rules: codes,
+            },
+        );
+    }
+    (ledger, findings)
+}
+
+/// Add the collection gaps that explain an unknown outcome to its reason.
+fn explain_unknown(
+    outcome: Outcome,
+    resource: &Resource,
+    facets: &[&str],
+    gaps: &[Gap],
+) -> Outcome {
+    match outcome {
+        Outcome::Unknown { reason } => {
+            let causes: Vec<String> = gaps
+                .iter()
+                .filter(|g| facets.iter().any(|f| g.affects(resource, f)))
+                .map(Gap::describe)
+                .collect();
+            if causes.is_empty() {
+                Outcome::Unknown { reason }
+            } else {
+                Outcome::Unknown {
+                    reason: format!("{reason}: {}", causes.join("; ")),
+                }
+            }
+        }
+        other => other,
+    }
+}
+
+/// Audit an inventory: classify every resource, evaluate every rule, roll up the ledger.
+///
+/// `classify` gives the classification of a kind (a catalog lookup, or the
+/// unclassified fallback). `run.rules` is filled in here.
+pub fn audit(
+    inventory: &Inventory,
+    classify: &dyn Fn(&str) -> Classification,
+    ctx: &Context,
+    mut run: RunInfo,
+) -> AuditReport {
+    run.rules = registry().len();
+    let mut resources = Vec::with_capacity(inventory.resources.len());
+    let mut findings = Vec::new();
+    let mut statuses = StatusCounts::default();
+    let mut duties: BTreeMap<Duty, StatusCounts> = Duty::ALL
+        .iter()
+        .map(|d| (*d, StatusCounts::default()))
+        .collect();
+    let mut service_models: BTreeMap<String, usize> = BTreeMap::new();
+    let mut customer_duties = 0;
+    let mut customer_addressed = 0;
+    let mut unclassified = 0;
+    let mut cache: BTreeMap<&str, Classification> = BTreeMap::new();
+    for resource in &inventory.resources {
+        let classification = cache
+            .entry(resource.kind.as_str())
+            .or_insert_with(|| classify(&resource.kind));
+        let model = classification
+            .service_model
+            .map_or("unclassified", |m| m.as_str());
+        *service_models.entry(model.to_owned()).or_default() += 1;
+        if classification.service_model.is_none() {
+            unclassified += 1;
+        }
+        let (ledger, mut found) = ledger_for(resource, classification, ctx, &inventory.gaps);
+        for (duty, entry) in &ledger {
+            statuses.add(entry.status);
+            if let Some(counts) = duties.get_mut(duty) {
+                counts.add(entry.status);
+            }
+            if entry.owner.is_none_or(Owner::is_customers) && entry.status != Status::NotApplicable
+            {
+                customer_duties += 1;
+                if entry.status == Status::Addressed {
+                    customer_addressed += 1;
+                }
+            }
+        }
+        findings.append(&mut found);
+        resources.push(ReportResource {
+            id: resource.id.clone(),
+            provider: resource.provider,
+            account: resource.account.clone(),
+            region: resource.region.clone(),
+            kind: resource.kind.clone(),
+            name: resource.name.clone(),
+            tags: resource.tags.clone(),
+            service_model: classification.service_model,
+            duties: ledger,
+        });
+    }
+    findings.sort_by(|a, b| {
+        (
+            a.status,
+            std::cmp::Reverse(a.severity),
+            &a.rule,
+            &a.resource,
+        )
+            .cmp(&(
+                b.status,
+                std::cmp::Reverse(b.severity),
+                &b.rule,
+                &b.resource,
+            ))
+    });
+    let mut unaddressed_by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.status == Status::Unaddressed) {
+        *unaddressed_by_severity.entry(f.severity).or_default() += 1;
+    }
+    let summary = Summary {
+        resources: resources.len(),
+        unclassified,
+        service_models,
+        statuses,
+        duties,
+        customer_duties,
+        coverage: if customer_duties == 0 {
+            1.0
+        } else {
+            customer_addressed as f64 / customer_duties as f64
+        },
+        unaddressed_by_severity,
+        gaps: inventory.gaps.len(),
+        complete: inventory.gaps.is_empty(),
+    };
+    AuditReport {
+        schema: REPORT_SCHEMA.to_owned(),
+        run,
+        summary,
+        resources,
+        findings,
+        gaps: inventory.gaps.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use onus_model::{DutyAssignment, GapCause, Provider, ServiceModel};
+    use serde_json::json;
+
+    use super::*;
+    use crate::testing::{fx, reference_time};
+
+    fn classification(
+        kind: &str,
+        model: ServiceModel,
+        owners: &[(Duty, Owner)],
+        na: &[Duty],
+    ) -> Classification {
+        Classification {
+            kind: kind.to_owned(),
+            title: kind.to_owned(),
+            service_model: Some(model),
+            duties: Duty::ALL
+                .iter()
+                .map(|&d| {
+                    let owner = owners
+                        .iter()
+                        .find(|(x, _)| *x == d)
+                        .map_or(Owner::Customer, |(_, o)| *o);
+                    let not_applicable = na.contains(&d).then(|| "nothing to protect".to_owned());
+                    (
+                        d,
+                        DutyAssignment {
+                            owner,
+                            layer: d.layer(),
+                            note: None,
+                            not_applicable,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ledger_rolls_up_and_explains() {
+        let bucket = fx(
+            "b",
+            Status::Unaddressed,
+            "aws.s3.bucket",
+            json!({
+                "public_access": {"blocked": true, "acl_grants_public": true},
+                "encryption_at_rest": {"enabled": true},
+            }),
+        )
+        .resource;
+        let class = classification(
+            "aws.s3.bucket",
+            ServiceModel::Paas,
+            &[
+                (Duty::GuestOsPatching, Owner::Provider),
+                (Duty::EncryptionAtRest, Owner::Shared),
+            ],
+            &[Duty::RuntimeUpdates],
+        );
+        let (ledger, findings) = ledger_for(&bucket, &class, &Context::new(reference_time()), &[]);
+        assert_eq!(ledger.len(), 9);
+
+        let public = &ledger[&Duty::PublicAccess];
+        assert_eq!(
+            public.status,
+            Status::Unaddressed,
+            "PUB001 addressed + PUB002 unaddressed rolls up to unaddressed"
+        );
+        assert!(public.reason.contains("PUB002"), "{}", public.reason);
+        assert_eq!(public.rules, vec!["PUB001", "PUB002"]);
+
+        let patching = &ledger[&Duty::GuestOsPatching];
+        assert_eq!(patching.status, Status::NotApplicable);
+        assert!(
+            patching
+                .reason
+                .starts_with("the provider's duty under paas (layer guest-os)"),
+            "{}",
+            patching.reason
+        );
+
+        assert_eq!(ledger[&Duty::RuntimeUpdates].status, Status::NotApplicable);
+        assert_eq!(ledger[&Duty::RuntimeUpdates].reason, "nothing to protect");
+
+        let enc = &ledger[&Duty::EncryptionAtRest];
+        assert_eq!(
+            (enc.owner, enc.status),
+            (Some(Owner::Shared), Status::Addressed)
+        );
+
+        // No rule checks identity-access on a bucket: a customer duty nothing speaks to is unknown.
+        let identity = &ledger[&Duty::IdentityAccess];
+        assert_eq!(identity.status, Status::Unknown);
+        assert!(
+            identity
+                .reason
+                .contains("no onus rule checks identity-access"),
+            "{}",
+            identity.reason
+        );
+
+        // Findings: every non-NA outcome, with owner and severity.
+        let pub002 = findings
+            .iter()
+            .find(|f| f.rule == "PUB002")
+            .expect("PUB002 finding");
+        assert_eq!(pub002.status, Status::Unaddressed);
+        assert_eq!(pub002.owner, Owner::Customer);
+        assert!(findings.iter().all(|f| f.status != Status::NotApplicable));
+    }
+
+    #[test]
+    fn unknown_outcomes_name_the_collection_gap() {
+        let instance = fx(
+            "i",
+            Status::Unknown,
+            "aws.ec2.instance",
+            json!({"identity": {"imds_v2_required": true}}),
+        )
+        .resource;
+        let class = classification("aws.ec2.instance", ServiceModel::Iaas, &[], &[]);
+        let gap = Gap {
+            provider: Provider::Aws,
+            account: Some("111122223333".into()),
+            region: Some("eu-west-1".into()),
+            service: "ssm".into(),
+            operation: "DescribeInstanceInformation".into(),
+            cause: GapCause::AccessDenied,
+            error:
+                "AccessDeniedException: not authorized to perform ssm:DescribeInstanceInformation"
+                    .into(),
+            kinds: vec!["aws.ec2.instance".into()],
+            facets: vec!["patching".into()],
+            resources: vec![],
+        };
+        let (ledger, _) = ledger_for(&instance, &class, &Context::new(reference_time()), &[gap]);
+        let patching = &ledger[&Duty::GuestOsPatching];
+        assert_eq!(
+            patching.status,
+            Status::Unknown,
+            "a failed read is never addressed or unaddressed"
+        );
+        assert!(
+            patching.reason.contains(
+                "ssm:DescribeInstanceInformation in 111122223333/eu-west-1 failed (access-denied"
+            ),
+            "{}",
+            patching.reason
+        );
+        assert_eq!(ledger[&Duty::IdentityAccess].status, Status::Addressed);
+        assert!(
+            !ledger[&Duty::IdentityAccess].reason.contains("ssm"),
+            "gaps only explain the facets they feed"
+        );
+    }
+
+    #[test]
+    fn audit_counts_and_orders() {
+        let inv = Inventory {
+            resources: vec![
+                fx(
+                    "ok",
+                    Status::Addressed,
+                    "aws.ec2.volume",
+                    json!({"encryption_at_rest": {"enabled": true}}),
+                )
+                .resource,
+                fx(
+                    "bad",
+                    Status::Unaddressed,
+                    "aws.ec2.volume",
+                    json!({"encryption_at_rest": {"enabled": false}}),
+                )
+                .resource,
+            ],
+            ..Inventory::default()
+        };
+        let class = classification("aws.ec2.volume", ServiceModel::Iaas, &[], &[]);
+        let run = RunInfo {
+            onus_version: "test".into(),
+            generated_at: reference_time(),
+            reference_time: reference_time(),
+            inventory: None,
+            collected_at: None,
+            catalog: onus_model::CatalogInfo {
+                source: "test".into(),
+                sha256: String::new(),
+            },
+            rules: 0,
+        };
+        let report = audit(
+            &inv,
+            &|_| class.clone(),
+            &Context::new(reference_time()),
+            run,
+        );
+        assert_eq!(report.run.rules, registry().len());
+        assert_eq!(report.summary.resources, 2);
+        assert_eq!(
+            report.summary.duties[&Duty::EncryptionAtRest].unaddressed,
+            1
+        );
+        assert_eq!(report.summary.duties[&Duty::EncryptionAtRest].addressed, 1);
+        assert_eq!(report.findings[0].status, Status::Unaddressed, "gaps first");
+        assert!(report.summary.complete);
+        assert!(report.summary.coverage > 0.0 && report.summary.coverage < 1.0);
+    }
+}

@@ -1,0 +1,232 @@
+//! Every rule onus has, in code order.
+
+use crate::rule::Rule;
+use crate::rules::{
+    backup, encryption, identity, logging, network, patching, public, runtime, transport,
+};
+
+static RULES: &[&dyn Rule] = &[
+    &backup::backups_disabled::BackupsDisabled,
+    &backup::point_in_time_recovery_off::PointInTimeRecoveryOff,
+    &backup::versioning_off::VersioningOff,
+    &encryption::storage_unencrypted::StorageUnencrypted,
+    &encryption::ebs_default_encryption_off::EbsDefaultEncryptionOff,
+    &encryption::database_unencrypted::DatabaseUnencrypted,
+    &encryption::customer_managed_key_missing::CustomerManagedKeyMissing,
+    &identity::imds_v1_allowed::ImdsV1Allowed,
+    &identity::root_without_mfa::RootWithoutMfa,
+    &identity::console_user_without_mfa::ConsoleUserWithoutMfa,
+    &identity::access_key_stale::AccessKeyStale,
+    &identity::unauthenticated_function_url::UnauthenticatedFunctionUrl,
+    &identity::tenant_mfa_not_required::TenantMfaNotRequired,
+    &logging::audit_log_off::AuditLogOff,
+    &logging::access_logging_off::AccessLoggingOff,
+    &network::admin_ports_open::AdminPortsOpen,
+    &network::database_ports_open::DatabasePortsOpen,
+    &network::all_ports_open::AllPortsOpen,
+    &network::service_firewall_open::ServiceFirewallOpen,
+    &network::storage_network_open::StorageNetworkOpen,
+    &patching::not_patch_managed::NotPatchManaged,
+    &patching::missing_patches::MissingPatches,
+    &public::public_access_not_blocked::PublicAccessNotBlocked,
+    &public::public_grant::PublicGrant,
+    &public::public_snapshot::PublicSnapshot,
+    &public::database_internet_reachable::DatabaseInternetReachable,
+    &public::anonymous_sharing_links::AnonymousSharingLinks,
+    &runtime::deprecated_runtime::DeprecatedRuntime,
+    &runtime::managed_updates_off::ManagedUpdatesOff,
+    &runtime::auto_minor_upgrade_off::AutoMinorUpgradeOff,
+    &transport::tls_not_enforced::TlsNotEnforced,
+    &transport::old_tls_allowed::OldTlsAllowed,
+    &transport::plaintext_ftp_allowed::PlaintextFtpAllowed,
+];
+
+/// Every rule, in a stable order.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// The rule with `code` (case-insensitive).
+pub fn find(code: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashSet};
+
+    use onus_model::{Duty, Status};
+
+    use super::*;
+    use crate::rule::{Context, Outcome, doc_sections};
+    use crate::testing::reference_time;
+
+    fn ctx() -> Context {
+        // ENC004 only speaks when customer-managed keys are required.
+        Context {
+            require_customer_managed_keys: true,
+            ..Context::new(reference_time())
+        }
+    }
+
+    #[test]
+    fn at_least_twenty_rules() {
+        assert!(registry().len() >= 20, "{}", registry().len());
+    }
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for rule in registry() {
+            let code = rule.meta().code;
+            assert!(seen.insert(code), "duplicate code {code}");
+            let (prefix, digits) = code.split_at(3);
+            assert!(
+                prefix.bytes().all(|b| b.is_ascii_uppercase())
+                    && digits.len() == 3
+                    && digits.bytes().all(|b| b.is_ascii_digit()),
+                "malformed code {code}"
+            );
+            assert!(find(&code.to_lowercase()).is_some());
+        }
+    }
+
+    #[test]
+    fn every_duty_has_a_rule() {
+        let covered: BTreeSet<Duty> = registry().iter().map(|r| r.meta().duty).collect();
+        for duty in Duty::ALL {
+            assert!(covered.contains(duty), "no rule checks {duty}");
+        }
+    }
+
+    #[test]
+    fn docs_have_the_four_headings_in_order() {
+        let headings = [
+            "## What it checks",
+            "## Why it matters",
+            "## How to address",
+            "## References",
+        ];
+        for rule in registry() {
+            let meta = rule.meta();
+            let doc = doc_sections(meta.doc);
+            let mut last = 0;
+            for h in headings {
+                let at = doc
+                    .find(h)
+                    .unwrap_or_else(|| panic!("{}: missing '{h}'", meta.code));
+                assert!(at >= last, "{}: '{h}' out of order", meta.code);
+                last = at;
+                let body = doc[at + h.len()..].trim_start();
+                assert!(
+                    !body.starts_with("##") && !body.is_empty(),
+                    "{}: '{h}' is empty",
+                    meta.code
+                );
+            }
+            assert!(
+                !meta.title.is_empty() && !meta.remediation.is_empty(),
+                "{}",
+                meta.code
+            );
+            assert!(
+                !meta.kinds.is_empty() && !meta.facets.is_empty(),
+                "{}",
+                meta.code
+            );
+        }
+    }
+
+    #[test]
+    fn fixtures_cover_all_four_outcomes_and_hold() {
+        for rule in registry() {
+            let code = rule.meta().code;
+            let fixtures = rule.fixtures();
+            let expected: BTreeSet<Status> = fixtures.iter().map(|f| f.expect).collect();
+            assert_eq!(
+                expected.len(),
+                4,
+                "{code}: fixtures cover only {expected:?}"
+            );
+            for f in &fixtures {
+                let outcome = rule.evaluate(&f.resource, &ctx());
+                assert_eq!(
+                    outcome.status(),
+                    f.expect,
+                    "{code} fixture '{}': {outcome:?}",
+                    f.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_unaddressed_without_evidence() {
+        for rule in registry() {
+            for f in rule.fixtures() {
+                if let Outcome::Unaddressed {
+                    evidence, message, ..
+                } = rule.evaluate(&f.resource, &ctx())
+                {
+                    assert!(
+                        !evidence.is_empty(),
+                        "{} '{}': unaddressed without evidence",
+                        rule.meta().code,
+                        f.name
+                    );
+                    assert!(!message.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absent_facets_never_pass_or_fail() {
+        // A resource of every applicable kind with no facets at all must be unknown
+        // or not applicable for every rule: absence is never evidence.
+        for rule in registry() {
+            for kind in rule.meta().kinds {
+                let resource =
+                    crate::testing::fx("bare", Status::Unknown, kind, serde_json::json!({}))
+                        .resource;
+                let status = rule.evaluate(&resource, &ctx()).status();
+                assert!(
+                    matches!(status, Status::Unknown | Status::NotApplicable),
+                    "{} on a bare {kind}: {status}",
+                    rule.meta().code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn snapshots_of_messages_and_evidence() {
+        for rule in registry() {
+            let meta = rule.meta();
+            let outcomes: Vec<serde_json::Value> = rule
+                .fixtures()
+                .iter()
+                .map(|f| {
+                    let o = rule.evaluate(&f.resource, &ctx());
+                    let severity = match &o {
+                        Outcome::Unaddressed { severity, .. } => {
+                            Some(severity.unwrap_or(meta.severity))
+                        }
+                        _ => None,
+                    };
+                    serde_json::json!({
+                        "fixture": f.name,
+                        "status": o.status(),
+                        "severity": severity,
+                        "message": o.message(),
+                        "evidence": o.evidence(),
+                    })
+                })
+                .collect();
+            insta::assert_json_snapshot!(meta.code, outcomes);
+        }
+    }
+}

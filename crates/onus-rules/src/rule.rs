@@ -1,0 +1,232 @@
+//! What a rule is.
+
+use chrono::{DateTime, Utc};
+use onus_model::{Duty, Evidence, Resource, Severity, Status};
+
+/// Settings and facts every rule may consult.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The time age-based checks measure against (the inventory's collection time).
+    pub reference_time: DateTime<Utc>,
+    /// Access keys older than this many days are a gap.
+    pub max_access_key_age_days: i64,
+    /// A patch assessment older than this many days no longer counts as evidence.
+    pub max_patch_assessment_age_days: i64,
+    /// Encryption at rest must use customer-managed keys.
+    pub require_customer_managed_keys: bool,
+}
+
+impl Context {
+    /// The default settings, measuring ages against `reference_time`.
+    pub fn new(reference_time: DateTime<Utc>) -> Context {
+        Context {
+            reference_time,
+            max_access_key_age_days: 90,
+            max_patch_assessment_age_days: 30,
+            require_customer_managed_keys: false,
+        }
+    }
+}
+
+/// A rule's metadata.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `NET001`.
+    pub code: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// The duty the rule checks.
+    pub duty: Duty,
+    /// Severity of an unaddressed outcome.
+    pub severity: Severity,
+    /// Kinds the rule applies to: exact kinds or `provider.service.*` prefixes.
+    pub kinds: &'static [&'static str],
+    /// Facets the rule reads (top-level facet names), to attribute collection gaps.
+    pub facets: &'static [&'static str],
+    /// One-line remediation for findings.
+    pub remediation: &'static str,
+    /// The rule's documentation (its doc comment), Markdown.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// Whether the rule applies to resources of `kind`.
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('*') {
+                Some(prefix) => kind.starts_with(prefix),
+                None => *pattern == kind,
+            })
+    }
+}
+
+/// What a rule concluded about one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Evidence shows the duty is met.
+    Addressed {
+        /// What was concluded.
+        message: String,
+        /// What was observed.
+        evidence: Vec<Evidence>,
+    },
+    /// Evidence shows the duty is not met.
+    Unaddressed {
+        /// What was concluded.
+        message: String,
+        /// What was observed; never empty.
+        evidence: Vec<Evidence>,
+        /// A severity other than the rule's, where evidence warrants.
+        severity: Option<Severity>,
+    },
+    /// The data needed was not observed.
+    Unknown {
+        /// What was missing.
+        reason: String,
+    },
+    /// Nothing for this rule to check on this resource.
+    NotApplicable {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// The status this outcome counts as.
+    pub fn status(&self) -> Status {
+        match self {
+            Outcome::Addressed { .. } => Status::Addressed,
+            Outcome::Unaddressed { .. } => Status::Unaddressed,
+            Outcome::Unknown { .. } => Status::Unknown,
+            Outcome::NotApplicable { .. } => Status::NotApplicable,
+        }
+    }
+
+    /// The message or reason.
+    pub fn message(&self) -> &str {
+        match self {
+            Outcome::Addressed { message, .. } | Outcome::Unaddressed { message, .. } => message,
+            Outcome::Unknown { reason } | Outcome::NotApplicable { reason } => reason,
+        }
+    }
+
+    /// The evidence (empty for unknown and not applicable).
+    pub fn evidence(&self) -> &[Evidence] {
+        match self {
+            Outcome::Addressed { evidence, .. } | Outcome::Unaddressed { evidence, .. } => evidence,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn addressed(message: impl Into<String>, evidence: Vec<Evidence>) -> Outcome {
+        Outcome::Addressed {
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    pub(crate) fn unaddressed(message: impl Into<String>, evidence: Vec<Evidence>) -> Outcome {
+        Outcome::Unaddressed {
+            message: message.into(),
+            evidence,
+            severity: None,
+        }
+    }
+
+    pub(crate) fn not_observed(facet_path: &str) -> Outcome {
+        Outcome::Unknown {
+            reason: format!("{facet_path} was not observed"),
+        }
+    }
+
+    pub(crate) fn not_applicable(reason: impl Into<String>) -> Outcome {
+        Outcome::NotApplicable {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One rule.
+pub trait Rule: Sync + std::fmt::Debug {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Check a resource the rule applies to.
+    fn check(&self, resource: &Resource, ctx: &Context) -> Outcome;
+
+    /// Check any resource: not applicable when the kind is not one of the rule's.
+    fn evaluate(&self, resource: &Resource, ctx: &Context) -> Outcome {
+        let meta = self.meta();
+        if meta.applies_to(&resource.kind) {
+            self.check(resource, ctx)
+        } else {
+            Outcome::not_applicable(format!("{} does not apply to {}", meta.code, resource.kind))
+        }
+    }
+
+    /// Fixture resources with the status each must produce.
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture>;
+}
+
+/// Evidence for one facet field of a resource, with the JSON Pointer into `raw`
+/// that the collector recorded for it (or for its parent list).
+pub(crate) fn evidence(resource: &Resource, facet: &str, observed: serde_json::Value) -> Evidence {
+    let pointer = resource.source_of(facet).map(str::to_owned).or_else(|| {
+        // `network.ingress[3]` -> the pointer of `network.ingress` plus `/3`.
+        let (list, rest) = facet.split_once('[')?;
+        let index = rest.strip_suffix(']')?;
+        resource.source_of(list).map(|p| format!("{p}/{index}"))
+    });
+    Evidence {
+        facet: facet.to_owned(),
+        pointer,
+        observed,
+    }
+}
+
+/// Define a rule: its doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub struct $name:ident {
+            code: $code:literal,
+            title: $title:literal,
+            duty: $duty:expr,
+            severity: $severity:expr,
+            kinds: $kinds:expr,
+            facets: $facets:expr,
+            remediation: $remediation:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl $name {
+            /// This rule's metadata.
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                code: $code,
+                title: $title,
+                duty: $duty,
+                severity: $severity,
+                kinds: $kinds,
+                facets: $facets,
+                remediation: $remediation,
+                doc: concat!($($doc, "\n"),+),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// The documentation with the one leading space rustdoc keeps on each line removed.
+pub fn doc_sections(doc: &str) -> String {
+    doc.lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}

@@ -1,0 +1,3 @@
+pub(crate) mod backups_disabled;
+pub(crate) mod point_in_time_recovery_off;
+pub(crate) mod versioning_off;

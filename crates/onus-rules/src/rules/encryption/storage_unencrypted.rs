@@ -1,0 +1,107 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That block and object storage is encrypted at rest: EBS volumes and
+    /// snapshots, Azure managed disks, S3 buckets (default encryption) and Azure
+    /// storage accounts.
+    ///
+    /// ## Why it matters
+    /// Unencrypted volumes and snapshots leak their contents through every copy,
+    /// share and decommissioned device. Under IaaS the data layer is the
+    /// customer's alone; S3, managed disks and storage accounts now encrypt by
+    /// default, which makes the duty shared there, and this rule confirms that the
+    /// default is in force.
+    ///
+    /// ## How to address
+    /// EBS: create an encrypted copy of the snapshot and restore from it, and turn
+    /// on encryption by default (see ENC002). S3: set default bucket encryption
+    /// (SSE-S3 or SSE-KMS). Azure: use server-side encryption (on by default), and
+    /// encryption at host or customer-managed keys where required.
+    ///
+    /// ## References
+    /// - AWS, Amazon EBS encryption: <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html>
+    /// - AWS, Setting default server-side encryption for S3 buckets: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html>
+    /// - Microsoft, Server-side encryption of Azure Disk Storage: <https://learn.microsoft.com/azure/virtual-machines/disk-encryption>
+    pub struct StorageUnencrypted {
+        code: "ENC001",
+        title: "Volume, snapshot, disk or bucket not encrypted at rest",
+        duty: Duty::EncryptionAtRest,
+        severity: Severity::High,
+        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server"],
+        facets: &["encryption_at_rest"],
+        remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
+    }
+}
+
+impl Rule for StorageUnencrypted {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        let enc = resource.facets.encryption_at_rest.as_ref();
+        match enc.and_then(|e| e.enabled) {
+            None => Outcome::not_observed("encryption_at_rest.enabled"),
+            Some(true) => {
+                let mut ev = vec![evidence(
+                    resource,
+                    "encryption_at_rest.enabled",
+                    true.into(),
+                )];
+                if let Some(source) = enc.and_then(|e| e.key_source) {
+                    ev.push(evidence(
+                        resource,
+                        "encryption_at_rest.key_source",
+                        serde_json::to_value(source).unwrap_or_default(),
+                    ));
+                }
+                Outcome::addressed("Stored data is encrypted at rest", ev)
+            }
+            Some(false) => Outcome::unaddressed(
+                "Stored data is not encrypted at rest",
+                vec![evidence(
+                    resource,
+                    "encryption_at_rest.enabled",
+                    false.into(),
+                )],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::{fx, fx_with};
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx_with(
+                "ebs-unencrypted",
+                Unaddressed,
+                "aws.ec2.volume",
+                json!({"encryption_at_rest": {"enabled": false}}),
+                json!({"encryption_at_rest.enabled": "/Encrypted"}),
+            ),
+            fx(
+                "disk-platform-key",
+                Addressed,
+                "azure.compute.disk",
+                json!({"encryption_at_rest": {"enabled": true, "key_source": "provider-managed"}}),
+            ),
+            fx(
+                "snapshot-not-observed",
+                Unknown,
+                "aws.ec2.snapshot",
+                json!({"encryption_at_rest": {"key_id": "alias/x"}}),
+            ),
+            fx(
+                "security-group",
+                NotApplicable,
+                "aws.ec2.security-group",
+                json!({}),
+            ),
+        ]
+    }
+}

@@ -1,0 +1,96 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That an EC2 instance requires IMDSv2 session tokens for its instance
+    /// metadata (`MetadataOptions.HttpTokens` is `required`).
+    ///
+    /// ## Why it matters
+    /// With IMDSv1 allowed, one server-side request forgery in any application on
+    /// the instance hands an attacker the instance role's temporary credentials,
+    /// as in the Capital One breach. The instance's credentials are the customer's
+    /// identity duty under IaaS.
+    ///
+    /// ## How to address
+    /// `aws ec2 modify-instance-metadata-options --instance-id ID --http-tokens required`,
+    /// and set the account default (`modify-instance-metadata-defaults`) and launch
+    /// templates to require tokens.
+    ///
+    /// ## References
+    /// - AWS, Use IMDSv2: <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html>
+    /// - CIS AWS Foundations Benchmark 5.6
+    pub struct ImdsV1Allowed {
+        code: "IAM001",
+        title: "Instance metadata allows IMDSv1",
+        duty: Duty::IdentityAccess,
+        severity: Severity::High,
+        kinds: &["aws.ec2.instance"],
+        facets: &["identity"],
+        remediation: "Require IMDSv2: `aws ec2 modify-instance-metadata-options --http-tokens required`.",
+    }
+}
+
+impl Rule for ImdsV1Allowed {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        match resource
+            .facets
+            .identity
+            .as_ref()
+            .and_then(|i| i.imds_v2_required)
+        {
+            None => Outcome::not_observed("identity.imds_v2_required"),
+            Some(true) => Outcome::addressed(
+                "Instance metadata requires IMDSv2 tokens",
+                vec![evidence(resource, "identity.imds_v2_required", true.into())],
+            ),
+            Some(false) => Outcome::unaddressed(
+                "Instance metadata accepts IMDSv1 requests without a session token",
+                vec![evidence(
+                    resource,
+                    "identity.imds_v2_required",
+                    false.into(),
+                )],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::{fx, fx_with};
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx_with(
+                "optional-tokens",
+                Unaddressed,
+                "aws.ec2.instance",
+                json!({"identity": {"imds_v2_required": false}}),
+                json!({"identity.imds_v2_required": "/MetadataOptions/HttpTokens"}),
+            ),
+            fx(
+                "required-tokens",
+                Addressed,
+                "aws.ec2.instance",
+                json!({"identity": {"imds_v2_required": true}}),
+            ),
+            fx(
+                "not-observed",
+                Unknown,
+                "aws.ec2.instance",
+                json!({"identity": {}}),
+            ),
+            fx(
+                "azure-vm",
+                NotApplicable,
+                "azure.compute.virtual-machine",
+                json!({}),
+            ),
+        ]
+    }
+}

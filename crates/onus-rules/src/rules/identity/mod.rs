@@ -1,0 +1,6 @@
+pub(crate) mod access_key_stale;
+pub(crate) mod console_user_without_mfa;
+pub(crate) mod imds_v1_allowed;
+pub(crate) mod root_without_mfa;
+pub(crate) mod tenant_mfa_not_required;
+pub(crate) mod unauthenticated_function_url;

@@ -1,0 +1,84 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That access to stored data is logged: S3 server access logging, Azure
+    /// storage diagnostic logs for reads, writes and deletes.
+    ///
+    /// ## Why it matters
+    /// Management-plane audit logs do not show who read which object. After a
+    /// leak, data-access logs are how the exposure is measured. Monitoring is
+    /// shared under PaaS: the provider can log, the customer has to turn it on.
+    ///
+    /// ## How to address
+    /// Turn on S3 server access logging (or CloudTrail data events) to a separate
+    /// bucket; send Azure storage resource logs to a Log Analytics workspace.
+    ///
+    /// ## References
+    /// - AWS, Logging requests with server access logging: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html>
+    /// - Microsoft, Monitor Azure Blob Storage: <https://learn.microsoft.com/azure/storage/blobs/monitor-blob-storage>
+    pub struct AccessLoggingOff {
+        code: "LOG002",
+        title: "Data access logging off",
+        duty: Duty::Logging,
+        severity: Severity::Low,
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account"],
+        facets: &["logging"],
+        remediation: "Turn on S3 server access logging or CloudTrail data events; send storage resource logs to Log Analytics.",
+    }
+}
+
+impl Rule for AccessLoggingOff {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        match resource
+            .facets
+            .logging
+            .as_ref()
+            .and_then(|l| l.access_logging)
+        {
+            None => Outcome::not_observed("logging.access_logging"),
+            Some(true) => Outcome::addressed(
+                "Data access is logged",
+                vec![evidence(resource, "logging.access_logging", true.into())],
+            ),
+            Some(false) => Outcome::unaddressed(
+                "Reads and writes of the data are not logged",
+                vec![evidence(resource, "logging.access_logging", false.into())],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::fx;
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx(
+                "no-server-access-logs",
+                Unaddressed,
+                "aws.s3.bucket",
+                json!({"logging": {"access_logging": false}}),
+            ),
+            fx(
+                "diagnostics-on",
+                Addressed,
+                "azure.storage.storage-account",
+                json!({"logging": {"access_logging": true}}),
+            ),
+            fx("logging-denied", Unknown, "aws.s3.bucket", json!({})),
+            fx(
+                "a-trail",
+                NotApplicable,
+                "aws.cloudtrail.trail",
+                json!({"logging": {"access_logging": false}}),
+            ),
+        ]
+    }
+}

@@ -1,0 +1,2 @@
+pub(crate) mod access_logging_off;
+pub(crate) mod audit_log_off;

@@ -1,0 +1,11 @@
+//! One file per rule, grouped by concern.
+
+pub(crate) mod backup;
+pub(crate) mod encryption;
+pub(crate) mod identity;
+pub(crate) mod logging;
+pub(crate) mod network;
+pub(crate) mod patching;
+pub(crate) mod public;
+pub(crate) mod runtime;
+pub(crate) mod transport;

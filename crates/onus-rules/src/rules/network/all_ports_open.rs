@@ -1,0 +1,145 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::net::{Family, all_port_exposures, attachment_adjusted};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That no inbound rule of a security group or network security group allows
+    /// every port (protocol "all", or TCP/UDP 0–65535) from the internet, over IPv4
+    /// or IPv6, unless an earlier Deny covering every port shadows it.
+    ///
+    /// ## Why it matters
+    /// An allow-all rule makes every service on the machine, including the ones
+    /// nobody meant to publish, reachable from the internet. Network controls are
+    /// the customer's duty under IaaS.
+    ///
+    /// ## How to address
+    /// Replace the rule with rules for the ports the workload serves, from the
+    /// sources that need them.
+    ///
+    /// ## References
+    /// - AWS, Security group rules: <https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>
+    /// - Microsoft, Network security groups: <https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview>
+    pub struct AllPortsOpen {
+        code: "NET003",
+        title: "All ports open to the internet",
+        duty: Duty::Firewall,
+        severity: Severity::Critical,
+        kinds: &["aws.ec2.security-group", "azure.network.network-security-group"],
+        facets: &["network"],
+        remediation: "Replace the allow-all rule with rules for the ports the workload serves, from the sources that need them.",
+    }
+}
+
+impl Rule for AllPortsOpen {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        let Some(rules) = resource
+            .facets
+            .network
+            .as_ref()
+            .and_then(|n| n.ingress.as_ref())
+        else {
+            return Outcome::not_observed("network.ingress");
+        };
+        let mut exposing: Vec<(usize, Family)> = Family::ALL
+            .into_iter()
+            .flat_map(|f| {
+                all_port_exposures(rules, f)
+                    .into_iter()
+                    .map(move |i| (i, f))
+            })
+            .collect();
+        exposing.sort_unstable();
+        if exposing.is_empty() {
+            return Outcome::addressed(
+                "No inbound rule opens every port to the internet",
+                vec![evidence(
+                    resource,
+                    "network.ingress",
+                    serde_json::json!({ "rules": rules.len() }),
+                )],
+            );
+        }
+        let mut families: Vec<&str> = exposing.iter().map(|(_, f)| f.label()).collect();
+        families.dedup();
+        let mut indices: Vec<usize> = exposing.iter().map(|(i, _)| *i).collect();
+        indices.dedup();
+        let ev = indices
+            .into_iter()
+            .map(|i| {
+                evidence(
+                    resource,
+                    &format!("network.ingress[{i}]"),
+                    serde_json::to_value(&rules[i]).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let outcome = Outcome::unaddressed(
+            format!(
+                "Every port is open to the internet over {}",
+                families.join(" and ")
+            ),
+            ev,
+        );
+        attachment_adjusted(resource, outcome, Self::META.severity)
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::fx;
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx(
+                "all-traffic-world",
+                Unaddressed,
+                "aws.ec2.security-group",
+                json!({"network": {"attached": true, "ingress": [
+                    {"protocol": "all", "source": "0.0.0.0/0"}, {"protocol": "all", "source": "::/0"}
+                ]}}),
+            ),
+            fx(
+                "nsg-any-any",
+                Unaddressed,
+                "azure.network.network-security-group",
+                json!({"network": {"ingress": [
+                    {"name": "AllowAnyCustom", "priority": 1000, "access": "allow", "protocol": "all", "source": "Internet"}
+                ]}}),
+            ),
+            fx(
+                "nsg-any-any-shadowed",
+                Addressed,
+                "azure.network.network-security-group",
+                json!({"network": {"ingress": [
+                    {"name": "DenyAll", "priority": 100, "access": "deny", "protocol": "all", "source": "*"},
+                    {"name": "AllowAnyCustom", "priority": 1000, "access": "allow", "protocol": "all", "source": "Internet"}
+                ]}}),
+            ),
+            fx(
+                "https-only",
+                Addressed,
+                "aws.ec2.security-group",
+                json!({"network": {"ingress": [
+                    {"protocol": "tcp", "from_port": 443, "to_port": 443, "source": "0.0.0.0/0"}
+                ]}}),
+            ),
+            fx(
+                "not-observed",
+                Unknown,
+                "aws.ec2.security-group",
+                json!({"network": {}}),
+            ),
+            fx(
+                "not-a-rule-set",
+                NotApplicable,
+                "azure.compute.disk",
+                json!({}),
+            ),
+        ]
+    }
+}

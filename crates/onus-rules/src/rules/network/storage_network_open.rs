@@ -1,0 +1,107 @@
+use onus_model::{Duty, Resource, RuleAccess, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That a storage account's network rules deny by default
+    /// (`networkAcls.defaultAction` is `Deny`), so only the virtual networks and
+    /// addresses listed can reach it. When public network access is disabled the
+    /// rule does not apply.
+    ///
+    /// ## Why it matters
+    /// With the default action `Allow`, every address on the internet can reach
+    /// the account's endpoints and only the credentials stand between an attacker
+    /// and the data. The storage service's firewall is the network control of a
+    /// PaaS store: the provider runs it, the customer configures it (shared).
+    ///
+    /// ## How to address
+    /// Set the default action to `Deny` and list the virtual networks and address
+    /// ranges that need access, or use private endpoints and disable public
+    /// network access.
+    ///
+    /// ## References
+    /// - Microsoft, Configure Azure Storage firewalls and virtual networks: <https://learn.microsoft.com/azure/storage/common/storage-network-security>
+    /// - CIS Microsoft Azure Foundations Benchmark 3.8
+    pub struct StorageNetworkOpen {
+        code: "NET005",
+        title: "Storage account network access allowed by default",
+        duty: Duty::Firewall,
+        severity: Severity::Medium,
+        kinds: &["azure.storage.storage-account"],
+        facets: &["network", "public_access"],
+        remediation: "Set the network rules' default action to Deny and list the networks that need access, or use private endpoints.",
+    }
+}
+
+impl Rule for StorageNetworkOpen {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        if resource
+            .facets
+            .public_access
+            .as_ref()
+            .and_then(|p| p.internet_reachable)
+            == Some(false)
+        {
+            return Outcome::not_applicable("public network access is disabled");
+        }
+        match resource
+            .facets
+            .network
+            .as_ref()
+            .and_then(|n| n.default_action)
+        {
+            None => Outcome::not_observed("network.default_action"),
+            Some(RuleAccess::Deny) => Outcome::addressed(
+                "Network rules deny by default",
+                vec![evidence(resource, "network.default_action", "deny".into())],
+            ),
+            Some(RuleAccess::Allow) => Outcome::unaddressed(
+                "Network rules allow every address by default",
+                vec![evidence(resource, "network.default_action", "allow".into())],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::fx_with;
+        use onus_model::Status::*;
+        use serde_json::json;
+        let src = json!({"network.default_action": "/properties/networkAcls/defaultAction"});
+        vec![
+            fx_with(
+                "default-allow",
+                Unaddressed,
+                "azure.storage.storage-account",
+                json!({"network": {"default_action": "allow"}}),
+                src.clone(),
+            ),
+            fx_with(
+                "default-deny",
+                Addressed,
+                "azure.storage.storage-account",
+                json!({"network": {"default_action": "deny"}}),
+                src.clone(),
+            ),
+            fx_with(
+                "not-observed",
+                Unknown,
+                "azure.storage.storage-account",
+                json!({"network": {}}),
+                src.clone(),
+            ),
+            fx_with(
+                "public-access-off",
+                NotApplicable,
+                "azure.storage.storage-account",
+                json!({"public_access": {"internet_reachable": false}, "network": {"default_action": "allow"}}),
+                src,
+            ),
+        ]
+    }
+}

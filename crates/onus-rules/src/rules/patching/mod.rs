@@ -1,0 +1,2 @@
+pub(crate) mod missing_patches;
+pub(crate) mod not_patch_managed;

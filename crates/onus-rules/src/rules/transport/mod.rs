@@ -1,0 +1,3 @@
+pub(crate) mod old_tls_allowed;
+pub(crate) mod plaintext_ftp_allowed;
+pub(crate) mod tls_not_enforced;

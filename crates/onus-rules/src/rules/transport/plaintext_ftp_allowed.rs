@@ -1,0 +1,85 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That an App Service site does not accept plain FTP for deployments
+    /// (`ftpsState` is `FtpsOnly` or `Disabled`, not `AllAllowed`).
+    ///
+    /// ## Why it matters
+    /// Plain FTP sends the deployment credentials and the application's code in
+    /// clear text. The platform offers FTPS; allowing FTP is the customer's
+    /// configuration under PaaS.
+    ///
+    /// ## How to address
+    /// Set `ftpsState` to `Disabled` (deploy with zip deploy or CI instead) or to
+    /// `FtpsOnly`.
+    ///
+    /// ## References
+    /// - Microsoft, Deploy your app to Azure App Service using FTP/S: <https://learn.microsoft.com/azure/app-service/deploy-ftp#enforce-ftps>
+    /// - CIS Microsoft Azure Foundations Benchmark 9.10
+    pub struct PlaintextFtpAllowed {
+        code: "TLS003",
+        title: "Plain FTP deployments allowed",
+        duty: Duty::EncryptionInTransit,
+        severity: Severity::Medium,
+        kinds: &["azure.web.site"],
+        facets: &["transport"],
+        remediation: "Set ftpsState to Disabled or FtpsOnly.",
+    }
+}
+
+impl Rule for PlaintextFtpAllowed {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        match resource
+            .facets
+            .transport
+            .as_ref()
+            .and_then(|t| t.plaintext_ftp)
+        {
+            None => Outcome::not_observed("transport.plaintext_ftp"),
+            Some(false) => Outcome::addressed(
+                "Plain FTP is refused",
+                vec![evidence(resource, "transport.plaintext_ftp", false.into())],
+            ),
+            Some(true) => Outcome::unaddressed(
+                "Plain FTP is accepted for deployments",
+                vec![evidence(resource, "transport.plaintext_ftp", true.into())],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::{fx, fx_with};
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx_with(
+                "all-allowed",
+                Unaddressed,
+                "azure.web.site",
+                json!({"transport": {"plaintext_ftp": true}}),
+                json!({"transport.plaintext_ftp": "/siteConfig/ftpsState"}),
+            ),
+            fx(
+                "ftps-only",
+                Addressed,
+                "azure.web.site",
+                json!({"transport": {"plaintext_ftp": false}}),
+            ),
+            fx("config-denied", Unknown, "azure.web.site", json!({})),
+            fx(
+                "storage",
+                NotApplicable,
+                "azure.storage.storage-account",
+                json!({"transport": {"plaintext_ftp": true}}),
+            ),
+        ]
+    }
+}

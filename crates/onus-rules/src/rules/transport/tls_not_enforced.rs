@@ -1,0 +1,94 @@
+use onus_model::{Duty, Resource, Severity};
+
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+
+declare_rule! {
+    /// ## What it checks
+    /// That an endpoint refuses plain-text requests: an S3 bucket policy denies
+    /// requests without `aws:SecureTransport`; an Azure storage account has
+    /// `supportsHttpsTrafficOnly`; an App Service site has `httpsOnly`; an Elastic
+    /// Beanstalk environment's load balancer has an HTTPS listener.
+    ///
+    /// ## Why it matters
+    /// Without enforcement, any client (or any attacker who can downgrade one)
+    /// sends data and credentials in clear text. The provider offers TLS; refusing
+    /// everything else is a setting the customer owns under PaaS.
+    ///
+    /// ## How to address
+    /// S3: add a bucket policy statement denying `s3:*` when
+    /// `aws:SecureTransport` is false. Azure: set HTTPS-only on the storage
+    /// account or site. Beanstalk: add an HTTPS listener and redirect HTTP to it.
+    ///
+    /// ## References
+    /// - AWS, Enforce encryption of data in transit for S3: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit>
+    /// - Microsoft, Require secure transfer in Azure Storage: <https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer>
+    /// - Microsoft, Enforce HTTPS in App Service: <https://learn.microsoft.com/azure/app-service/configure-ssl-bindings#enforce-https>
+    pub struct TlsNotEnforced {
+        code: "TLS001",
+        title: "Plain-text requests accepted",
+        duty: Duty::EncryptionInTransit,
+        severity: Severity::Medium,
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment"],
+        facets: &["transport"],
+        remediation: "Refuse plain-text requests: aws:SecureTransport deny statement, HTTPS-only setting, HTTPS listener.",
+    }
+}
+
+impl Rule for TlsNotEnforced {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        match resource
+            .facets
+            .transport
+            .as_ref()
+            .and_then(|t| t.tls_enforced)
+        {
+            None => Outcome::not_observed("transport.tls_enforced"),
+            Some(true) => Outcome::addressed(
+                "Only TLS requests are accepted",
+                vec![evidence(resource, "transport.tls_enforced", true.into())],
+            ),
+            Some(false) => Outcome::unaddressed(
+                "Plain-text (HTTP) requests are accepted",
+                vec![evidence(resource, "transport.tls_enforced", false.into())],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn fixtures(&self) -> Vec<crate::testing::Fixture> {
+        use crate::testing::{fx, fx_with};
+        use onus_model::Status::*;
+        use serde_json::json;
+        vec![
+            fx(
+                "bucket-no-secure-transport",
+                Unaddressed,
+                "aws.s3.bucket",
+                json!({"transport": {"tls_enforced": false}}),
+            ),
+            fx_with(
+                "site-https-only",
+                Addressed,
+                "azure.web.site",
+                json!({"transport": {"tls_enforced": true}}),
+                json!({"transport.tls_enforced": "/properties/httpsOnly"}),
+            ),
+            fx(
+                "policy-unreadable",
+                Unknown,
+                "aws.s3.bucket",
+                json!({"transport": {}}),
+            ),
+            fx(
+                "a-volume",
+                NotApplicable,
+                "aws.ec2.volume",
+                json!({"transport": {"tls_enforced": false}}),
+            ),
+        ]
+    }
+}
