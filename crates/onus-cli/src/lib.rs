@@ -1,1 +1,66 @@
+//! The onus command line: argument parsing, configuration, wiring, exit codes.
+//!
+//! Exit codes (documented in `--help` and the README):
+//! - 0: no gap under the chosen `--fail-on` policy;
+//! - 1: gaps found under the policy;
+//! - 2: invalid input or usage (the message names the input and the location),
+//!   or an output that could not be written;
+//! - 3: the audit is incomplete (some scope could not be collected) and the
+//!   policy includes `incomplete`, with no gap that would give 1.
 
+mod audit;
+mod cli;
+mod info;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use cli::Cli;
+
+/// Exit code: no gap under the policy.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: gaps found.
+pub const EXIT_GAPS: u8 = 1;
+/// Exit code: invalid input or usage.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the audit is incomplete.
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+/// Run the command line and return its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("onus: error: {err:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let style = onus_report::Style {
+        color: cli.color.enabled(std::io::stdout().is_terminal()),
+    };
+    match cli.command {
+        cli::Command::Audit(args) => audit::run(args, style),
+        cli::Command::Rules(args) => info::rules(&args, style),
+        cli::Command::Explain(args) => info::explain(&args),
+        cli::Command::Matrix(args) => info::matrix(&args, style),
+        cli::Command::Schema(args) => info::schema(&args),
+    }
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `onus` binary.
+
+fn main() -> std::process::ExitCode {
+    onus_cli::main()
+}

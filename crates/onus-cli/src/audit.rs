@@ -1,0 +1,189 @@
+//! `onus audit`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use chrono::Utc;
+use onus_catalog::Catalog;
+use onus_model::{AuditReport, Inventory, RunInfo};
+use onus_report::Style;
+
+use crate::cli::{AuditArgs, FailOn, Format};
+use crate::{EXIT_GAPS, EXIT_INCOMPLETE, EXIT_OK};
+
+/// Load the built-in catalog, with `path` merged over it when given.
+pub(crate) fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
+    match path {
+        None => Ok(Catalog::builtin()?),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read catalog {}", path.display()))?;
+            Ok(Catalog::with_override(&text, &path.display().to_string())?)
+        }
+    }
+}
+
+/// Read and validate an inventory (`-` is standard input).
+pub(crate) fn load_inventory(path: &Path) -> anyhow::Result<(Inventory, String)> {
+    let name = if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.with_context(|| format!("cannot read inventory {name}"))?;
+    let inventory = Inventory::from_json_str(&text, &name)?;
+    Ok((inventory, name))
+}
+
+/// Refuse kinds the catalog does not know, naming where they are.
+fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow::Result<()> {
+    let unknown: Vec<(usize, &str)> = inventory
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| catalog.kind(&r.kind).is_none())
+        .map(|(i, r)| (i, r.kind.as_str()))
+        .collect();
+    let Some(&(first, kind)) = unknown.first() else {
+        return Ok(());
+    };
+    let suggestions = catalog.suggest(kind);
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (known kinds nearby: {})", suggestions.join(", "))
+    };
+    let more = match unknown.len() {
+        1 => String::new(),
+        n => format!("; {} more resource(s) of unknown kinds", n - 1),
+    };
+    bail!(
+        "{source}: at resources[{first}].kind: unknown resource kind '{kind}'{hint}{more}. \
+         Classify it in a catalog file (--catalog FILE) or pass --allow-unclassified to audit it as unclassified"
+    )
+}
+
+fn default_format(output: Option<&Path>) -> Format {
+    match output {
+        Some(p) if p.extension().is_some_and(|e| e == "txt") => Format::Table,
+        Some(_) => Format::Json,
+        None if std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Json,
+    }
+}
+
+fn render(report: &AuditReport, format: Format, style: Style) -> String {
+    match format {
+        Format::Table => onus_report::table::render(report, style),
+        Format::Json => onus_report::json::render(report),
+    }
+}
+
+/// Write `text` to `path` through a temporary file and a rename, so a failed write
+/// never leaves a half-written report where a complete one was.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.onus-tmp"));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn policy_exit(report: &AuditReport, fail_on: &[FailOn]) -> u8 {
+    let s = &report.summary;
+    if fail_on.contains(&FailOn::Never) {
+        return EXIT_OK;
+    }
+    let gaps = (fail_on.contains(&FailOn::Unaddressed) && s.statuses.unaddressed > 0)
+        || (fail_on.contains(&FailOn::Unknown) && s.statuses.unknown > 0);
+    if gaps {
+        EXIT_GAPS
+    } else if fail_on.contains(&FailOn::Incomplete) && !s.complete {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_OK
+    }
+}
+
+pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
+    if args.fail_on.contains(&FailOn::Never) && args.fail_on.len() > 1 {
+        bail!("--fail-on never cannot be combined with other policies");
+    }
+    if args.max_access_key_age < 1 {
+        bail!(
+            "--max-access-key-age must be at least 1 day (got {})",
+            args.max_access_key_age
+        );
+    }
+    let mut formats = args.format.clone();
+    formats.dedup();
+    if formats.is_empty() {
+        formats.push(default_format(args.output.as_deref()));
+    }
+    if formats.len() > 1 && args.output.is_none() {
+        bail!("several formats ({}) need --output DIR", formats.len());
+    }
+
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let (inventory, source) = load_inventory(&args.inventory)?;
+    if !args.allow_unclassified {
+        check_kinds(&inventory, &catalog, &source)?;
+    }
+
+    let now = Utc::now();
+    let reference_time = inventory.collected_at.unwrap_or(now);
+    let mut ctx = onus_rules::Context::new(reference_time);
+    ctx.require_customer_managed_keys = args.require_customer_managed_keys;
+    ctx.max_access_key_age_days = args.max_access_key_age;
+    let run = RunInfo {
+        onus_version: env!("CARGO_PKG_VERSION").to_owned(),
+        generated_at: now,
+        reference_time,
+        inventory: Some(source),
+        collected_at: inventory.collected_at,
+        catalog: catalog.info().clone(),
+        rules: 0,
+    };
+    let classify = |kind: &str| {
+        catalog
+            .classify(kind)
+            .unwrap_or_else(|| Catalog::unclassified(kind))
+    };
+    let report = onus_rules::audit(&inventory, &classify, &ctx, run);
+
+    match &args.output {
+        None => {
+            let text = render(&report, formats[0], style);
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write to standard output")?;
+        }
+        Some(path) if formats.len() == 1 && !path.is_dir() => {
+            write_atomically(path, &render(&report, formats[0], Style::PLAIN))?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+            for format in &formats {
+                let path: PathBuf = dir.join(format.file_name());
+                write_atomically(&path, &render(&report, *format, Style::PLAIN))?;
+            }
+        }
+    }
+    Ok(policy_exit(&report, &args.fail_on))
+}
