@@ -83,9 +83,9 @@ impl Gap {
                 (Some(g), Some(r)) => g == r,
                 _ => true,
             }
-            && (self.kinds.is_empty() || self.kinds.iter().any(|k| *k == resource.kind))
+            && (self.kinds.is_empty() || self.kinds.contains(&resource.kind))
             && (self.facets.is_empty() || self.facets.iter().any(|f| f == facet))
-            && (self.resources.is_empty() || self.resources.iter().any(|id| *id == resource.id))
+            && (self.resources.is_empty() || self.resources.contains(&resource.id))
     }
 
     /// A one-line description: `ssm:DescribeInstanceInformation in 111122223333/eu-west-1 (access-denied: ...)`.
