@@ -13,7 +13,7 @@ Exit codes:
 
 /// Audit cloud estates against the shared responsibility model.
 #[derive(Debug, Parser)]
-#[command(name = "onus", version, about, after_help = EXIT_CODES)]
+#[command(name = "onus", version, about = "Audit AWS and Azure estates against the cloud shared responsibility model", after_help = EXIT_CODES)]
 pub struct Cli {
     /// When to colour terminal output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
