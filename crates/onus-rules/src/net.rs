@@ -5,7 +5,9 @@
 //! later Allow. Rule sets without priorities (security groups) are allow-only,
 //! so order does not matter for them.
 
-use onus_model::{IngressRule, Protocol, RuleAccess};
+use onus_model::{IngressRule, Protocol, Resource, RuleAccess};
+
+use crate::rule::{Outcome, evidence};
 
 /// An address family of internet traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,98 +119,6 @@ pub(crate) fn all_port_exposures(rules: &[IngressRule], family: Family) -> Vec<u
     }
     exposures
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rule(
-        priority: Option<u32>,
-        access: RuleAccess,
-        protocol: Protocol,
-        ports: Option<(u16, u16)>,
-        source: &str,
-    ) -> IngressRule {
-        IngressRule {
-            name: None,
-            priority,
-            access,
-            protocol,
-            from_port: ports.map(|p| p.0),
-            to_port: ports.map(|p| p.1),
-            source: source.to_owned(),
-        }
-    }
-
-    #[test]
-    fn earlier_deny_shadows_later_allow() {
-        let rules = vec![
-            rule(
-                Some(200),
-                RuleAccess::Allow,
-                Protocol::Tcp,
-                Some((22, 22)),
-                "Internet",
-            ),
-            rule(Some(100), RuleAccess::Deny, Protocol::All, None, "*"),
-        ];
-        assert_eq!(
-            decide_port(&rules, 22, Family::V4),
-            Some((1, RuleAccess::Deny))
-        );
-        assert_eq!(shadowed_allows(&rules, 22, Family::V4), vec![(0, 1)]);
-    }
-
-    #[test]
-    fn later_deny_does_not_shadow() {
-        let rules = vec![
-            rule(
-                Some(100),
-                RuleAccess::Allow,
-                Protocol::Tcp,
-                Some((22, 22)),
-                "0.0.0.0/0",
-            ),
-            rule(Some(4096), RuleAccess::Deny, Protocol::All, None, "*"),
-        ];
-        assert_eq!(
-            decide_port(&rules, 22, Family::V4),
-            Some((0, RuleAccess::Allow))
-        );
-        assert_eq!(
-            decide_port(&rules, 22, Family::V6),
-            Some((1, RuleAccess::Deny))
-        );
-    }
-
-    #[test]
-    fn private_sources_are_not_the_internet() {
-        let rules = vec![rule(
-            None,
-            RuleAccess::Allow,
-            Protocol::Tcp,
-            Some((0, 65535)),
-            "10.0.0.0/8",
-        )];
-        assert_eq!(decide_port(&rules, 22, Family::V4), None);
-        assert!(all_port_exposures(&rules, Family::V4).is_empty());
-    }
-
-    #[test]
-    fn ipv6_any_is_the_internet() {
-        let rules = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::/0")];
-        assert!(decide_port(&rules, 3389, Family::V4).is_none());
-        assert_eq!(
-            decide_port(&rules, 3389, Family::V6),
-            Some((0, RuleAccess::Allow))
-        );
-        assert_eq!(all_port_exposures(&rules, Family::V6), vec![0]);
-    }
-}
-
-use onus_model::Resource;
-
-use crate::rule::{Outcome, evidence};
 
 /// Unaddressed findings on a rule set that is attached to nothing today keep their
 /// status (attaching it is one click away) but drop one severity step.
@@ -325,5 +235,93 @@ pub(crate) fn rule_name(rules: &[IngressRule], i: usize) -> String {
     match &rules[i].name {
         Some(name) => format!("'{name}'"),
         None => format!("#{i}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(
+        priority: Option<u32>,
+        access: RuleAccess,
+        protocol: Protocol,
+        ports: Option<(u16, u16)>,
+        source: &str,
+    ) -> IngressRule {
+        IngressRule {
+            name: None,
+            priority,
+            access,
+            protocol,
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            source: source.to_owned(),
+        }
+    }
+
+    #[test]
+    fn earlier_deny_shadows_later_allow() {
+        let rules = vec![
+            rule(
+                Some(200),
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "Internet",
+            ),
+            rule(Some(100), RuleAccess::Deny, Protocol::All, None, "*"),
+        ];
+        assert_eq!(
+            decide_port(&rules, 22, Family::V4),
+            Some((1, RuleAccess::Deny))
+        );
+        assert_eq!(shadowed_allows(&rules, 22, Family::V4), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn later_deny_does_not_shadow() {
+        let rules = vec![
+            rule(
+                Some(100),
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "0.0.0.0/0",
+            ),
+            rule(Some(4096), RuleAccess::Deny, Protocol::All, None, "*"),
+        ];
+        assert_eq!(
+            decide_port(&rules, 22, Family::V4),
+            Some((0, RuleAccess::Allow))
+        );
+        assert_eq!(
+            decide_port(&rules, 22, Family::V6),
+            Some((1, RuleAccess::Deny))
+        );
+    }
+
+    #[test]
+    fn private_sources_are_not_the_internet() {
+        let rules = vec![rule(
+            None,
+            RuleAccess::Allow,
+            Protocol::Tcp,
+            Some((0, 65535)),
+            "10.0.0.0/8",
+        )];
+        assert_eq!(decide_port(&rules, 22, Family::V4), None);
+        assert!(all_port_exposures(&rules, Family::V4).is_empty());
+    }
+
+    #[test]
+    fn ipv6_any_is_the_internet() {
+        let rules = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::/0")];
+        assert!(decide_port(&rules, 3389, Family::V4).is_none());
+        assert_eq!(
+            decide_port(&rules, 3389, Family::V6),
+            Some((0, RuleAccess::Allow))
+        );
+        assert_eq!(all_port_exposures(&rules, Family::V6), vec![0]);
     }
 }
