@@ -88,7 +88,7 @@ fn render(report: &AuditReport, format: Format, style: Style) -> String {
 
 /// Write `text` to `path` through a temporary file and a rename, so a failed write
 /// never leaves a half-written report where a complete one was.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -138,7 +138,14 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     }
 
     let catalog = load_catalog(args.catalog.as_deref())?;
-    let (inventory, source) = load_inventory(&args.inventory)?;
+    let (inventory, source) = match (&args.inventory, args.cloud) {
+        (Some(path), _) => load_inventory(path)?,
+        (None, Some(cloud)) => (
+            crate::collect::collect(cloud, &args.aws)?,
+            format!("{cloud:?}").to_lowercase(),
+        ),
+        (None, None) => bail!("give a cloud to collect from (onus audit aws) or --inventory FILE"),
+    };
     if !args.allow_unclassified {
         check_kinds(&inventory, &catalog, &source)?;
     }
@@ -152,7 +159,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         onus_version: env!("CARGO_PKG_VERSION").to_owned(),
         generated_at: now,
         reference_time,
-        inventory: Some(source),
+        inventory: args.inventory.is_some().then_some(source),
         collected_at: inventory.collected_at,
         catalog: catalog.info().clone(),
         rules: 0,

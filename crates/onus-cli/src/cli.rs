@@ -19,6 +19,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Log what onus does to standard error (-v: onus at debug; -vv: the SDKs too). Credentials are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,9 +54,13 @@ impl ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit an inventory: classify every resource, check every customer duty, report the duty ledger.
+    /// Audit a cloud (collecting now) or an inventory file: classify every resource,
+    /// check every customer duty, report the duty ledger.
     #[command(after_help = EXIT_CODES)]
     Audit(AuditArgs),
+    /// Collect an inventory from a cloud and write it to a file, to audit later with --inventory.
+    #[command(after_help = EXIT_CODES)]
+    Collect(CollectArgs),
     /// List the rules: code, duty, severity, title.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -95,12 +103,73 @@ pub enum FailOn {
     Never,
 }
 
+/// A cloud onus can collect from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Cloud {
+    /// Amazon Web Services (aws-config credentials chain; AWS_ENDPOINT_URL honoured).
+    Aws,
+}
+
+/// Scope and credentials of the AWS collector.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "AWS scope")]
+pub struct AwsArgs {
+    /// Regions, comma-separated. Default: every region enabled for the account.
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    pub regions: Option<Vec<String>>,
+    /// A named profile from the shared AWS config files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Assume this role (repeatable: one account per role).
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// External ID for the assumed roles.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// With AWS Organizations: list the member accounts and assume this role name in each.
+    #[arg(long, value_name = "ROLE_NAME")]
+    pub organization_role: Option<String>,
+    /// Concurrent (account, region, service) tasks.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Requests per second per (account, region, service); 0 for no limit.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub rate_limit: u32,
+    /// Attempts per request, retries included (adaptive retry with backoff).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_attempts: u32,
+}
+
+/// Arguments of `onus collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The cloud to collect from.
+    #[arg(value_enum)]
+    pub cloud: Cloud,
+    /// Where to write the inventory (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
 /// Arguments of `onus audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    /// Collect from this cloud now and audit what was collected.
+    #[arg(
+        value_enum,
+        required_unless_present = "inventory",
+        conflicts_with = "inventory"
+    )]
+    pub cloud: Option<Cloud>,
+
     /// The inventory to audit (`onus.inventory/v1` JSON); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
-    pub inventory: PathBuf,
+    pub inventory: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// A catalog file merged over the built-in catalog (reclassify kinds, shift duties).
     #[arg(long, value_name = "FILE")]

@@ -10,6 +10,7 @@
 
 mod audit;
 mod cli;
+mod collect;
 mod info;
 
 use std::io::IsTerminal;
@@ -42,13 +43,36 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    init_tracing(cli.verbose);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             eprintln!("onus: error: {err:#}");
-            ExitCode::from(EXIT_USAGE)
+            if err.downcast_ref::<collect::CollectionFailed>().is_some() {
+                ExitCode::from(EXIT_INCOMPLETE)
+            } else {
+                ExitCode::from(EXIT_USAGE)
+            }
         }
     }
+}
+
+/// Logs to standard error: nothing by default, onus at debug with -v, the SDKs too with -vv.
+/// `RUST_LOG` overrides. Credentials are never logged: onus logs none, and the
+/// SDKs redact signing material (a test runs -vv with canary secrets).
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "error",
+        1 => "info,onus_aws=debug,onus_cli=debug,aws_config=warn,aws_smithy_runtime=warn",
+        _ => "debug,hyper=info,h2=info,rustls=info,hyper_util=info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .try_init();
 }
 
 /// Run a parsed command line.
@@ -58,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     match cli.command {
         cli::Command::Audit(args) => audit::run(args, style),
+        cli::Command::Collect(args) => collect::run(args),
         cli::Command::Rules(args) => info::rules(&args, style),
         cli::Command::Explain(args) => info::explain(&args),
         cli::Command::Matrix(args) => info::matrix(&args, style),

@@ -273,6 +273,12 @@ pub struct Identity {
     /// The user's access keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_keys: Option<Vec<AccessKey>>,
+    /// The account password policy's minimum length (AWS's default of 8 when no policy is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_min_length: Option<u32>,
+    /// How many previous passwords the policy forbids reusing (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reuse_prevention: Option<u32>,
     /// An invocation endpoint (Lambda function URL) requires authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_auth_required: Option<bool>,

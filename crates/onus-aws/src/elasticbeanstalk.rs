@@ -1,0 +1,173 @@
+//! Elastic Beanstalk: environments (managed platform updates, HTTPS listener, platform lifecycle).
+
+use onus_model::{Runtime, Transport};
+use serde_json::json;
+
+use crate::gap::gap;
+use crate::{Account, Collected, resource, source};
+
+const ENV: &str = "aws.elasticbeanstalk.environment";
+
+pub(crate) async fn collect(account: Account, region: String) -> Collected {
+    let config = account.in_region(&region);
+    let eb = aws_sdk_elasticbeanstalk::Client::from_conf(
+        aws_sdk_elasticbeanstalk::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    );
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    let mut environments = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        account.pace(Some(&region), "elasticbeanstalk").await;
+        match eb
+            .describe_environments()
+            .include_deleted(false)
+            .set_next_token(token.clone())
+            .send()
+            .await
+        {
+            Ok(page) => {
+                environments.extend(page.environments().iter().cloned());
+                token = page.next_token().map(str::to_owned);
+                if token.is_none() {
+                    break;
+                }
+            }
+            Err(e) => {
+                out.gaps.push(gap(
+                    &scope,
+                    "elasticbeanstalk",
+                    "DescribeEnvironments",
+                    &e,
+                    &[ENV],
+                    &[],
+                    vec![],
+                ));
+                break;
+            }
+        }
+    }
+    for env in environments {
+        let (Some(name), Some(app)) = (env.environment_name(), env.application_name()) else {
+            continue;
+        };
+        let arn = env.environment_arn().map(str::to_owned).unwrap_or_else(|| {
+            format!(
+                "arn:aws:elasticbeanstalk:{region}:{}:environment/{app}/{name}",
+                account.id
+            )
+        });
+        let mut r = resource(&arn, &account.id, Some(&region), ENV, Some(name));
+        let mut raw = json!({"EnvironmentName": name, "ApplicationName": app, "PlatformArn": env.platform_arn(), "SolutionStackName": env.solution_stack_name()});
+        let mut runtime = Runtime {
+            name: env
+                .solution_stack_name()
+                .or(env.platform_arn())
+                .map(str::to_owned),
+            ..Default::default()
+        };
+        account.pace(Some(&region), "elasticbeanstalk").await;
+        match eb
+            .describe_configuration_settings()
+            .application_name(app)
+            .environment_name(name)
+            .send()
+            .await
+        {
+            Ok(c) => {
+                let settings: Vec<_> = c
+                    .configuration_settings()
+                    .iter()
+                    .flat_map(|s| s.option_settings())
+                    .collect();
+                let get = |ns: &str, opt: &str| {
+                    settings
+                        .iter()
+                        .find(|o| o.namespace() == Some(ns) && o.option_name() == Some(opt))
+                        .and_then(|o| o.value())
+                };
+                let managed = get(
+                    "aws:elasticbeanstalk:managedactions",
+                    "ManagedActionsEnabled",
+                );
+                let https = get("aws:elbv2:listener:443", "Protocol")
+                    .or(get("aws:elb:listener:443", "ListenerProtocol"));
+                let listener_enabled = get("aws:elbv2:listener:443", "ListenerEnabled")
+                    .map(|v| v != "false")
+                    .unwrap_or(true);
+                raw["OptionSettings"] = json!({
+                    "aws:elasticbeanstalk:managedactions": {"ManagedActionsEnabled": managed},
+                    "listener:443": {"Protocol": https, "ListenerEnabled": listener_enabled},
+                });
+                runtime.managed_updates =
+                    Some(managed.is_some_and(|v| v.eq_ignore_ascii_case("true")));
+                source(
+                    &mut r,
+                    "runtime.managed_updates",
+                    "/OptionSettings/aws:elasticbeanstalk:managedactions/ManagedActionsEnabled",
+                );
+                r.facets.transport = Some(Transport {
+                    tls_enforced: Some(
+                        listener_enabled && https.is_some_and(|p| p.eq_ignore_ascii_case("HTTPS")),
+                    ),
+                    ..Default::default()
+                });
+                source(
+                    &mut r,
+                    "transport.tls_enforced",
+                    "/OptionSettings/listener:443",
+                );
+            }
+            Err(e) => out.gaps.push(gap(
+                &scope,
+                "elasticbeanstalk",
+                "DescribeConfigurationSettings",
+                &e,
+                &[ENV],
+                &["runtime", "transport"],
+                vec![arn.clone()],
+            )),
+        }
+        if let Some(platform) = env.platform_arn() {
+            account.pace(Some(&region), "elasticbeanstalk").await;
+            match eb
+                .describe_platform_version()
+                .platform_arn(platform)
+                .send()
+                .await
+            {
+                Ok(p) => {
+                    let d = p.platform_description();
+                    let branch = d.and_then(|d| d.platform_branch_lifecycle_state());
+                    let state = d.and_then(|d| d.platform_lifecycle_state());
+                    raw["PlatformBranchLifecycleState"] = json!(branch);
+                    if let Some(b) = branch {
+                        runtime.deprecated = Some(matches!(b, "Deprecated" | "Retired"));
+                        source(
+                            &mut r,
+                            "runtime.deprecated",
+                            "/PlatformBranchLifecycleState",
+                        );
+                    } else if let Some(s) = state {
+                        runtime.deprecated = Some(s != "Recommended" && s != "Supported");
+                    }
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "elasticbeanstalk",
+                    "DescribePlatformVersion",
+                    &e,
+                    &[ENV],
+                    &["runtime"],
+                    vec![arn.clone()],
+                )),
+            }
+        }
+        r.facets.runtime = Some(runtime);
+        r.raw = raw;
+        out.resources.push(r);
+    }
+    out
+}

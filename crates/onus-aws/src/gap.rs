@@ -1,0 +1,145 @@
+//! Turning SDK failures into inventory gaps.
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use onus_model::{Gap, GapCause, Provider};
+
+/// Where a call was made.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub account: String,
+    pub region: Option<String>,
+}
+
+/// The cause and a one-line message for an SDK error. Never includes credentials:
+/// only the service's error code and message, or the transport failure's kind.
+pub(crate) fn describe<E>(err: &SdkError<E, HttpResponse>) -> (GapCause, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::TimeoutError(_) => (GapCause::Unreachable, "timed out".to_owned()),
+        SdkError::DispatchFailure(d) => {
+            let what = if d.is_io() {
+                "connection failed"
+            } else if d.is_timeout() {
+                "timed out"
+            } else {
+                "request could not be sent"
+            };
+            (
+                GapCause::Unreachable,
+                format!(
+                    "{what}: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(err)
+                ),
+            )
+        }
+        SdkError::ResponseError(_) => (
+            GapCause::ApiError,
+            format!(
+                "the response could not be read: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(err)
+            ),
+        ),
+        SdkError::ConstructionFailure(_) => (
+            GapCause::Other,
+            format!(
+                "request not built: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(err)
+            ),
+        ),
+        _ => {
+            let code = err.code().unwrap_or("");
+            let message = err.message().unwrap_or("");
+            let status = err.raw_response().map(|r| r.status().as_u16());
+            let cause = classify(code);
+            let text = match (code.is_empty(), message.is_empty()) {
+                (false, false) => format!("{code}: {message}"),
+                (false, true) => code.to_owned(),
+                _ => match status {
+                    Some(s) if (200..300).contains(&s) => {
+                        format!("the response could not be read (HTTP {s})")
+                    }
+                    Some(s) => format!("HTTP {s} without an error code"),
+                    None => aws_smithy_types::error::display::DisplayErrorContext(err).to_string(),
+                },
+            };
+            (cause, text)
+        }
+    }
+}
+
+/// The cause an AWS error code stands for.
+pub(crate) fn classify(code: &str) -> GapCause {
+    let c = code.to_ascii_lowercase();
+    if c.contains("accessdenied")
+        || c.contains("unauthorized")
+        || c.contains("authorizationerror")
+        || c == "forbidden"
+    {
+        GapCause::AccessDenied
+    } else if c.contains("throttl")
+        || c.contains("requestlimitexceeded")
+        || c.contains("toomanyrequests")
+        || c == "slowdown"
+    {
+        GapCause::Throttled
+    } else if c.contains("optinrequired")
+        || c.contains("unrecognizedclient")
+        || c.contains("invalidclienttokenid")
+        || c.contains("authfailure")
+    {
+        GapCause::RegionUnavailable
+    } else {
+        GapCause::ApiError
+    }
+}
+
+/// A gap for a failed call.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gap<E>(
+    scope: &Scope,
+    service: &str,
+    operation: &str,
+    err: &SdkError<E, HttpResponse>,
+    kinds: &[&str],
+    facets: &[&str],
+    resources: Vec<String>,
+) -> Gap
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (cause, error) = describe(err);
+    tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, %error, "collection gap");
+    Gap {
+        provider: Provider::Aws,
+        account: Some(scope.account.clone()),
+        region: scope.region.clone(),
+        service: service.to_owned(),
+        operation: operation.to_owned(),
+        cause,
+        error,
+        kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+        facets: facets.iter().map(|f| (*f).to_owned()).collect(),
+        resources,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_causes() {
+        assert_eq!(classify("AccessDenied"), GapCause::AccessDenied);
+        assert_eq!(classify("AccessDeniedException"), GapCause::AccessDenied);
+        assert_eq!(classify("UnauthorizedOperation"), GapCause::AccessDenied);
+        assert_eq!(classify("ThrottlingException"), GapCause::Throttled);
+        assert_eq!(classify("RequestLimitExceeded"), GapCause::Throttled);
+        assert_eq!(classify("OptInRequired"), GapCause::RegionUnavailable);
+        assert_eq!(classify("InternalFailure"), GapCause::ApiError);
+        assert_eq!(classify(""), GapCause::ApiError);
+    }
+}

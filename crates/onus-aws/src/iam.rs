@@ -1,0 +1,214 @@
+//! IAM: the account (root MFA, password policy) and users (console access, MFA, access keys).
+
+use aws_sdk_iam::types::{StatusType, SummaryKeyType};
+use onus_model::{AccessKey, Identity};
+use serde_json::json;
+
+use crate::gap::gap;
+use crate::ssm::to_chrono;
+use crate::{Account, Collected, pages, resource, source};
+
+pub(crate) const ACCOUNT: &str = "aws.iam.account";
+const USER: &str = "aws.iam.user";
+
+fn is_no_such_entity<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("NoSuchEntity")
+}
+
+pub(crate) async fn collect(account: Account) -> Collected {
+    let config = account.in_region("us-east-1");
+    let iam = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    );
+    let scope = account.scope(None);
+    let mut out = Collected::default();
+
+    // The account: always reported, whether or not its settings could be read.
+    let id = format!("arn:aws:iam::{}:root", account.id);
+    let mut acct = resource(
+        &id,
+        &account.id,
+        None,
+        ACCOUNT,
+        Some(&format!("account {} (root user)", account.id)),
+    );
+    let mut raw = json!({});
+    let mut identity = Identity::default();
+    account.pace(None, "iam").await;
+    match iam.get_account_summary().send().await {
+        Ok(s) => {
+            let map = s.summary_map();
+            let get = |k: SummaryKeyType| map.and_then(|m| m.get(&k).copied());
+            raw["SummaryMap"] = json!({
+                "AccountMFAEnabled": get(SummaryKeyType::AccountMfaEnabled),
+                "AccountAccessKeysPresent": get(SummaryKeyType::AccountAccessKeysPresent),
+                "Users": get(SummaryKeyType::Users),
+            });
+            identity.root_mfa_enabled = get(SummaryKeyType::AccountMfaEnabled).map(|v| v > 0);
+            source(
+                &mut acct,
+                "identity.root_mfa_enabled",
+                "/SummaryMap/AccountMFAEnabled",
+            );
+        }
+        Err(e) => out.gaps.push(gap(
+            &scope,
+            "iam",
+            "GetAccountSummary",
+            &e,
+            &[ACCOUNT],
+            &["identity"],
+            vec![id.clone()],
+        )),
+    }
+    account.pace(None, "iam").await;
+    match iam.get_account_password_policy().send().await {
+        Ok(p) => {
+            if let Some(p) = p.password_policy() {
+                raw["PasswordPolicy"] = json!({
+                    "MinimumPasswordLength": p.minimum_password_length(),
+                    "PasswordReusePrevention": p.password_reuse_prevention(),
+                });
+                identity.password_min_length = p
+                    .minimum_password_length()
+                    .and_then(|n| u32::try_from(n).ok());
+                identity.password_reuse_prevention = Some(
+                    p.password_reuse_prevention()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .unwrap_or(0),
+                );
+                source(
+                    &mut acct,
+                    "identity.password_min_length",
+                    "/PasswordPolicy/MinimumPasswordLength",
+                );
+                source(
+                    &mut acct,
+                    "identity.password_reuse_prevention",
+                    "/PasswordPolicy/PasswordReusePrevention",
+                );
+            }
+        }
+        Err(e) if e.as_service_error().is_some_and(is_no_such_entity) => {
+            // No policy: AWS applies its default (8 characters, no reuse prevention).
+            raw["PasswordPolicy"] = json!(null);
+            identity.password_min_length = Some(8);
+            identity.password_reuse_prevention = Some(0);
+            source(&mut acct, "identity.password_min_length", "/PasswordPolicy");
+            source(
+                &mut acct,
+                "identity.password_reuse_prevention",
+                "/PasswordPolicy",
+            );
+        }
+        Err(e) => out.gaps.push(gap(
+            &scope,
+            "iam",
+            "GetAccountPasswordPolicy",
+            &e,
+            &[ACCOUNT],
+            &["identity"],
+            vec![id.clone()],
+        )),
+    }
+    acct.facets.identity = Some(identity);
+    acct.raw = raw;
+    out.resources.push(acct);
+
+    // Users.
+    account.pace(None, "iam").await;
+    let (pages, err) = pages(iam.list_users().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps
+            .push(gap(&scope, "iam", "ListUsers", &e, &[USER], &[], vec![]));
+    }
+    for u in pages.iter().flat_map(|p| p.users()) {
+        let name = u.user_name();
+        let arn = u.arn();
+        let mut r = resource(arn, &account.id, None, USER, Some(name));
+        let mut identity = Identity::default();
+        let mut raw = json!({"UserName": name, "CreateDate": to_chrono(u.create_date()), "PasswordLastUsed": u.password_last_used().and_then(to_chrono)});
+        account.pace(None, "iam").await;
+        match iam.get_login_profile().user_name(name).send().await {
+            Ok(p) => {
+                raw["LoginProfile"] =
+                    json!({"CreateDate": p.login_profile().map(|l| to_chrono(l.create_date()))});
+                identity.console_access = Some(true);
+                source(&mut r, "identity.console_access", "/LoginProfile");
+            }
+            Err(e) if e.as_service_error().is_some_and(is_no_such_entity) => {
+                raw["LoginProfile"] = json!(null);
+                identity.console_access = Some(false);
+                source(&mut r, "identity.console_access", "/LoginProfile");
+            }
+            Err(e) => out.gaps.push(gap(
+                &scope,
+                "iam",
+                "GetLoginProfile",
+                &e,
+                &[USER],
+                &["identity"],
+                vec![arn.to_owned()],
+            )),
+        }
+        account.pace(None, "iam").await;
+        match iam.list_mfa_devices().user_name(name).send().await {
+            Ok(m) => {
+                raw["MFADevices"] = json!(
+                    m.mfa_devices()
+                        .iter()
+                        .map(|d| d.serial_number())
+                        .collect::<Vec<_>>()
+                );
+                identity.mfa_enabled = Some(!m.mfa_devices().is_empty());
+                source(&mut r, "identity.mfa_enabled", "/MFADevices");
+            }
+            Err(e) => out.gaps.push(gap(
+                &scope,
+                "iam",
+                "ListMFADevices",
+                &e,
+                &[USER],
+                &["identity"],
+                vec![arn.to_owned()],
+            )),
+        }
+        account.pace(None, "iam").await;
+        match iam.list_access_keys().user_name(name).send().await {
+            Ok(k) => {
+                let keys: Vec<AccessKey> = k
+                    .access_key_metadata()
+                    .iter()
+                    .filter_map(|m| {
+                        Some(AccessKey {
+                            id: m.access_key_id()?.to_owned(),
+                            active: m.status() == Some(&StatusType::Active),
+                            created: m.create_date().and_then(to_chrono)?,
+                        })
+                    })
+                    .collect();
+                raw["AccessKeyMetadata"] = json!(keys
+                    .iter()
+                    .map(|k| json!({"AccessKeyId": k.id, "Status": if k.active { "Active" } else { "Inactive" }, "CreateDate": k.created}))
+                    .collect::<Vec<_>>());
+                identity.access_keys = Some(keys);
+                source(&mut r, "identity.access_keys", "/AccessKeyMetadata");
+            }
+            Err(e) => out.gaps.push(gap(
+                &scope,
+                "iam",
+                "ListAccessKeys",
+                &e,
+                &[USER],
+                &["identity"],
+                vec![arn.to_owned()],
+            )),
+        }
+        r.facets.identity = Some(identity);
+        r.raw = raw;
+        out.resources.push(r);
+    }
+    out
+}

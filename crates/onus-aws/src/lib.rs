@@ -1,0 +1,604 @@
+//! The onus AWS collector.
+//!
+//! Enumerates accounts read-only with `aws-config` and the `aws-sdk-*` crates
+//! and writes an [`onus_model::Inventory`]: resources with their facets, and a
+//! [`onus_model::Gap`] for every call that failed, so that every duty which
+//! depended on it becomes `unknown`, never a pass or a fail.
+//!
+//! - Credentials come from aws-config's default chain (environment, profiles,
+//!   SSO, web identity, container and instance roles), optionally a named
+//!   profile, and optionally an assumed role per account.
+//! - `AWS_ENDPOINT_URL` is honoured, so the whole collector runs against an
+//!   emulator; S3 then uses path-style addressing and S3 Control an endpoint
+//!   without the account-ID host prefix (see [`s3`]).
+//! - Every client carries the [`guard::ReadOnlyGuard`], which refuses any
+//!   operation outside the read-only list before it is sent and counts the rest.
+
+mod cloudtrail;
+mod dynamodb;
+mod ec2;
+mod elasticbeanstalk;
+mod gap;
+pub mod guard;
+mod iam;
+mod lambda;
+mod limit;
+mod rds;
+pub mod s3;
+mod ssm;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use onus_model::{CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, Provider, Resource};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+pub use guard::{OperationLog, ReadOnlyGuard};
+
+use crate::gap::Scope;
+use crate::limit::RateLimiter;
+
+/// What to collect, and how.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Regions to enumerate; `None`: every region enabled for the account (DescribeRegions).
+    pub regions: Option<Vec<String>>,
+    /// A named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Roles to assume, one per account; empty: the credentials' own account only.
+    pub role_arns: Vec<String>,
+    /// External ID for the assumed roles.
+    pub external_id: Option<String>,
+    /// With AWS Organizations: the role name to assume in every active member account.
+    pub organization_role: Option<String>,
+    /// Concurrent (account, region, service) tasks.
+    pub concurrency: usize,
+    /// Requests per second per (account, region, service); 0 disables the limit.
+    pub rate_limit: u32,
+    /// Attempts per request, retries included (the SDK's adaptive retry).
+    pub max_attempts: u32,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            regions: None,
+            profile: None,
+            role_arns: Vec::new(),
+            external_id: None,
+            organization_role: None,
+            concurrency: 16,
+            rate_limit: 100,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// Progress of a collection, for a progress display.
+pub trait Progress: Send + Sync {
+    /// `n` more tasks were scheduled.
+    fn add_tasks(&self, n: u64);
+    /// A task finished.
+    fn task_done(&self, label: &str);
+}
+
+/// No progress display.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn add_tasks(&self, _n: u64) {}
+    fn task_done(&self, _label: &str) {}
+}
+
+/// Why a collection could not start at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    /// The credentials could not be used to identify the caller.
+    #[error(
+        "cannot authenticate to AWS{endpoint}: sts:GetCallerIdentity failed ({cause}: {message})"
+    )]
+    Identity {
+        /// Where (the custom endpoint, if any).
+        endpoint: String,
+        /// The kind of failure.
+        cause: &'static str,
+        /// The error as reported.
+        message: String,
+    },
+    /// Options that cannot work together.
+    #[error("{0}")]
+    Options(String),
+}
+
+/// Everything shared by the tasks of one account.
+#[derive(Clone)]
+pub(crate) struct Account {
+    pub id: String,
+    pub config: SdkConfig,
+    pub guard: ReadOnlyGuard,
+    pub limiter: Arc<RateLimiter>,
+    /// A custom endpoint is configured (an emulator, a VPC endpoint).
+    pub custom_endpoint: bool,
+}
+
+impl Account {
+    /// The account's config for `region`.
+    pub fn in_region(&self, region: &str) -> SdkConfig {
+        self.config
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build()
+    }
+
+    /// The scope of a call.
+    pub fn scope(&self, region: Option<&str>) -> Scope {
+        Scope {
+            account: self.id.clone(),
+            region: region.map(str::to_owned),
+        }
+    }
+
+    /// Wait for the rate limit of `service` in `region`.
+    pub async fn pace(&self, region: Option<&str>, service: &str) {
+        self.limiter
+            .wait(&format!(
+                "{}/{}/{service}",
+                self.id,
+                region.unwrap_or("global")
+            ))
+            .await;
+    }
+}
+
+/// Resources and gaps from one task.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    pub resources: Vec<Resource>,
+    pub gaps: Vec<Gap>,
+}
+
+impl Collected {
+    pub fn extend(&mut self, other: Collected) {
+        self.resources.extend(other.resources);
+        self.gaps.extend(other.gaps);
+    }
+}
+
+/// A new resource with empty facets.
+pub(crate) fn resource(
+    id: &str,
+    account: &str,
+    region: Option<&str>,
+    kind: &str,
+    name: Option<&str>,
+) -> Resource {
+    Resource {
+        id: id.to_owned(),
+        provider: Provider::Aws,
+        account: account.to_owned(),
+        region: region.map(str::to_owned),
+        kind: kind.to_owned(),
+        name: name.map(str::to_owned),
+        tags: Default::default(),
+        facets: Default::default(),
+        sources: Default::default(),
+        raw: serde_json::Value::Null,
+    }
+}
+
+/// Record where a facet field came from.
+pub(crate) fn source(r: &mut Resource, facet: &str, pointer: &str) {
+    r.sources.insert(facet.to_owned(), pointer.to_owned());
+}
+
+async fn base_config(opts: &AwsOptions) -> SdkConfig {
+    let retry = RetryConfig::adaptive()
+        .with_max_attempts(opts.max_attempts.max(1))
+        .with_initial_backoff(Duration::from_millis(200));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    let mut config = loader.load().await;
+    if config.region().is_none() {
+        config = config
+            .to_builder()
+            .region(Region::from_static("us-east-1"))
+            .build();
+    }
+    config
+}
+
+async fn assume(base: &SdkConfig, role_arn: &str, external_id: Option<&str>) -> SdkConfig {
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("onus-audit")
+        .configure(base);
+    if let Some(id) = external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    base.to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build()
+}
+
+fn sts(config: &SdkConfig, guard: &ReadOnlyGuard) -> aws_sdk_sts::Client {
+    aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(guard.clone())
+            .build(),
+    )
+}
+
+/// Collect an inventory. Fails only when the base credentials cannot identify the
+/// caller; every later failure becomes a gap.
+pub async fn collect(
+    opts: &AwsOptions,
+    log: &OperationLog,
+    progress: Arc<dyn Progress>,
+) -> Result<Inventory, AwsError> {
+    if opts.organization_role.is_some() && !opts.role_arns.is_empty() {
+        return Err(AwsError::Options(
+            "--organization-role and --role-arn cannot be combined".to_owned(),
+        ));
+    }
+    let guard = ReadOnlyGuard::new(log.clone());
+    let base = base_config(opts).await;
+    let custom_endpoint = base.endpoint_url().is_some();
+    let endpoint = base
+        .endpoint_url()
+        .map(|u| format!(" at {u}"))
+        .unwrap_or_default();
+    let identity = sts(&base, &guard)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            let (cause, message) = gap::describe(&e);
+            AwsError::Identity {
+                endpoint: endpoint.clone(),
+                cause: cause.as_str(),
+                message,
+            }
+        })?;
+    let base_account = identity.account().unwrap_or_default().to_owned();
+    let limiter = Arc::new(RateLimiter::new(opts.rate_limit));
+    let mut accounts: Vec<Account> = Vec::new();
+    let mut collected = Collected::default();
+
+    let mk = |id: String, config: SdkConfig| Account {
+        id,
+        config,
+        guard: guard.clone(),
+        limiter: limiter.clone(),
+        custom_endpoint,
+    };
+    let role_gap = |account: &str, role: &str, cause: GapCause, error: String| Gap {
+        provider: Provider::Aws,
+        account: Some(account.to_owned()),
+        region: None,
+        service: "sts".to_owned(),
+        operation: "AssumeRole".to_owned(),
+        cause,
+        error: format!("{role}: {error}"),
+        kinds: vec![],
+        facets: vec![],
+        resources: vec![],
+    };
+
+    let mut roles: Vec<(String, String)> = opts
+        .role_arns
+        .iter()
+        .map(|arn| {
+            (
+                arn.split(':').nth(4).unwrap_or("unknown").to_owned(),
+                arn.clone(),
+            )
+        })
+        .collect();
+    if let Some(role_name) = &opts.organization_role {
+        let client = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&base)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let mut pages = client.list_accounts().into_paginator().send();
+        loop {
+            match pages.next().await {
+                None => break,
+                Some(Ok(page)) => {
+                    for a in page.accounts() {
+                        let active = a
+                            .state()
+                            .map(|s| s.as_str() == "ACTIVE")
+                            .or_else(|| a.status().map(|s| s.as_str() == "ACTIVE"))
+                            .unwrap_or(true);
+                        if let (Some(id), true) = (a.id(), active) {
+                            roles.push((
+                                id.to_owned(),
+                                format!("arn:aws:iam::{id}:role/{role_name}"),
+                            ));
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    collected.gaps.push(gap::gap(
+                        &Scope {
+                            account: base_account.clone(),
+                            region: None,
+                        },
+                        "organizations",
+                        "ListAccounts",
+                        &e,
+                        &[],
+                        &[],
+                        vec![],
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    if roles.is_empty() {
+        accounts.push(mk(base_account.clone(), base.clone()));
+    } else {
+        for (account_id, role) in roles {
+            let config = assume(&base, &role, opts.external_id.as_deref()).await;
+            match sts(&config, &guard).get_caller_identity().send().await {
+                Ok(id) => accounts.push(mk(id.account().unwrap_or(&account_id).to_owned(), config)),
+                Err(e) => {
+                    let (cause, error) = gap::describe(&e);
+                    tracing::warn!(account = %account_id, %error, "cannot assume role");
+                    collected
+                        .gaps
+                        .push(role_gap(&account_id, &role, cause, error));
+                }
+            }
+        }
+    }
+
+    let semaphore = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut tasks: JoinSet<Collected> = JoinSet::new();
+    for account in accounts {
+        let regions = match &opts.regions {
+            Some(r) => r.clone(),
+            None => {
+                let (regions, gap) = ec2::enabled_regions(&account).await;
+                collected.gaps.extend(gap);
+                regions
+            }
+        };
+        schedule(
+            &mut tasks,
+            &semaphore,
+            &progress,
+            account,
+            regions,
+            opts.regions.clone(),
+        );
+    }
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(part) => collected.extend(part),
+            Err(e) => collected.gaps.push(Gap {
+                provider: Provider::Aws,
+                account: None,
+                region: None,
+                service: "onus".to_owned(),
+                operation: "collect".to_owned(),
+                cause: GapCause::Other,
+                error: format!("a collection task failed: {e}"),
+                kinds: vec![],
+                facets: vec![],
+                resources: vec![],
+            }),
+        }
+    }
+
+    summarise_trails(&mut collected);
+    collected
+        .resources
+        .sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
+    collected.gaps.sort_by(|a, b| {
+        (&a.account, &a.region, &a.service, &a.operation).cmp(&(
+            &b.account,
+            &b.region,
+            &b.service,
+            &b.operation,
+        ))
+    });
+    Ok(Inventory {
+        schema: INVENTORY_SCHEMA.to_owned(),
+        collected_at: Some(chrono::Utc::now()),
+        collector: Some(CollectorInfo {
+            name: "onus-aws".to_owned(),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        }),
+        resources: collected.resources,
+        gaps: collected.gaps,
+    })
+}
+
+type Task = std::pin::Pin<Box<dyn Future<Output = Collected> + Send>>;
+
+fn schedule(
+    tasks: &mut JoinSet<Collected>,
+    semaphore: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+    account: Account,
+    regions: Vec<String>,
+    explicit_regions: Option<Vec<String>>,
+) {
+    let mut jobs: Vec<(String, Task)> = vec![
+        (
+            format!("{} iam", account.id),
+            Box::pin(iam::collect(account.clone())),
+        ),
+        (
+            format!("{} s3", account.id),
+            Box::pin(s3::collect(account.clone(), explicit_regions.clone())),
+        ),
+        (
+            format!("{} cloudtrail", account.id),
+            Box::pin(cloudtrail::collect(account.clone(), regions.clone())),
+        ),
+    ];
+    for region in &regions {
+        let a = &account;
+        let r = region.clone();
+        jobs.push((
+            format!("{} {region} ec2", a.id),
+            Box::pin(ec2::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} rds", a.id),
+            Box::pin(rds::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} dynamodb", a.id),
+            Box::pin(dynamodb::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} lambda", a.id),
+            Box::pin(lambda::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} elasticbeanstalk", a.id),
+            Box::pin(elasticbeanstalk::collect(a.clone(), r.clone())),
+        ));
+    }
+    progress.add_tasks(jobs.len() as u64);
+    for (label, job) in jobs {
+        let semaphore = semaphore.clone();
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            tracing::debug!(task = %label, "collecting");
+            let out = job.await;
+            tracing::debug!(task = %label, resources = out.resources.len(), gaps = out.gaps.len(), "collected");
+            progress.task_done(&label);
+            out
+        });
+    }
+}
+
+/// Every page of a paginated call, and the error that stopped it early, if any:
+/// the resources of the pages already read are kept, and the error becomes a gap.
+pub(crate) async fn pages<P, E>(
+    mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<
+            P,
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    >,
+) -> (
+    Vec<P>,
+    Option<
+        aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    >,
+) {
+    let mut out = Vec::new();
+    while let Some(page) = stream.next().await {
+        match page {
+            Ok(p) => out.push(p),
+            Err(e) => return (out, Some(e)),
+        }
+    }
+    (out, None)
+}
+
+/// Tags as a map.
+pub(crate) fn tag_map<'a>(
+    tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> std::collections::BTreeMap<String, String> {
+    tags.into_iter()
+        .filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or_default().to_owned())))
+        .collect()
+}
+
+/// The account resource's `logging` facet: whether a multi-region trail is logging.
+/// Unknown when no such trail was seen and some CloudTrail call failed.
+fn summarise_trails(collected: &mut Collected) {
+    let accounts: Vec<String> = collected
+        .resources
+        .iter()
+        .filter(|r| r.kind == iam::ACCOUNT)
+        .map(|r| r.account.clone())
+        .collect();
+    for account in accounts {
+        let trails: Vec<(String, Option<bool>, Option<bool>)> = collected
+            .resources
+            .iter()
+            .filter(|r| r.kind == cloudtrail::TRAIL && r.account == account)
+            .map(|r| {
+                let l = r.facets.logging.as_ref();
+                (
+                    r.name.clone().unwrap_or_default(),
+                    l.and_then(|l| l.audit_enabled),
+                    l.and_then(|l| l.multi_region),
+                )
+            })
+            .collect();
+        let failed = collected
+            .gaps
+            .iter()
+            .any(|g| g.service == "cloudtrail" && g.account.as_deref() == Some(&account));
+        let good: Vec<&String> = trails
+            .iter()
+            .filter(|(_, on, multi)| *on == Some(true) && *multi == Some(true))
+            .map(|(n, _, _)| n)
+            .collect();
+        let logging = if !good.is_empty() {
+            Some(onus_model::Logging {
+                audit_enabled: Some(true),
+                multi_region: Some(true),
+                ..Default::default()
+            })
+        } else if failed {
+            None
+        } else if trails.iter().any(|(_, on, _)| *on == Some(true)) {
+            Some(onus_model::Logging {
+                audit_enabled: Some(true),
+                multi_region: Some(false),
+                ..Default::default()
+            })
+        } else {
+            Some(onus_model::Logging {
+                audit_enabled: Some(false),
+                ..Default::default()
+            })
+        };
+        if let Some(r) = collected
+            .resources
+            .iter_mut()
+            .find(|r| r.kind == iam::ACCOUNT && r.account == account)
+        {
+            if let Some(obj) = r.raw.as_object_mut() {
+                obj.insert("Trails".to_owned(), serde_json::json!({
+                    "MultiRegionLogging": good,
+                    "All": trails.iter().map(|(n, on, multi)| serde_json::json!({"Name": n, "IsLogging": on, "IsMultiRegionTrail": multi})).collect::<Vec<_>>(),
+                }));
+            }
+            if logging.is_some() {
+                r.sources
+                    .insert("logging.audit_enabled".to_owned(), "/Trails".to_owned());
+                r.sources.insert(
+                    "logging.multi_region".to_owned(),
+                    "/Trails/MultiRegionLogging".to_owned(),
+                );
+            }
+            r.facets.logging = logging;
+        }
+    }
+}

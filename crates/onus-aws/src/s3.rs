@@ -1,0 +1,471 @@
+//! S3: buckets and the account's Block Public Access settings.
+//!
+//! With a custom endpoint (`AWS_ENDPOINT_URL`, e.g. an emulator on
+//! `127.0.0.1`), S3 is addressed path-style, since `bucket.127.0.0.1` cannot
+//! resolve; and S3 Control, whose endpoint rules put the account ID in front of
+//! the host name (`111122223333.127.0.0.1`), gets a resolver that returns the
+//! configured endpoint as is. The account ID still travels in the
+//! `x-amz-account-id` header, which is all the API needs.
+
+use std::collections::HashMap;
+
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::types::{BucketVersioningStatus, ServerSideEncryption};
+use onus_model::{Backup, EncryptionAtRest, KeySource, Logging, PublicAccess, Transport};
+use serde_json::{Value, json};
+
+use crate::gap::{Scope, gap};
+use crate::{Account, Collected, pages, resource, source};
+
+const BUCKET: &str = "aws.s3.bucket";
+
+/// An S3 Control endpoint resolver that returns the configured endpoint unchanged.
+#[derive(Debug)]
+struct PlainEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for PlainEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+fn s3_client(account: &Account, region: &str) -> aws_sdk_s3::Client {
+    let config = account.in_region(region);
+    let builder = aws_sdk_s3::config::Builder::from(&config)
+        .interceptor(account.guard.clone())
+        .force_path_style(account.custom_endpoint);
+    aws_sdk_s3::Client::from_conf(builder.build())
+}
+
+fn s3control_client(account: &Account) -> aws_sdk_s3control::Client {
+    let config = account.in_region(account.config.region().map_or("us-east-1", |r| r.as_ref()));
+    let mut builder =
+        aws_sdk_s3control::config::Builder::from(&config).interceptor(account.guard.clone());
+    if let Some(url) = config.endpoint_url() {
+        builder = builder.endpoint_resolver(PlainEndpoint(url.to_owned()));
+    }
+    aws_sdk_s3control::Client::from_conf(builder.build())
+}
+
+/// The region a `GetBucketLocation` constraint stands for.
+pub fn region_of(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_owned(),
+        Some("EU") => "eu-west-1".to_owned(),
+        Some(r) => r.to_owned(),
+    }
+}
+
+/// Whether a bucket policy denies requests made without TLS.
+pub fn policy_requires_tls(policy: &Value) -> bool {
+    let statements = match &policy["Statement"] {
+        Value::Array(a) => a.clone(),
+        s @ Value::Object(_) => vec![s.clone()],
+        _ => return false,
+    };
+    statements.iter().any(|s| {
+        s["Effect"] == "Deny"
+            && s["Condition"]["Bool"]["aws:SecureTransport"]
+                .as_str()
+                .map(|v| v.eq_ignore_ascii_case("false"))
+                .or_else(|| {
+                    s["Condition"]["Bool"]["aws:SecureTransport"]
+                        .as_bool()
+                        .map(|b| !b)
+                })
+                .unwrap_or(false)
+    })
+}
+
+fn all_four(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> bool {
+    c.is_some_and(|c| {
+        c.block_public_acls() == Some(true)
+            && c.ignore_public_acls() == Some(true)
+            && c.block_public_policy() == Some(true)
+            && c.restrict_public_buckets() == Some(true)
+    })
+}
+
+/// The account-level Block Public Access: `Some(true)` when all four settings are on.
+async fn account_block(account: &Account, out: &mut Collected) -> (Option<bool>, Value) {
+    account.pace(None, "s3control").await;
+    match s3control_client(account)
+        .get_public_access_block()
+        .account_id(&account.id)
+        .send()
+        .await
+    {
+        Ok(o) => {
+            let c = o.public_access_block_configuration();
+            let all = c.is_some_and(|c| {
+                c.block_public_acls() == Some(true)
+                    && c.ignore_public_acls() == Some(true)
+                    && c.block_public_policy() == Some(true)
+                    && c.restrict_public_buckets() == Some(true)
+            });
+            (Some(all), json!({"AllFourOn": all}))
+        }
+        Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
+            (Some(false), json!(null))
+        }
+        Err(e) => {
+            out.gaps.push(gap(
+                &account.scope(None),
+                "s3control",
+                "GetPublicAccessBlock",
+                &e,
+                &[BUCKET],
+                &["public_access"],
+                vec![],
+            ));
+            (None, Value::Null)
+        }
+    }
+}
+
+pub(crate) async fn collect(account: Account, regions: Option<Vec<String>>) -> Collected {
+    let mut out = Collected::default();
+    let scope = account.scope(None);
+    let home = s3_client(&account, "us-east-1");
+    account.pace(None, "s3").await;
+    let (pages, err) = pages(home.list_buckets().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps
+            .push(gap(&scope, "s3", "ListBuckets", &e, &[BUCKET], &[], vec![]));
+    }
+    let names: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.buckets())
+        .filter_map(|b| b.name().map(str::to_owned))
+        .collect();
+    if names.is_empty() {
+        return out;
+    }
+    let (account_blocked, account_raw) = account_block(&account, &mut out).await;
+    let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
+    for name in names {
+        let arn = format!("arn:aws:s3:::{name}");
+        account.pace(None, "s3").await;
+        let region = match home.get_bucket_location().bucket(&name).send().await {
+            Ok(l) => region_of(l.location_constraint().map(|c| c.as_str())),
+            Err(e) => {
+                out.gaps.push(gap(
+                    &scope,
+                    "s3",
+                    "GetBucketLocation",
+                    &e,
+                    &[BUCKET],
+                    &[],
+                    vec![arn.clone()],
+                ));
+                "us-east-1".to_owned()
+            }
+        };
+        if regions.as_ref().is_some_and(|r| !r.contains(&region)) {
+            continue;
+        }
+        let client = clients
+            .entry(region.clone())
+            .or_insert_with(|| s3_client(&account, &region))
+            .clone();
+        let bucket_scope = account.scope(Some(&region));
+        let mut r = resource(&arn, &account.id, Some(&region), BUCKET, Some(&name));
+        bucket(
+            &account,
+            &client,
+            &bucket_scope,
+            &name,
+            &mut r,
+            &mut out,
+            account_blocked,
+            &account_raw,
+        )
+        .await;
+        out.resources.push(r);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn bucket(
+    account: &Account,
+    s3: &aws_sdk_s3::Client,
+    scope: &Scope,
+    name: &str,
+    r: &mut onus_model::Resource,
+    out: &mut Collected,
+    account_blocked: Option<bool>,
+    account_raw: &Value,
+) {
+    let arn = r.id.clone();
+    account.pace(scope.region.as_deref(), "s3").await;
+    let (enc, pab, status, acl, policy, versioning, logging) = tokio::join!(
+        s3.get_bucket_encryption().bucket(name).send(),
+        s3.get_public_access_block().bucket(name).send(),
+        s3.get_bucket_policy_status().bucket(name).send(),
+        s3.get_bucket_acl().bucket(name).send(),
+        s3.get_bucket_policy().bucket(name).send(),
+        s3.get_bucket_versioning().bucket(name).send(),
+        s3.get_bucket_logging().bucket(name).send(),
+    );
+    let mut raw =
+        json!({"Name": name, "Region": scope.region, "AccountPublicAccessBlock": account_raw});
+
+    // Default encryption.
+    match enc {
+        Ok(o) => {
+            let rule = o
+                .server_side_encryption_configuration()
+                .and_then(|c| c.rules().first())
+                .and_then(|r| r.apply_server_side_encryption_by_default());
+            let algorithm = rule.map(|d| d.sse_algorithm().clone());
+            let key = rule.and_then(|d| d.kms_master_key_id()).map(str::to_owned);
+            raw["ServerSideEncryptionConfiguration"] = json!({"SSEAlgorithm": algorithm.as_ref().map(|a| a.as_str()), "KMSMasterKeyID": key});
+            let key_source = match &algorithm {
+                Some(ServerSideEncryption::Aes256) => Some(KeySource::ProviderManaged),
+                Some(_) if key.as_deref().is_some_and(|k| !k.contains("alias/aws/s3")) => {
+                    Some(KeySource::CustomerManaged)
+                }
+                Some(_) => Some(KeySource::ProviderManaged),
+                None => None,
+            };
+            r.facets.encryption_at_rest = Some(EncryptionAtRest {
+                enabled: Some(algorithm.is_some()),
+                key_source,
+                key_id: key,
+                ..Default::default()
+            });
+            source(
+                r,
+                "encryption_at_rest.enabled",
+                "/ServerSideEncryptionConfiguration/SSEAlgorithm",
+            );
+        }
+        Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {
+            raw["ServerSideEncryptionConfiguration"] = Value::Null;
+            r.facets.encryption_at_rest = Some(EncryptionAtRest {
+                enabled: Some(false),
+                ..Default::default()
+            });
+            source(
+                r,
+                "encryption_at_rest.enabled",
+                "/ServerSideEncryptionConfiguration",
+            );
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketEncryption",
+            &e,
+            &[BUCKET],
+            &["encryption_at_rest"],
+            vec![arn.clone()],
+        )),
+    }
+
+    // Public access: Block Public Access (bucket or account), policy status, ACL.
+    let mut public = PublicAccess::default();
+    let bucket_blocked = match pab {
+        Ok(o) => {
+            let all = all_four(o.public_access_block_configuration());
+            raw["PublicAccessBlockConfiguration"] = json!({"AllFourOn": all});
+            Some(all)
+        }
+        Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
+            raw["PublicAccessBlockConfiguration"] = Value::Null;
+            Some(false)
+        }
+        Err(e) => {
+            out.gaps.push(gap(
+                scope,
+                "s3",
+                "GetPublicAccessBlock",
+                &e,
+                &[BUCKET],
+                &["public_access"],
+                vec![arn.clone()],
+            ));
+            None
+        }
+    };
+    public.blocked = match (bucket_blocked, account_blocked) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    };
+    source(
+        r,
+        "public_access.blocked",
+        if bucket_blocked == Some(true) {
+            "/PublicAccessBlockConfiguration"
+        } else {
+            "/AccountPublicAccessBlock"
+        },
+    );
+    match status {
+        Ok(o) => {
+            let is_public = o
+                .policy_status()
+                .and_then(|p| p.is_public())
+                .unwrap_or(false);
+            raw["PolicyStatus"] = json!({"IsPublic": is_public});
+            public.policy_public = Some(is_public);
+            source(r, "public_access.policy_public", "/PolicyStatus/IsPublic");
+        }
+        Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
+            raw["PolicyStatus"] = json!({"IsPublic": false});
+            public.policy_public = Some(false);
+            source(r, "public_access.policy_public", "/PolicyStatus/IsPublic");
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketPolicyStatus",
+            &e,
+            &[BUCKET],
+            &["public_access"],
+            vec![arn.clone()],
+        )),
+    }
+    match acl {
+        Ok(o) => {
+            let uris: Vec<&str> = o
+                .grants()
+                .iter()
+                .filter_map(|g| g.grantee().and_then(|g| g.uri()))
+                .collect();
+            let everyone = uris.iter().any(|u| {
+                u.ends_with("/global/AllUsers") || u.ends_with("/global/AuthenticatedUsers")
+            });
+            raw["Grants"] = json!(o.grants().iter().map(|g| json!({
+                "Grantee": g.grantee().and_then(|x| x.uri()).or(g.grantee().and_then(|x| x.id())),
+                "Permission": g.permission().map(|p| p.as_str()),
+            })).collect::<Vec<_>>());
+            public.acl_grants_public = Some(everyone);
+            source(r, "public_access.acl_grants_public", "/Grants");
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketAcl",
+            &e,
+            &[BUCKET],
+            &["public_access"],
+            vec![arn.clone()],
+        )),
+    }
+    r.facets.public_access = Some(public);
+
+    // TLS-only policy.
+    match policy {
+        Ok(o) => {
+            let parsed: Value = o
+                .policy()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or(Value::Null);
+            let tls = policy_requires_tls(&parsed);
+            raw["Policy"] = json!({"DeniesInsecureTransport": tls});
+            r.facets.transport = Some(Transport {
+                tls_enforced: Some(tls),
+                ..Default::default()
+            });
+            source(
+                r,
+                "transport.tls_enforced",
+                "/Policy/DeniesInsecureTransport",
+            );
+        }
+        Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
+            raw["Policy"] = Value::Null;
+            r.facets.transport = Some(Transport {
+                tls_enforced: Some(false),
+                ..Default::default()
+            });
+            source(r, "transport.tls_enforced", "/Policy");
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketPolicy",
+            &e,
+            &[BUCKET],
+            &["transport"],
+            vec![arn.clone()],
+        )),
+    }
+
+    match versioning {
+        Ok(o) => {
+            raw["Versioning"] = json!({"Status": o.status().map(|s| s.as_str())});
+            r.facets.backup = Some(Backup {
+                versioning: Some(o.status() == Some(&BucketVersioningStatus::Enabled)),
+                ..Default::default()
+            });
+            source(r, "backup.versioning", "/Versioning/Status");
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketVersioning",
+            &e,
+            &[BUCKET],
+            &["backup"],
+            vec![arn.clone()],
+        )),
+    }
+    match logging {
+        Ok(o) => {
+            let target = o.logging_enabled().map(|l| l.target_bucket().to_owned());
+            raw["Logging"] = json!({"TargetBucket": target});
+            r.facets.logging = Some(Logging {
+                access_logging: Some(target.is_some()),
+                ..Default::default()
+            });
+            source(r, "logging.access_logging", "/Logging/TargetBucket");
+        }
+        Err(e) => out.gaps.push(gap(
+            scope,
+            "s3",
+            "GetBucketLogging",
+            &e,
+            &[BUCKET],
+            &["logging"],
+            vec![arn.clone()],
+        )),
+    }
+    r.raw = raw;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations() {
+        assert_eq!(region_of(None), "us-east-1");
+        assert_eq!(region_of(Some("")), "us-east-1");
+        assert_eq!(region_of(Some("EU")), "eu-west-1");
+        assert_eq!(region_of(Some("ap-south-1")), "ap-south-1");
+    }
+
+    #[test]
+    fn secure_transport_policies() {
+        let deny = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+        assert!(policy_requires_tls(&deny));
+        let single = json!({"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}});
+        assert!(policy_requires_tls(&single));
+        let allow =
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]});
+        assert!(!policy_requires_tls(&allow));
+        assert!(!policy_requires_tls(&Value::Null));
+    }
+}

@@ -1,0 +1,142 @@
+//! `onus collect` and the collecting half of `onus audit CLOUD`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Context as _;
+use onus_model::Inventory;
+
+use crate::cli::{AwsArgs, Cloud, CollectArgs};
+
+/// Collection could not start: the run is incomplete (exit 3), not bad input.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CollectionFailed(pub String);
+
+/// Collect an inventory from `cloud`.
+pub(crate) fn collect(cloud: Cloud, aws: &AwsArgs) -> anyhow::Result<Inventory> {
+    match cloud {
+        Cloud::Aws => collect_aws(aws),
+    }
+}
+
+#[cfg(feature = "aws")]
+fn collect_aws(args: &AwsArgs) -> anyhow::Result<Inventory> {
+    use std::sync::Arc;
+
+    let opts = onus_aws::AwsOptions {
+        regions: args.regions.clone(),
+        profile: args.profile.clone(),
+        role_arns: args.role_arns.clone(),
+        external_id: args.external_id.clone(),
+        organization_role: args.organization_role.clone(),
+        concurrency: args.concurrency,
+        rate_limit: args.rate_limit,
+        max_attempts: args.max_attempts,
+    };
+    if let Some(r) = args
+        .regions
+        .as_ref()
+        .and_then(|rs| rs.iter().find(|r| !valid_region(r)))
+    {
+        anyhow::bail!("--regions: '{r}' is not an AWS region name (expected e.g. eu-west-1)");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let progress: Arc<dyn onus_aws::Progress> = Arc::new(Bar::new("collecting AWS"));
+    let log = onus_aws::OperationLog::default();
+    let result = runtime.block_on(onus_aws::collect(&opts, &log, progress.clone()));
+    drop(progress);
+    tracing::info!(requests = log.total(), "AWS collection finished");
+    match result {
+        Ok(inventory) => Ok(inventory),
+        Err(onus_aws::AwsError::Options(m)) => anyhow::bail!(m),
+        Err(e) => Err(CollectionFailed(e.to_string()).into()),
+    }
+}
+
+#[cfg(feature = "aws")]
+fn valid_region(r: &str) -> bool {
+    !r.is_empty()
+        && r.split('-').count() >= 3
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(not(feature = "aws"))]
+fn collect_aws(_args: &AwsArgs) -> anyhow::Result<Inventory> {
+    anyhow::bail!(
+        "this onus was built without the `aws` feature, so it cannot collect from AWS; rebuild with `--features aws` or audit an inventory file"
+    )
+}
+
+/// A progress bar on standard error, shown only on a terminal.
+pub(crate) struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    pub(crate) fn new(message: &str) -> Bar {
+        if !std::io::stderr().is_terminal() || tracing::enabled!(tracing::Level::DEBUG) {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} {wide_msg:.dim}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(message.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar(Some(bar))
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(feature = "aws")]
+impl onus_aws::Progress for Bar {
+    fn add_tasks(&self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc_length(n);
+        }
+    }
+    fn task_done(&self, _label: &str) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
+pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
+    let inventory = collect(args.cloud, &args.aws)?;
+    let text = inventory.to_json_pretty() + "\n";
+    if args.out == Path::new("-") {
+        print!("{text}");
+    } else {
+        crate::audit::write_atomically(&args.out, &text)?;
+    }
+    let gaps = inventory.gaps.len();
+    eprintln!(
+        "onus: collected {} resources{}",
+        inventory.resources.len(),
+        if gaps == 0 {
+            String::new()
+        } else {
+            format!(", {gaps} collection gap(s)")
+        }
+    );
+    Ok(if gaps == 0 {
+        crate::EXIT_OK
+    } else {
+        crate::EXIT_INCOMPLETE
+    })
+}

@@ -1,0 +1,176 @@
+"""Seed a moto server with a two-region AWS estate of known good and bad settings.
+
+Usage: python seed.py ENDPOINT_URL > expected.json
+
+Writes to standard output the ledger the audit must produce for each seeded
+resource: {"<resource name>": {"<duty>": "<status>", ...}, ...}. Only the
+duties a seeded setting decides are listed; the test checks each of them.
+"""
+import io
+import json
+import sys
+import zipfile
+
+import boto3
+
+ENDPOINT = sys.argv[1]
+ACCOUNT = "123456789012"
+
+
+def client(service, region="us-east-1"):
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=ENDPOINT,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+expected = {}
+
+
+def expect(name, **duties):
+    expected.setdefault(name, {}).update({k.replace("_", "-"): v for k, v in duties.items()})
+
+
+# ---- EC2 ---------------------------------------------------------------------
+for region in ("us-east-1", "eu-west-1"):
+    ec2 = client("ec2", region)
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    image = ec2.register_image(Name=f"onus-test-{region}", RootDeviceName="/dev/xvda")["ImageId"]
+
+    web = ec2.create_security_group(GroupName=f"web-{region}", Description="https", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "198.51.100.0/24"}]},
+    ])
+    expect(f"web-{region}", firewall="addressed")
+
+    admin = ec2.create_security_group(GroupName=f"admin-open-{region}", Description="ssh rdp", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=admin, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+    ])
+    expect(f"admin-open-{region}", firewall="unaddressed")
+
+    good = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=subnet,
+                             SecurityGroupIds=[web], MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+                             TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"good-{region}"}]}])
+    # moto answers SSM DescribeInstanceInformation with HTTP 500: patching is unknown, never a pass or a fail.
+    expect(f"good-{region}", identity_access="addressed", guest_os_patching="unknown")
+    bad = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=subnet,
+                            SecurityGroupIds=[admin], MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"bad-{region}"}]}])
+    expect(f"bad-{region}", identity_access="unaddressed")
+
+az = "us-east-1a"
+ec2 = client("ec2")
+all_open = ec2.create_security_group(GroupName="unused-all-open", Description="debug")["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=all_open, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+expect("unused-all-open", firewall="unaddressed")
+
+enc_vol = ec2.create_volume(AvailabilityZone=az, Size=8, Encrypted=True,
+                            TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "vol-encrypted"}]}])["VolumeId"]
+expect("vol-encrypted", encryption_at_rest="addressed")
+plain_vol = ec2.create_volume(AvailabilityZone=az, Size=8, Encrypted=False,
+                              TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "vol-plain"}]}])["VolumeId"]
+expect("vol-plain", encryption_at_rest="unaddressed")
+public_snap = ec2.create_snapshot(VolumeId=plain_vol, TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "snap-public"}]}])["SnapshotId"]
+ec2.modify_snapshot_attribute(SnapshotId=public_snap, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"])
+expect("snap-public", public_access="unaddressed", encryption_at_rest="unaddressed")
+private_snap = ec2.create_snapshot(VolumeId=enc_vol, TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "snap-private"}]}])["SnapshotId"]
+expect("snap-private", public_access="addressed", encryption_at_rest="addressed")
+
+client("ec2", "eu-west-1").enable_ebs_encryption_by_default()
+expect("EBS encryption by default (eu-west-1)", encryption_at_rest="addressed")
+expect("EBS encryption by default (us-east-1)", encryption_at_rest="unaddressed")
+
+# ---- S3 ------------------------------------------------------------------------
+s3 = client("s3")
+s3.create_bucket(Bucket="onus-good-bucket")
+s3.put_public_access_block(Bucket="onus-good-bucket", PublicAccessBlockConfiguration={
+    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+s3.put_bucket_versioning(Bucket="onus-good-bucket", VersioningConfiguration={"Status": "Enabled"})
+s3.put_bucket_encryption(Bucket="onus-good-bucket", ServerSideEncryptionConfiguration={
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"}}]})
+s3.put_bucket_policy(Bucket="onus-good-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::onus-good-bucket", "arn:aws:s3:::onus-good-bucket/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+s3.create_bucket(Bucket="onus-access-logs")
+s3.put_bucket_acl(Bucket="onus-access-logs", ACL="log-delivery-write")
+s3.put_bucket_logging(Bucket="onus-good-bucket", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "onus-access-logs", "TargetPrefix": "good/"}})
+# moto answers GetBucketVersioning with a root element the SDK rejects: versioning is not observable there.
+expect("onus-good-bucket", encryption_at_rest="addressed", encryption_in_transit="addressed", backup="unknown", logging="addressed")
+
+s3.create_bucket(Bucket="onus-bad-bucket")
+s3.put_bucket_acl(Bucket="onus-bad-bucket", ACL="public-read")
+s3.put_bucket_policy(Bucket="onus-bad-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::onus-bad-bucket/*"}]}))
+expect("onus-bad-bucket", public_access="unaddressed", encryption_in_transit="unaddressed", backup="unknown", logging="unaddressed")
+
+client("s3", "eu-west-1").create_bucket(Bucket="onus-eu-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+expect("onus-eu-bucket", encryption_in_transit="unaddressed", backup="unknown")
+
+# ---- IAM ---------------------------------------------------------------------------
+iam = client("iam")
+iam.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24)
+iam.create_user(UserName="alice")
+iam.create_login_profile(UserName="alice", Password="Correct-Horse-Battery-9")
+mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+iam.enable_mfa_device(UserName="alice", SerialNumber=mfa, AuthenticationCode1="123456", AuthenticationCode2="654321")
+expect("alice", identity_access="addressed")
+iam.create_user(UserName="bob")
+iam.create_login_profile(UserName="bob", Password="Correct-Horse-Battery-9")
+expect("bob", identity_access="unaddressed")
+iam.create_user(UserName="ci-bot")
+iam.create_access_key(UserName="ci-bot")
+expect("ci-bot", identity_access="addressed")
+expect(f"account {ACCOUNT} (root user)", identity_access="unaddressed", logging="addressed")
+
+# ---- CloudTrail ------------------------------------------------------------------------
+s3.create_bucket(Bucket="onus-trail-logs")
+ct = client("cloudtrail")
+ct.create_trail(Name="org-trail", S3BucketName="onus-trail-logs", IsMultiRegionTrail=True)
+ct.start_logging(Name="org-trail")
+expect("org-trail", logging="addressed")
+client("s3", "eu-west-1").create_bucket(Bucket="onus-trail-logs-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+client("cloudtrail", "eu-west-1").create_trail(Name="eu-only", S3BucketName="onus-trail-logs-eu", IsMultiRegionTrail=False)
+expect("eu-only", logging="unaddressed")
+
+# ---- RDS ------------------------------------------------------------------------------
+rds = client("rds")
+rds.create_db_instance(DBInstanceIdentifier="orders", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+                       MasterUsername="app", MasterUserPassword="not-a-real-password", StorageEncrypted=True,
+                       PubliclyAccessible=False, BackupRetentionPeriod=7, AutoMinorVersionUpgrade=True)
+expect("orders", encryption_at_rest="addressed", public_access="addressed", backup="addressed", runtime_updates="addressed")
+rds.create_db_instance(DBInstanceIdentifier="reporting", Engine="mysql", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+                       MasterUsername="app", MasterUserPassword="not-a-real-password", StorageEncrypted=False,
+                       PubliclyAccessible=True, BackupRetentionPeriod=0, AutoMinorVersionUpgrade=False)
+expect("reporting", encryption_at_rest="unaddressed", public_access="unaddressed", backup="unaddressed", runtime_updates="unaddressed")
+
+# ---- DynamoDB -------------------------------------------------------------------------------
+ddb = client("dynamodb", "eu-west-1")
+for name in ("carts", "sessions"):
+    ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+ddb.update_continuous_backups(TableName="carts", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+expect("carts", backup="addressed")
+expect("sessions", backup="unaddressed")
+
+# ---- Lambda -----------------------------------------------------------------------------------
+role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("handler.py", "def handler(event, context):\n    return 'ok'\n")
+lam = client("lambda")
+lam.create_function(FunctionName="thumbnailer", Runtime="python3.8", Role=role, Handler="handler.handler", Code={"ZipFile": buf.getvalue()})
+lam.create_function_url_config(FunctionName="thumbnailer", AuthType="NONE")
+expect("thumbnailer", runtime_updates="unaddressed", identity_access="unaddressed")
+lam.create_function(FunctionName="resizer", Runtime="python3.12", Role=role, Handler="handler.handler", Code={"ZipFile": buf.getvalue()})
+expect("resizer", runtime_updates="addressed")
+
+json.dump(expected, sys.stdout, indent=1, sort_keys=True)
