@@ -53,7 +53,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn bursts_then_paces() {
         let limiter = RateLimiter::new(10);
-        let t0 = tokio::time::Instant::now();
+        let t0 = Instant::now();
         for _ in 0..10 {
             limiter.wait("ec2").await;
         }
@@ -69,7 +69,7 @@ mod tests {
             "then 10 per second: {:?}",
             t0.elapsed()
         );
-        let t1 = tokio::time::Instant::now();
+        let t1 = Instant::now();
         limiter.wait("s3").await;
         assert!(
             t1.elapsed() < Duration::from_millis(10),
