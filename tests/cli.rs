@@ -662,12 +662,14 @@ fn raw_payload_secrets_never_reach_outputs() {
 // ---- AWS collector against moto ------------------------------------------------
 
 /// A moto server on loopback, stopped when dropped.
+#[cfg(feature = "aws")]
 struct Moto {
     child: std::process::Child,
     url: String,
     python: PathBuf,
 }
 
+#[cfg(feature = "aws")]
 impl Moto {
     /// Start moto from `ONUS_MOTO_SERVER` or `.venv/bin/moto_server`. Without it the
     /// test is skipped with a message, except in CI, where it fails.
@@ -765,6 +767,7 @@ impl Moto {
     }
 }
 
+#[cfg(feature = "aws")]
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -772,6 +775,7 @@ impl Drop for Moto {
     }
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     let Some(moto) = Moto::start("aws_audit_against_moto") else {
@@ -835,6 +839,7 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     assert!(recording["requests"].as_u64().unwrap() > 20);
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn aws_collect_writes_an_inventory_that_audits_the_same() {
     let Some(moto) = Moto::start("aws_collect_writes_an_inventory") else {
@@ -874,6 +879,7 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
         .code(1);
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn aws_credentials_never_reach_logs_or_outputs() {
     let Some(moto) = Moto::start("aws_credentials_never_reach_logs") else {
@@ -908,6 +914,7 @@ fn aws_credentials_never_reach_logs_or_outputs() {
     );
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn aws_unreachable_endpoint_is_a_clear_incomplete_run() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

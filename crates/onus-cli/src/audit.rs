@@ -144,7 +144,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             crate::collect::collect(cloud, &args.aws)?,
             format!("{cloud:?}").to_lowercase(),
         ),
-        (None, None) => bail!("give a cloud to collect from (onus audit aws) or --inventory FILE"),
+        (None, None) => bail!(
+            "nothing to audit: give a cloud to collect from (`onus audit aws`) or an inventory (`onus audit --inventory FILE`)"
+        ),
     };
     if !args.allow_unclassified {
         check_kinds(&inventory, &catalog, &source)?;

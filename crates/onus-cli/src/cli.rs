@@ -157,11 +157,7 @@ pub struct CollectArgs {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Collect from this cloud now and audit what was collected.
-    #[arg(
-        value_enum,
-        required_unless_present = "inventory",
-        conflicts_with = "inventory"
-    )]
+    #[arg(value_enum, conflicts_with = "inventory")]
     pub cloud: Option<Cloud>,
 
     /// The inventory to audit (`onus.inventory/v1` JSON); `-` reads standard input.

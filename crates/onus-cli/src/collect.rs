@@ -1,9 +1,7 @@
 //! `onus collect` and the collecting half of `onus audit CLOUD`.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Context as _;
 use onus_model::Inventory;
 
 use crate::cli::{AwsArgs, Cloud, CollectArgs};
@@ -44,7 +42,7 @@ fn collect_aws(args: &AwsArgs) -> anyhow::Result<Inventory> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     let progress: Arc<dyn onus_aws::Progress> = Arc::new(Bar::new("collecting AWS"));
     let log = onus_aws::OperationLog::default();
     let result = runtime.block_on(onus_aws::collect(&opts, &log, progress.clone()));
@@ -73,11 +71,15 @@ fn collect_aws(_args: &AwsArgs) -> anyhow::Result<Inventory> {
 }
 
 /// A progress bar on standard error, shown only on a terminal.
+#[cfg(any(feature = "aws", feature = "azure"))]
 pub(crate) struct Bar(Option<indicatif::ProgressBar>);
 
+#[cfg(any(feature = "aws", feature = "azure"))]
 impl Bar {
     pub(crate) fn new(message: &str) -> Bar {
-        if !std::io::stderr().is_terminal() || tracing::enabled!(tracing::Level::DEBUG) {
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr())
+            || tracing::enabled!(tracing::Level::DEBUG)
+        {
             return Bar(None);
         }
         let bar = indicatif::ProgressBar::new(0);
@@ -94,6 +96,7 @@ impl Bar {
     }
 }
 
+#[cfg(any(feature = "aws", feature = "azure"))]
 impl Drop for Bar {
     fn drop(&mut self) {
         if let Some(bar) = &self.0 {
