@@ -19,6 +19,7 @@ static RULES: &[&dyn Rule] = &[
     &identity::access_key_stale::AccessKeyStale,
     &identity::unauthenticated_function_url::UnauthenticatedFunctionUrl,
     &identity::tenant_mfa_not_required::TenantMfaNotRequired,
+    &identity::weak_password_policy::WeakPasswordPolicy,
     &logging::audit_log_off::AuditLogOff,
     &logging::access_logging_off::AccessLoggingOff,
     &network::admin_ports_open::AdminPortsOpen,
