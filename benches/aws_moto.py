@@ -1,0 +1,121 @@
+"""Benchmark: audit a seeded two-region estate in moto; report wall time and requests.
+
+    cargo build --release
+    .venv/bin/python benches/aws_moto.py [--runs 5] [--prowler PATH_TO_PROWLER]
+
+Starts moto on 127.0.0.1 (a free port), seeds it with tests/aws/seed.py (about
+40 resources across us-east-1 and eu-west-1), then times
+`onus audit aws --regions us-east-1,eu-west-1 --format json` (best and median of
+--runs) and counts the requests moto received during one audit. With --prowler,
+times Prowler's equivalent checks against the same emulator for comparison.
+Nothing leaves the machine: every request goes to the loopback emulator.
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(os.path.dirname(sys.executable), "moto_server")
+
+# Prowler checks covering the same duties as onus's AWS rules.
+PROWLER_CHECKS = [
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22",
+    "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389",
+    "ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
+    "ec2_instance_imdsv2_enabled",
+    "ec2_ebs_volume_encryption",
+    "ec2_ebs_default_encryption",
+    "ec2_ebs_public_snapshot",
+    "ec2_instance_managed_by_ssm",
+    "s3_bucket_default_encryption",
+    "s3_bucket_level_public_access_block",
+    "s3_bucket_public_access",
+    "s3_bucket_secure_transport_policy",
+    "s3_bucket_object_versioning",
+    "s3_bucket_server_access_logging_enabled",
+    "iam_root_mfa_enabled",
+    "iam_user_mfa_enabled_console_access",
+    "iam_rotate_access_key_90_days",
+    "iam_password_policy_minimum_length_14",
+    "cloudtrail_multi_region_enabled",
+    "rds_instance_storage_encrypted",
+    "rds_instance_no_public_access",
+    "rds_instance_minor_version_upgrade_enabled",
+    "rds_instance_backup_enabled",
+    "dynamodb_tables_pitr_enabled",
+    "awslambda_function_using_supported_runtimes",
+    "awslambda_function_url_public",
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(url):
+    urllib.request.urlopen(urllib.request.Request(url, method="POST")).read()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--onus", default=os.path.join(ROOT, "target", "release", "onus"))
+    ap.add_argument("--prowler", help="path to a prowler executable to compare with")
+    args = ap.parse_args()
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_ENABLE_RECORDING="True",
+               MOTO_RECORDER_FILEPATH=f"/tmp/onus-bench-{port}.rec")
+    moto = subprocess.Popen([BIN, "-H", "127.0.0.1", "-p", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                post(url + "/moto-api/recorder/stop-recording")
+                break
+            except OSError:
+                time.sleep(0.1)
+        seeded = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/seed.py"), url]))
+        audit_env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+                         AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+        cmd = [args.onus, "audit", "aws", "--regions", "us-east-1,eu-west-1", "--format", "json"]
+        times, resources = [], 0
+        for i in range(args.runs):
+            if i == 0:
+                post(url + "/moto-api/recorder/start-recording")
+            t = time.perf_counter()
+            out = subprocess.run(cmd, env=audit_env, capture_output=True)
+            times.append(time.perf_counter() - t)
+            if i == 0:
+                post(url + "/moto-api/recorder/stop-recording")
+                resources = len(json.loads(out.stdout)["resources"])
+        rec = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/recording.py"), url]))
+        print(f"estate: {len(seeded)} seeded resources checked, {resources} resources in the report")
+        print(f"onus audit aws: best {min(times):.3f} s, median {statistics.median(times):.3f} s over {args.runs} runs; "
+              f"{rec['requests']} requests, {len(rec['writes'])} writes")
+        if args.prowler:
+            pcmd = [args.prowler, "aws", "--no-banner", "-f", "us-east-1", "eu-west-1", "--checks", *PROWLER_CHECKS,
+                    "-M", "json-ocsf", "-o", f"/tmp/prowler-bench-{port}"]
+            post(url + "/moto-api/recorder/start-recording")
+            t = time.perf_counter()
+            p = subprocess.run(pcmd, env=audit_env, capture_output=True)
+            elapsed = time.perf_counter() - t
+            post(url + "/moto-api/recorder/stop-recording")
+            prec = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/recording.py"), url]))
+            print(f"prowler ({len(PROWLER_CHECKS)} checks): {elapsed:.3f} s, exit {p.returncode}; {prec['requests']} requests")
+    finally:
+        moto.terminate()
+        moto.wait()
+
+
+if __name__ == "__main__":
+    main()
