@@ -141,7 +141,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let (inventory, source) = match (&args.inventory, args.cloud) {
         (Some(path), _) => load_inventory(path)?,
         (None, Some(cloud)) => (
-            crate::collect::collect(cloud, &args.aws)?,
+            crate::collect::collect(cloud, &args.aws, &args.azure)?,
             format!("{cloud:?}").to_lowercase(),
         ),
         (None, None) => bail!(

@@ -108,6 +108,30 @@ pub enum FailOn {
 pub enum Cloud {
     /// Amazon Web Services (aws-config credentials chain; AWS_ENDPOINT_URL honoured).
     Aws,
+    /// Microsoft Azure (ARM through azure_core; ONUS_AZURE_TOKEN or azure_identity credentials).
+    Azure,
+}
+
+/// Scope and credentials of the Azure collector.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Azure scope")]
+pub struct AzureArgs {
+    /// Subscription ID (repeatable). Default: every subscription the identity can list.
+    #[arg(long = "subscription", value_name = "ID")]
+    pub subscriptions: Vec<String>,
+    /// Tenant for client-secret credentials (else AZURE_TENANT_ID).
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// The ARM endpoint (sovereign clouds; plain http:// only on loopback).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://management.azure.com/"
+    )]
+    pub azure_endpoint: String,
+    /// Use the managed identity of the machine or pod.
+    #[arg(long)]
+    pub managed_identity: bool,
 }
 
 /// Scope and credentials of the AWS collector.
@@ -151,6 +175,8 @@ pub struct CollectArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub azure: AzureArgs,
 }
 
 /// Arguments of `onus audit`.
@@ -166,6 +192,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
 
     /// A catalog file merged over the built-in catalog (reclassify kinds, shift duties).
     #[arg(long, value_name = "FILE")]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use onus_model::Inventory;
 
-use crate::cli::{AwsArgs, Cloud, CollectArgs};
+use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs};
 
 /// Collection could not start: the run is incomplete (exit 3), not bad input.
 #[derive(Debug, thiserror::Error)]
@@ -12,10 +12,50 @@ use crate::cli::{AwsArgs, Cloud, CollectArgs};
 pub struct CollectionFailed(pub String);
 
 /// Collect an inventory from `cloud`.
-pub(crate) fn collect(cloud: Cloud, aws: &AwsArgs) -> anyhow::Result<Inventory> {
+pub(crate) fn collect(cloud: Cloud, aws: &AwsArgs, azure: &AzureArgs) -> anyhow::Result<Inventory> {
     match cloud {
         Cloud::Aws => collect_aws(aws),
+        Cloud::Azure => collect_azure(azure, aws.concurrency),
     }
+}
+
+#[cfg(feature = "azure")]
+fn collect_azure(args: &AzureArgs, concurrency: usize) -> anyhow::Result<Inventory> {
+    let opts = onus_azure::AzureOptions {
+        subscriptions: args.subscriptions.clone(),
+        endpoint: args.azure_endpoint.clone(),
+        concurrency,
+        max_retries: 3,
+    };
+    let (credential, kind) =
+        onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)
+            .map_err(anyhow::Error::msg)?;
+    tracing::info!(credential = kind, endpoint = %opts.endpoint, "Azure collection starting");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let bar = Bar::new("collecting Azure");
+    let result = runtime.block_on(onus_azure::collect(&opts, credential));
+    drop(bar);
+    match result {
+        Ok((inventory, calls)) => {
+            tracing::info!(
+                requests = calls.values().sum::<u64>(),
+                "Azure collection finished"
+            );
+            Ok(inventory)
+        }
+        Err(onus_azure::AzureError::Options(m)) => anyhow::bail!(m),
+        Err(e) => Err(CollectionFailed(e.to_string()).into()),
+    }
+}
+
+#[cfg(not(feature = "azure"))]
+fn collect_azure(_args: &AzureArgs, _concurrency: usize) -> anyhow::Result<Inventory> {
+    anyhow::bail!(
+        "this onus was built without the `azure` feature, so it cannot collect from Azure; rebuild with `--features azure` or audit an inventory file"
+    )
 }
 
 #[cfg(feature = "aws")]
@@ -120,7 +160,7 @@ impl onus_aws::Progress for Bar {
 }
 
 pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
-    let inventory = collect(args.cloud, &args.aws)?;
+    let inventory = collect(args.cloud, &args.aws, &args.azure)?;
     let text = inventory.to_json_pretty() + "\n";
     if args.out == Path::new("-") {
         print!("{text}");

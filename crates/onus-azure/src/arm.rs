@@ -1,0 +1,307 @@
+//! ARM REST through the azure_core 1.x HTTP pipeline: GET only, nextLink paging,
+//! retries honouring `Retry-After`, and a bearer-token policy.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use azure_core::credentials::TokenCredential;
+use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{
+    ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline, PipelineSendOptions,
+    Request, RetryOptions, Url,
+};
+use azure_core::time::Duration;
+use onus_model::GapCause;
+use serde_json::Value;
+
+/// The scope of an ARM token.
+pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
+
+/// Every ARM read the collector makes: (resource type or sub-resource, api-version,
+/// Azure RBAC action). `config/azure-reader-role.json` lists exactly these actions.
+pub const API: &[(&str, &str, &str)] = &[
+    (
+        "subscriptions",
+        "2022-12-01",
+        "Microsoft.Resources/subscriptions/read",
+    ),
+    (
+        "Microsoft.Compute/virtualMachines",
+        "2024-07-01",
+        "Microsoft.Compute/virtualMachines/read",
+    ),
+    (
+        "Microsoft.Compute/virtualMachines/instanceView",
+        "2024-07-01",
+        "Microsoft.Compute/virtualMachines/instanceView/read",
+    ),
+    (
+        "Microsoft.Compute/disks",
+        "2024-03-02",
+        "Microsoft.Compute/disks/read",
+    ),
+    (
+        "Microsoft.Network/networkSecurityGroups",
+        "2024-05-01",
+        "Microsoft.Network/networkSecurityGroups/read",
+    ),
+    (
+        "Microsoft.Storage/storageAccounts",
+        "2023-05-01",
+        "Microsoft.Storage/storageAccounts/read",
+    ),
+    (
+        "Microsoft.Web/sites",
+        "2023-12-01",
+        "Microsoft.Web/sites/Read",
+    ),
+    (
+        "Microsoft.Web/sites/config",
+        "2023-12-01",
+        "Microsoft.Web/sites/config/Read",
+    ),
+    (
+        "Microsoft.Sql/servers",
+        "2023-08-01",
+        "Microsoft.Sql/servers/read",
+    ),
+    (
+        "Microsoft.Sql/servers/firewallRules",
+        "2023-08-01",
+        "Microsoft.Sql/servers/firewallRules/read",
+    ),
+];
+
+/// The api-version of a resource type from [`API`].
+pub fn api_version(resource_type: &str) -> &'static str {
+    API.iter()
+        .find(|(t, _, _)| *t == resource_type)
+        .map_or("2022-12-01", |(_, v, _)| *v)
+}
+
+/// A failed ARM call.
+#[derive(Debug, Clone)]
+pub struct ArmError {
+    /// The kind of failure.
+    pub cause: GapCause,
+    /// Status, ARM error code and message (never the token).
+    pub message: String,
+}
+
+/// A bearer-token policy for plain-HTTP loopback endpoints (emulators and tests).
+/// azure_core's [`BearerTokenAuthorizationPolicy`] refuses any URL that is not HTTPS, which is
+/// right for real clouds and is what onus uses for them; this policy is installed
+/// only when the endpoint is `http://` on a loopback address.
+#[derive(Debug)]
+struct LoopbackBearerPolicy {
+    credential: Arc<dyn TokenCredential>,
+}
+
+#[async_trait]
+impl Policy for LoopbackBearerPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let host_is_loopback = request.url().host_str().is_some_and(is_loopback);
+        if request.url().scheme() != "http" || !host_is_loopback {
+            return Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Other,
+                "plain-HTTP bearer tokens are sent to loopback addresses only",
+            ));
+        }
+        let token = self.credential.get_token(&[ARM_SCOPE], None).await?;
+        request.insert_header("authorization", format!("Bearer {}", token.token.secret()));
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+/// Whether `host` is a loopback address or `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An ARM client: GETs against one endpoint, counting the actions it performs.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    pipeline: Arc<Pipeline>,
+    endpoint: Url,
+    calls: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+impl Arm {
+    /// A client for `endpoint` authenticating with `credential`. Plain HTTP is
+    /// accepted only for loopback endpoints.
+    pub fn new(
+        endpoint: Url,
+        credential: Arc<dyn TokenCredential>,
+        max_retries: u32,
+    ) -> Result<Arm, String> {
+        let loopback_http =
+            endpoint.scheme() == "http" && endpoint.host_str().is_some_and(is_loopback);
+        if endpoint.scheme() != "https" && !loopback_http {
+            return Err(format!(
+                "{endpoint}: ARM endpoints must be https:// (plain http:// only on a loopback address)"
+            ));
+        }
+        let auth: Arc<dyn Policy> = if loopback_http {
+            Arc::new(LoopbackBearerPolicy { credential })
+        } else {
+            Arc::new(BearerTokenAuthorizationPolicy::new(credential, [ARM_SCOPE]))
+        };
+        let options = ClientOptions {
+            retry: RetryOptions::exponential(ExponentialRetryOptions {
+                initial_delay: Duration::milliseconds(200),
+                max_retries,
+                max_total_elapsed: Duration::seconds(60),
+                max_delay: Duration::seconds(30),
+            }),
+            ..Default::default()
+        };
+        let pipeline = Pipeline::new(
+            Some("onus-azure"),
+            Some(env!("CARGO_PKG_VERSION")),
+            options,
+            Vec::new(),
+            vec![auth],
+            None,
+        );
+        Ok(Arm {
+            pipeline: Arc::new(pipeline),
+            endpoint,
+            calls: Arc::default(),
+        })
+    }
+
+    /// The RBAC actions performed so far, with counts.
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn url(&self, path: &str, api: &str) -> Result<Url, ArmError> {
+        let mut url = self
+            .endpoint
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ArmError {
+                cause: GapCause::Other,
+                message: format!("bad path {path}: {e}"),
+            })?;
+        url.query_pairs_mut()
+            .append_pair("api-version", api_version(api));
+        Ok(url)
+    }
+
+    async fn get_url(&self, url: Url, api: &str) -> Result<Value, ArmError> {
+        let action = API
+            .iter()
+            .find(|(t, _, _)| *t == api)
+            .map_or("unknown", |(_, _, a)| *a);
+        if let Ok(mut calls) = self.calls.lock() {
+            *calls.entry(action.to_owned()).or_default() += 1;
+        }
+        tracing::debug!(%url, action, "ARM GET");
+        let mut request = Request::new(url, Method::Get);
+        request.insert_header("accept", "application/json");
+        let options = PipelineSendOptions {
+            skip_checks: true,
+            ..Default::default()
+        };
+        let response = self
+            .pipeline
+            .send(&Context::new(), &mut request, Some(options))
+            .await
+            .map_err(|e| ArmError {
+                cause: match e.kind() {
+                    azure_core::error::ErrorKind::Io => GapCause::Unreachable,
+                    azure_core::error::ErrorKind::Credential => GapCause::AccessDenied,
+                    _ => GapCause::ApiError,
+                },
+                message: e.to_string(),
+            })?;
+        let status = u16::from(response.status());
+        let body: &[u8] = response.body().as_ref();
+        if !(200..300).contains(&status) {
+            let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            let code = v["error"]["code"].as_str().unwrap_or("");
+            let message = v["error"]["message"].as_str().unwrap_or("");
+            let cause = match status {
+                401 | 403 => GapCause::AccessDenied,
+                429 => GapCause::Throttled,
+                _ => GapCause::ApiError,
+            };
+            let text = if code.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                format!("HTTP {status} {code}: {message}")
+            };
+            return Err(ArmError {
+                cause,
+                message: text,
+            });
+        }
+        serde_json::from_slice(body).map_err(|e| ArmError {
+            cause: GapCause::ApiError,
+            message: format!("unreadable response: {e}"),
+        })
+    }
+
+    /// GET one ARM resource.
+    pub async fn get(&self, path: &str, api: &str) -> Result<Value, ArmError> {
+        let url = self.url(path, api)?;
+        self.get_url(url, api).await
+    }
+
+    /// GET a list, following `nextLink` on the same host. Returns the items read and
+    /// the error that stopped paging, if any.
+    pub async fn list(&self, path: &str, api: &str) -> (Vec<Value>, Option<ArmError>) {
+        let mut items = Vec::new();
+        let mut url = match self.url(path, api) {
+            Ok(u) => u,
+            Err(e) => return (items, Some(e)),
+        };
+        for _ in 0..10_000 {
+            let page = match self.get_url(url.clone(), api).await {
+                Ok(p) => p,
+                Err(e) => return (items, Some(e)),
+            };
+            if let Some(values) = page["value"].as_array() {
+                items.extend(values.iter().cloned());
+            }
+            let Some(next) = page["nextLink"].as_str().filter(|s| !s.is_empty()) else {
+                return (items, None);
+            };
+            match Url::parse(next) {
+                // Never send the token to another host than the endpoint's.
+                Ok(n)
+                    if n.host_str() == self.endpoint.host_str()
+                        && n.port_or_known_default() == self.endpoint.port_or_known_default() =>
+                {
+                    url = n
+                }
+                _ => {
+                    return (
+                        items,
+                        Some(ArmError {
+                            cause: GapCause::ApiError,
+                            message: format!("nextLink to another host refused: {next}"),
+                        }),
+                    );
+                }
+            }
+        }
+        (
+            items,
+            Some(ArmError {
+                cause: GapCause::ApiError,
+                message: "more than 10 000 pages".into(),
+            }),
+        )
+    }
+}

@@ -1,0 +1,424 @@
+//! ARM payloads to resources with facets. Pure functions: tested on Microsoft's
+//! example responses.
+
+use onus_model::{
+    EncryptionAtRest, IngressRule, IpRange, KeySource, Network, Patching, Protocol, Provider,
+    PublicAccess, Resource, RuleAccess, TlsVersion, Transport,
+};
+use serde_json::Value;
+
+fn base(kind: &str, subscription: &str, v: &Value) -> Option<Resource> {
+    let id = v["id"].as_str()?;
+    Some(Resource {
+        id: id.to_owned(),
+        provider: Provider::Azure,
+        account: subscription.to_owned(),
+        region: v["location"]
+            .as_str()
+            .map(|l| l.to_lowercase().replace(' ', "")),
+        kind: kind.to_owned(),
+        name: v["name"].as_str().map(str::to_owned),
+        tags: v["tags"]
+            .as_object()
+            .map(|t| {
+                t.iter()
+                    .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        facets: Default::default(),
+        sources: Default::default(),
+        raw: v.clone(),
+    })
+}
+
+fn src(r: &mut Resource, facet: &str, pointer: &str) {
+    r.sources.insert(facet.to_owned(), pointer.to_owned());
+}
+
+fn tls(v: &Value) -> Option<TlsVersion> {
+    let s = v
+        .as_str()?
+        .to_ascii_uppercase()
+        .replace("TLS", "")
+        .replace('_', ".")
+        .trim_start_matches('.')
+        .to_owned();
+    match s.as_str() {
+        "1.0" | "1" => Some(TlsVersion::V1_0),
+        "1.1" => Some(TlsVersion::V1_1),
+        "1.2" => Some(TlsVersion::V1_2),
+        "1.3" => Some(TlsVersion::V1_3),
+        _ => None,
+    }
+}
+
+/// A virtual machine, with its instance view when it could be read.
+pub fn virtual_machine(
+    subscription: &str,
+    v: &Value,
+    instance_view: Option<&Value>,
+) -> Option<Resource> {
+    let mut r = base("azure.compute.virtual-machine", subscription, v)?;
+    let p = &v["properties"];
+    let (os, settings) = if p["osProfile"]["windowsConfiguration"].is_object() {
+        (
+            "windowsConfiguration",
+            &p["osProfile"]["windowsConfiguration"]["patchSettings"],
+        )
+    } else {
+        (
+            "linuxConfiguration",
+            &p["osProfile"]["linuxConfiguration"]["patchSettings"],
+        )
+    };
+    let mut patching = Patching::default();
+    if let Some(mode) = settings["patchMode"].as_str() {
+        patching.managed = Some(matches!(mode, "AutomaticByPlatform" | "AutomaticByOS"));
+        patching.mode = Some(mode.to_owned());
+        src(
+            &mut r,
+            "patching.managed",
+            &format!("/properties/osProfile/{os}/patchSettings/patchMode"),
+        );
+    }
+    if let Some(view) = instance_view {
+        let summary = &view["patchStatus"]["availablePatchSummary"];
+        if summary["status"] == "Succeeded" || summary["status"] == "CompletedWithWarnings" {
+            // Azure counts critical and security patches together.
+            if let Some(n) = summary["criticalAndSecurityPatchCount"].as_u64() {
+                patching.missing_critical = u32::try_from(n).ok();
+                patching.missing_security = Some(0);
+            }
+            patching.last_assessed = summary["lastModifiedTime"]
+                .as_str()
+                .and_then(|t| t.parse().ok());
+            patching.pending_reboot = summary["rebootPending"].as_bool().map(u32::from);
+        }
+        let failed =
+            view["patchStatus"]["lastPatchInstallationSummary"]["failedPatchCount"].as_u64();
+        patching.failed = failed.and_then(|n| u32::try_from(n).ok());
+        if let Some(obj) = r.raw.as_object_mut() {
+            obj.insert("instanceView".to_owned(), view.clone());
+        }
+        src(
+            &mut r,
+            "patching.missing_critical",
+            "/instanceView/patchStatus/availablePatchSummary/criticalAndSecurityPatchCount",
+        );
+        src(
+            &mut r,
+            "patching.last_assessed",
+            "/instanceView/patchStatus/availablePatchSummary/lastModifiedTime",
+        );
+    }
+    if patching != Patching::default() {
+        r.facets.patching = Some(patching);
+    }
+    let nics: Vec<String> = p["networkProfile"]["networkInterfaces"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["id"].as_str().map(str::to_owned))
+        .collect();
+    if !nics.is_empty() {
+        r.facets.network = Some(Network {
+            security_groups: None,
+            ..Default::default()
+        });
+    }
+    Some(r)
+}
+
+/// A managed disk.
+pub fn disk(subscription: &str, v: &Value) -> Option<Resource> {
+    let mut r = base("azure.compute.disk", subscription, v)?;
+    let e = &v["properties"]["encryption"];
+    let key_source = match e["type"].as_str() {
+        Some("EncryptionAtRestWithPlatformKey") => Some(KeySource::ProviderManaged),
+        Some("EncryptionAtRestWithCustomerKey" | "EncryptionAtRestWithPlatformAndCustomerKeys") => {
+            Some(KeySource::CustomerManaged)
+        }
+        _ => None,
+    };
+    // Managed disks are always encrypted at rest (server-side encryption); the type says with whose key.
+    r.facets.encryption_at_rest = Some(EncryptionAtRest {
+        enabled: key_source.map(|_| true),
+        key_source,
+        key_id: e["diskEncryptionSetId"].as_str().map(str::to_owned),
+        by_default: None,
+    });
+    src(
+        &mut r,
+        "encryption_at_rest.enabled",
+        "/properties/encryption/type",
+    );
+    src(
+        &mut r,
+        "encryption_at_rest.key_id",
+        "/properties/encryption/diskEncryptionSetId",
+    );
+    Some(r)
+}
+
+fn protocol(p: &str) -> Protocol {
+    match p.to_ascii_lowercase().as_str() {
+        "tcp" => Protocol::Tcp,
+        "udp" => Protocol::Udp,
+        "icmp" => Protocol::Icmp,
+        _ => Protocol::All,
+    }
+}
+
+fn port_range(s: &str) -> Option<(Option<u16>, Option<u16>)> {
+    let s = s.trim();
+    if s == "*" {
+        return Some((None, None));
+    }
+    match s.split_once('-') {
+        Some((a, b)) => Some((Some(a.trim().parse().ok()?), Some(b.trim().parse().ok()?))),
+        None => {
+            let p = s.parse().ok()?;
+            Some((Some(p), Some(p)))
+        }
+    }
+}
+
+fn strings(single: &Value, plural: &Value) -> Vec<String> {
+    let mut out: Vec<String> = plural
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_owned))
+        .collect();
+    if let Some(s) = single.as_str().filter(|s| !s.is_empty()) {
+        out.push(s.to_owned());
+    }
+    out
+}
+
+/// Inbound rules of an NSG, custom and default, one [`IngressRule`] per (port range, source).
+pub fn nsg_rules(v: &Value) -> Vec<IngressRule> {
+    let mut out = Vec::new();
+    for list in ["securityRules", "defaultSecurityRules"] {
+        for (i, rule) in v["properties"][list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = &rule["properties"];
+            if !p["direction"]
+                .as_str()
+                .is_some_and(|d| d.eq_ignore_ascii_case("inbound"))
+            {
+                continue;
+            }
+            let access = if p["access"]
+                .as_str()
+                .is_some_and(|a| a.eq_ignore_ascii_case("deny"))
+            {
+                RuleAccess::Deny
+            } else {
+                RuleAccess::Allow
+            };
+            let name = rule["name"]
+                .as_str()
+                .map_or_else(|| format!("{list}/{i}"), |n| n.to_owned());
+            let proto = protocol(p["protocol"].as_str().unwrap_or("*"));
+            for ports in strings(&p["destinationPortRange"], &p["destinationPortRanges"]) {
+                let Some((from, to)) = port_range(&ports) else {
+                    continue;
+                };
+                for source in strings(&p["sourceAddressPrefix"], &p["sourceAddressPrefixes"]) {
+                    out.push(IngressRule {
+                        name: Some(name.clone()),
+                        priority: p["priority"].as_u64().and_then(|n| u32::try_from(n).ok()),
+                        access,
+                        protocol: proto,
+                        from_port: if proto == Protocol::All { None } else { from },
+                        to_port: if proto == Protocol::All { None } else { to },
+                        source,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A network security group.
+pub fn network_security_group(subscription: &str, v: &Value) -> Option<Resource> {
+    let mut r = base("azure.network.network-security-group", subscription, v)?;
+    let p = &v["properties"];
+    let attached = p["subnets"].as_array().is_some_and(|a| !a.is_empty())
+        || p["networkInterfaces"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+    r.facets.network = Some(Network {
+        ingress: Some(nsg_rules(v)),
+        attached: Some(attached),
+        ..Default::default()
+    });
+    src(&mut r, "network.attached", "/properties/subnets");
+    Some(r)
+}
+
+/// A storage account.
+pub fn storage_account(subscription: &str, v: &Value) -> Option<Resource> {
+    let mut r = base("azure.storage.storage-account", subscription, v)?;
+    let p = &v["properties"];
+    r.facets.transport = Some(Transport {
+        tls_enforced: p["supportsHttpsTrafficOnly"].as_bool(),
+        min_tls_version: tls(&p["minimumTlsVersion"]),
+        plaintext_ftp: None,
+    });
+    src(
+        &mut r,
+        "transport.tls_enforced",
+        "/properties/supportsHttpsTrafficOnly",
+    );
+    src(
+        &mut r,
+        "transport.min_tls_version",
+        "/properties/minimumTlsVersion",
+    );
+    r.facets.public_access = Some(PublicAccess {
+        blocked: p["allowBlobPublicAccess"].as_bool().map(|allowed| !allowed),
+        internet_reachable: p["publicNetworkAccess"]
+            .as_str()
+            .map(|s| !s.eq_ignore_ascii_case("disabled")),
+        ..Default::default()
+    });
+    src(
+        &mut r,
+        "public_access.blocked",
+        "/properties/allowBlobPublicAccess",
+    );
+    src(
+        &mut r,
+        "public_access.internet_reachable",
+        "/properties/publicNetworkAccess",
+    );
+    let key_source = match p["encryption"]["keySource"].as_str() {
+        Some("Microsoft.Storage") => Some(KeySource::ProviderManaged),
+        Some("Microsoft.Keyvault") => Some(KeySource::CustomerManaged),
+        _ => None,
+    };
+    r.facets.encryption_at_rest = Some(EncryptionAtRest {
+        enabled: key_source.map(|_| true),
+        key_source,
+        ..Default::default()
+    });
+    src(
+        &mut r,
+        "encryption_at_rest.enabled",
+        "/properties/encryption/keySource",
+    );
+    r.facets.network = Some(Network {
+        default_action: p["networkAcls"]["defaultAction"].as_str().map(|a| {
+            if a.eq_ignore_ascii_case("deny") {
+                RuleAccess::Deny
+            } else {
+                RuleAccess::Allow
+            }
+        }),
+        ..Default::default()
+    });
+    src(
+        &mut r,
+        "network.default_action",
+        "/properties/networkAcls/defaultAction",
+    );
+    Some(r)
+}
+
+/// An App Service site, with its `config/web` when it could be read.
+pub fn site(subscription: &str, v: &Value, config: Option<&Value>) -> Option<Resource> {
+    let mut r = base("azure.web.site", subscription, v)?;
+    let mut transport = Transport {
+        tls_enforced: v["properties"]["httpsOnly"].as_bool(),
+        ..Default::default()
+    };
+    src(&mut r, "transport.tls_enforced", "/properties/httpsOnly");
+    if let Some(c) = config {
+        let p = &c["properties"];
+        transport.min_tls_version = tls(&p["minTlsVersion"]);
+        transport.plaintext_ftp = p["ftpsState"]
+            .as_str()
+            .map(|s| s.eq_ignore_ascii_case("AllAllowed"));
+        if let Some(name) = p["linuxFxVersion"].as_str().filter(|s| !s.is_empty()) {
+            r.facets.runtime = Some(onus_model::Runtime {
+                name: Some(name.to_owned()),
+                ..Default::default()
+            });
+            src(&mut r, "runtime.name", "/config/properties/linuxFxVersion");
+        }
+        if let Some(obj) = r.raw.as_object_mut() {
+            obj.insert("config".to_owned(), c.clone());
+        }
+        src(
+            &mut r,
+            "transport.min_tls_version",
+            "/config/properties/minTlsVersion",
+        );
+        src(
+            &mut r,
+            "transport.plaintext_ftp",
+            "/config/properties/ftpsState",
+        );
+    }
+    r.facets.transport = Some(transport);
+    Some(r)
+}
+
+/// A SQL logical server, with its firewall rules when they could be read.
+pub fn sql_server(subscription: &str, v: &Value, firewall: Option<&[Value]>) -> Option<Resource> {
+    let mut r = base("azure.sql.server", subscription, v)?;
+    let p = &v["properties"];
+    r.facets.public_access = Some(PublicAccess {
+        internet_reachable: p["publicNetworkAccess"]
+            .as_str()
+            .map(|s| !s.eq_ignore_ascii_case("disabled")),
+        ..Default::default()
+    });
+    src(
+        &mut r,
+        "public_access.internet_reachable",
+        "/properties/publicNetworkAccess",
+    );
+    r.facets.transport = Some(Transport {
+        // "None" means any version, TLS 1.0 included.
+        min_tls_version: match p["minimalTlsVersion"].as_str() {
+            Some("None") => Some(TlsVersion::V1_0),
+            _ => tls(&p["minimalTlsVersion"]),
+        },
+        ..Default::default()
+    });
+    src(
+        &mut r,
+        "transport.min_tls_version",
+        "/properties/minimalTlsVersion",
+    );
+    if let Some(rules) = firewall {
+        let ranges = rules
+            .iter()
+            .filter_map(|f| {
+                Some(IpRange {
+                    name: f["name"].as_str().map(str::to_owned),
+                    start: f["properties"]["startIpAddress"].as_str()?.to_owned(),
+                    end: f["properties"]["endIpAddress"].as_str()?.to_owned(),
+                })
+            })
+            .collect();
+        r.facets.network = Some(Network {
+            firewall_ranges: Some(ranges),
+            ..Default::default()
+        });
+        if let Some(obj) = r.raw.as_object_mut() {
+            obj.insert("firewallRules".to_owned(), Value::Array(rules.to_vec()));
+        }
+        src(&mut r, "network.firewall_ranges", "/firewallRules");
+    }
+    Some(r)
+}
