@@ -945,3 +945,374 @@ fn aws_unreachable_endpoint_is_a_clear_incomplete_run() {
         )))
         .stderr(predicate::str::contains("unreachable"));
 }
+
+// ---- Azure collector against a mock ARM server ------------------------------------
+
+/// A mock ARM server on loopback: routes GET paths to canned payloads, records every
+/// request, and answers the first NSG list with 429 + Retry-After.
+#[cfg(feature = "azure")]
+struct MockArm {
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>,
+}
+
+#[cfg(feature = "azure")]
+const SUB: &str = "7f3c2a1e-5b4d-4c8e-9a6f-2d1b0c9e8a7f";
+
+#[cfg(feature = "azure")]
+impl MockArm {
+    fn start() -> MockArm {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>> =
+            Default::default();
+        let log = requests.clone();
+        let base = url.clone();
+        std::thread::spawn(move || {
+            let mut throttled = false;
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let (method, target) = (
+                    parts.next().unwrap_or("").to_owned(),
+                    parts.next().unwrap_or("").to_owned(),
+                );
+                let mut auth = None;
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = h
+                        .strip_prefix("authorization: ")
+                        .or_else(|| h.strip_prefix("Authorization: "))
+                    {
+                        auth = Some(v.trim().to_owned());
+                    }
+                }
+                log.lock()
+                    .unwrap()
+                    .push((method.clone(), target.clone(), auth));
+                let path = target.split('?').next().unwrap_or("").to_owned();
+                let (status, extra, body) = if path.ends_with("/networkSecurityGroups")
+                    && !throttled
+                {
+                    throttled = true;
+                    (
+                        429,
+                        "Retry-After: 1\r\n",
+                        serde_json::json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+                    )
+                } else {
+                    arm_route(&base, &path, &target)
+                };
+                let text = body.to_string();
+                let reason = match status {
+                    200 => "OK",
+                    403 => "Forbidden",
+                    429 => "Too Many Requests",
+                    500 => "Internal Server Error",
+                    _ => "Not Found",
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            }
+        });
+        MockArm { url, requests }
+    }
+}
+
+#[cfg(feature = "azure")]
+fn fixture_body(path: &str) -> Value {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("crates/onus-azure/fixtures/arm").join(path)).unwrap(),
+    )
+    .unwrap();
+    v["responses"]["200"]["body"].clone()
+}
+
+/// The mock estate. Resource IDs live under the test subscription.
+#[cfg(feature = "azure")]
+fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static str, Value) {
+    use serde_json::json;
+    let p = format!("/subscriptions/{SUB}/providers");
+    let rid = |rg: &str, t: &str, n: &str| {
+        format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{t}/{n}")
+    };
+    let ok = |v: Value| (200, "", v);
+    let vm = |name: &str, mode: &str| {
+        let mut v =
+            fixture_body("compute/VirtualMachine_ListAll_MinimumSet_Gen.json")["value"][0].clone();
+        v["id"] = json!(rid("rg-app", "Microsoft.Compute/virtualMachines", name));
+        v["name"] = json!(name);
+        v["location"] = json!("westeurope");
+        v["properties"]["osProfile"] = json!({"linuxConfiguration": {"patchSettings": {"patchMode": mode, "assessmentMode": "AutomaticByPlatform"}}});
+        v
+    };
+    let nsg = |name: &str, rules: Value| {
+        json!({"id": rid("rg-net", "Microsoft.Network/networkSecurityGroups", name), "name": name, "location": "westeurope",
+               "properties": {"securityRules": rules, "defaultSecurityRules": fixture_body("network/NetworkSecurityGroupListAll.json")["value"][0]["properties"]["defaultSecurityRules"].clone(),
+                              "subnets": [{"id": "subnet"}]}})
+    };
+    let rule = |name: &str, prio: u32, access: &str, port: &str, src: &str| {
+        json!({"name": name, "properties": {"priority": prio, "access": access, "direction": "Inbound", "protocol": "Tcp",
+               "sourceAddressPrefix": src, "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": port}})
+    };
+    match path {
+        _ if path
+            == format!("/subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines") =>
+        {
+            if target.contains("page=2") {
+                ok(json!({"value": [vm("vm-manual", "ImageDefault")]}))
+            } else {
+                ok(
+                    json!({"value": [vm("vm-patched", "AutomaticByPlatform"), vm("vm-behind", "AutomaticByPlatform"), vm("vm-broken", "AutomaticByPlatform")],
+                          "nextLink": format!("{base}subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01&page=2")}),
+                )
+            }
+        }
+        _ if path.ends_with("/instanceView") => {
+            let mut view = fixture_body("compute/VirtualMachine_Get_InstanceView.json");
+            let summary = &mut view["patchStatus"]["availablePatchSummary"];
+            summary["lastModifiedTime"] = json!(chrono::Utc::now().to_rfc3339());
+            if path.contains("vm-patched") {
+                summary["criticalAndSecurityPatchCount"] = json!(0);
+                view["patchStatus"]["lastPatchInstallationSummary"]["failedPatchCount"] = json!(0);
+            } else if path.contains("vm-broken") {
+                return (
+                    500,
+                    "",
+                    json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+                );
+            }
+            ok(view)
+        }
+        _ if path == format!("{p}/Microsoft.Compute/disks") => {
+            let mut list = fixture_body("compute/Disk_ListBySubscription.json");
+            for (i, d) in list["value"].as_array_mut().unwrap().iter_mut().enumerate() {
+                d["id"] = json!(rid(
+                    "rg-app",
+                    "Microsoft.Compute/disks",
+                    &format!("disk-{i}")
+                ));
+                d["name"] = json!(format!("disk-{i}"));
+            }
+            ok(list)
+        }
+        _ if path == format!("{p}/Microsoft.Network/networkSecurityGroups") => {
+            ok(json!({"value": [
+                nsg("nsg-rdp-open", json!([rule("AllowRDP", 300, "Allow", "3389", "*")])),
+                nsg("nsg-shadowed", json!([rule("DenySsh", 100, "Deny", "22", "Internet"), rule("AllowSsh", 200, "Allow", "22", "*")])),
+                nsg("nsg-https", json!([{"name": "AllowHttps", "properties": {"priority": 100, "access": "Allow", "direction": "Inbound", "protocol": "Tcp",
+                    "sourceAddressPrefixes": ["0.0.0.0/0", "::/0"], "destinationPortRanges": ["443", "8443-8444"]}}])),
+            ]}))
+        }
+        _ if path == format!("{p}/Microsoft.Storage/storageAccounts") => ok(json!({"value": [
+            {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "stweak"), "name": "stweak", "location": "westeurope",
+             "properties": {"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true,
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"}, "encryption": {"keySource": "Microsoft.Storage"}}},
+            {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "ststrong"), "name": "ststrong", "location": "westeurope",
+             "properties": {"supportsHttpsTrafficOnly": true, "minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": false,
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}, "encryption": {"keySource": "Microsoft.Keyvault"}}},
+        ]})),
+        _ if path == format!("{p}/Microsoft.Web/sites") => ok(json!({"value": [
+            {"id": rid("rg-web", "Microsoft.Web/sites", "app-ftp"), "name": "app-ftp", "location": "West Europe", "properties": {"httpsOnly": true}},
+            {"id": rid("rg-web", "Microsoft.Web/sites", "app-http"), "name": "app-http", "location": "West Europe", "properties": {"httpsOnly": false}},
+        ]})),
+        _ if path.ends_with("/config/web") => ok(if path.contains("app-ftp") {
+            json!({"properties": {"minTlsVersion": "1.2", "ftpsState": "AllAllowed"}})
+        } else {
+            json!({"properties": {"minTlsVersion": "1.0", "ftpsState": "Disabled"}})
+        }),
+        _ if path == format!("{p}/Microsoft.Sql/servers") => {
+            let mut list = fixture_body("sql/ServerList.json");
+            let servers = list["value"].as_array_mut().unwrap();
+            servers.truncate(2);
+            for (s, (name, public)) in servers
+                .iter_mut()
+                .zip([("sql-open", "Enabled"), ("sql-denied", "Enabled")])
+            {
+                s["id"] = json!(rid("rg-data", "Microsoft.Sql/servers", name));
+                s["name"] = json!(name);
+                s["properties"]["publicNetworkAccess"] = json!(public);
+                s["properties"]["minimalTlsVersion"] = json!("1.2");
+            }
+            ok(list)
+        }
+        _ if path.ends_with("sql-open/firewallRules") => ok(json!({"value": [
+            {"name": "AllowAll", "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}]})),
+        _ if path.ends_with("sql-denied/firewallRules") => (
+            403,
+            "",
+            json!({"error": {"code": "AuthorizationFailed",
+            "message": "The client does not have authorization to perform action 'Microsoft.Sql/servers/firewallRules/read'"}}),
+        ),
+        _ => (
+            404,
+            "",
+            json!({"error": {"code": "NotFound", "message": path}}),
+        ),
+    }
+}
+
+#[cfg(feature = "azure")]
+fn azure_status(report: &Value, name: &str, duty: &str) -> String {
+    let r = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in the report"));
+    format!("{}", r["duties"][duty]["status"].as_str().unwrap())
+}
+
+#[cfg(feature = "azure")]
+#[test]
+fn azure_audit_against_a_mock_arm_server() {
+    let arm = MockArm::start();
+    let token = "canary-azure-token-ONUS-0123456789";
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", token)
+        .args([
+            "-vv",
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &arm.url,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains(token) && !String::from_utf8_lossy(&out.stdout).contains(token),
+        "the token was logged"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Every served resource appears (4 VMs across two pages, 2 disks from Microsoft's example, 3 NSGs, 2 storage, 2 sites, 2 SQL).
+    let kinds: Vec<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
+    assert_eq!(count("azure.compute.virtual-machine"), 4, "nextLink paging");
+    assert_eq!(
+        count("azure.network.network-security-group"),
+        3,
+        "the 429 was retried after Retry-After"
+    );
+    assert_eq!(
+        (
+            count("azure.storage.storage-account"),
+            count("azure.web.site"),
+            count("azure.sql.server")
+        ),
+        (2, 2, 2)
+    );
+    assert!(count("azure.compute.disk") >= 1);
+
+    let expect = [
+        ("vm-patched", "guest-os-patching", "addressed"),
+        ("vm-behind", "guest-os-patching", "unaddressed"),
+        ("vm-broken", "guest-os-patching", "unknown"),
+        ("vm-manual", "guest-os-patching", "unaddressed"),
+        ("nsg-rdp-open", "firewall", "unaddressed"),
+        ("nsg-shadowed", "firewall", "addressed"),
+        ("nsg-https", "firewall", "addressed"),
+        ("stweak", "encryption-in-transit", "unaddressed"),
+        ("stweak", "public-access", "unaddressed"),
+        ("stweak", "firewall", "unaddressed"),
+        ("ststrong", "encryption-in-transit", "addressed"),
+        ("ststrong", "public-access", "addressed"),
+        ("ststrong", "firewall", "addressed"),
+        ("app-ftp", "encryption-in-transit", "unaddressed"),
+        ("app-http", "encryption-in-transit", "unaddressed"),
+        ("sql-open", "firewall", "unaddressed"),
+        ("sql-open", "public-access", "unaddressed"),
+        ("sql-denied", "firewall", "unknown"),
+    ];
+    let wrong: Vec<String> = expect
+        .iter()
+        .filter(|(n, d, s)| azure_status(&report, n, d) != *s)
+        .map(|(n, d, s)| format!("{n} {d}: want {s}, got {}", azure_status(&report, n, d)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(
+            |g| g["operation"] == "servers/firewallRules/read" && g["cause"] == "access-denied"
+        ),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter()
+            .any(|g| g["operation"] == "virtualMachines/instanceView/read"
+                && g["cause"] == "api-error"),
+        "{gaps:?}"
+    );
+
+    // Read-only, authenticated, and api-versioned.
+    let requests = arm.requests.lock().unwrap().clone();
+    assert!(requests.iter().all(|(m, _, _)| m == "GET"), "{requests:?}");
+    assert!(
+        requests.iter().all(|(_, t, a)| t.contains("api-version=")
+            && a.as_deref() == Some(&format!("Bearer {token}")))
+    );
+    assert!(
+        requests
+            .iter()
+            .filter(|(_, t, _)| t.contains("networkSecurityGroups"))
+            .count()
+            >= 2
+    );
+}
+
+#[cfg(feature = "azure")]
+#[test]
+fn azure_plain_http_only_on_loopback() {
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            "http://management.example.com/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "plain http:// only on a loopback address",
+        ));
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            "not-a-guid",
+            "--azure-endpoint",
+            "http://127.0.0.1:9/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a subscription ID"));
+}
