@@ -950,10 +950,14 @@ fn aws_unreachable_endpoint_is_a_clear_incomplete_run() {
 
 /// A mock ARM server on loopback: routes GET paths to canned payloads, records every
 /// request, and answers the first NSG list with 429 + Retry-After.
+/// Requests a mock server received: (method, target, Authorization header).
+#[cfg(feature = "azure")]
+type RequestLog = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
+
 #[cfg(feature = "azure")]
 struct MockArm {
     url: String,
-    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>,
+    requests: RequestLog,
 }
 
 #[cfg(feature = "azure")]
@@ -965,8 +969,7 @@ impl MockArm {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
-        let requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>> =
-            Default::default();
+        let requests: RequestLog = Default::default();
         let log = requests.clone();
         let base = url.clone();
         std::thread::spawn(move || {
@@ -1172,7 +1175,7 @@ fn azure_status(report: &Value, name: &str, duty: &str) -> String {
         .iter()
         .find(|r| r["name"] == name)
         .unwrap_or_else(|| panic!("{name} not in the report"));
-    format!("{}", r["duties"][duty]["status"].as_str().unwrap())
+    r["duties"][duty]["status"].as_str().unwrap().to_owned()
 }
 
 #[cfg(feature = "azure")]

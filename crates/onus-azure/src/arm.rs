@@ -305,3 +305,43 @@ impl Arm {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_role_lists_exactly_these_actions() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../config/azure-reader-role.json"
+        );
+        let role: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut shipped: Vec<&str> = role["Actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        shipped.sort_unstable();
+        let mut used: Vec<&str> = API.iter().map(|(_, _, a)| *a).collect();
+        used.sort_unstable();
+        used.dedup();
+        assert_eq!(
+            shipped, used,
+            "config/azure-reader-role.json is out of step with the collector's ARM reads"
+        );
+        assert!(
+            used.iter()
+                .all(|a| a.to_ascii_lowercase().ends_with("/read")),
+            "reads only"
+        );
+        assert!(role["DataActions"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("127.0.0.1") && is_loopback("localhost") && is_loopback("[::1]"));
+        assert!(!is_loopback("management.azure.com") && !is_loopback("10.0.0.1"));
+    }
+}

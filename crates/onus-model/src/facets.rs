@@ -188,7 +188,7 @@ pub struct IngressRule {
     pub access: RuleAccess,
     /// The protocol the rule matches.
     pub protocol: Protocol,
-    /// First port of the range; absent with `to_port` for every port.
+    /// First port of the range; absent with `to_port` for every port (also for protocol `all`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_port: Option<u16>,
     /// Last port of the range (inclusive).

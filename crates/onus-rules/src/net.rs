@@ -40,9 +40,9 @@ pub(crate) fn admits_internet(source: &str, family: Family) -> bool {
 }
 
 fn covers_tcp_port(rule: &IngressRule, port: u16) -> bool {
+    // A rule for every protocol may still name ports (Azure `*` with a port range).
     match rule.protocol {
-        Protocol::All => true,
-        Protocol::Tcp => {
+        Protocol::All | Protocol::Tcp => {
             let from = rule.from_port.unwrap_or(0);
             let to = rule.to_port.unwrap_or(u16::MAX);
             (from..=to).contains(&port)
@@ -54,8 +54,7 @@ fn covers_tcp_port(rule: &IngressRule, port: u16) -> bool {
 /// Whether the rule matches every port of every protocol (or of TCP and UDP alike).
 pub(crate) fn covers_all_ports(rule: &IngressRule) -> bool {
     match rule.protocol {
-        Protocol::All => true,
-        Protocol::Tcp | Protocol::Udp => {
+        Protocol::All | Protocol::Tcp | Protocol::Udp => {
             rule.from_port.unwrap_or(0) <= 1 && rule.to_port.unwrap_or(u16::MAX) == u16::MAX
         }
         Protocol::Icmp => false,
@@ -323,5 +322,22 @@ mod tests {
             Some((0, RuleAccess::Allow))
         );
         assert_eq!(all_port_exposures(&rules, Family::V6), vec![0]);
+    }
+
+    #[test]
+    fn any_protocol_rule_with_a_port_opens_only_that_port() {
+        let rules = vec![rule(
+            Some(130),
+            RuleAccess::Allow,
+            Protocol::All,
+            Some((80, 80)),
+            "*",
+        )];
+        assert_eq!(
+            decide_port(&rules, 80, Family::V4),
+            Some((0, RuleAccess::Allow))
+        );
+        assert_eq!(decide_port(&rules, 22, Family::V4), None);
+        assert!(all_port_exposures(&rules, Family::V4).is_empty());
     }
 }
