@@ -987,25 +987,32 @@ impl MockArm {
                     parts.next().unwrap_or("").to_owned(),
                 );
                 let mut auth = None;
+                let mut length = 0usize;
                 loop {
                     let mut h = String::new();
                     if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
                         break;
                     }
-                    if let Some(v) = h
-                        .strip_prefix("authorization: ")
-                        .or_else(|| h.strip_prefix("Authorization: "))
-                    {
-                        auth = Some(v.trim().to_owned());
+                    let (name, value) = h.split_once(':').unwrap_or((&h, ""));
+                    if name.eq_ignore_ascii_case("authorization") {
+                        auth = Some(value.trim().to_owned());
+                    }
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
                     }
                 }
+                let mut request_body = vec![0u8; length];
+                let _ = std::io::Read::read_exact(&mut reader, &mut request_body);
+                let request_body = String::from_utf8_lossy(&request_body).into_owned();
                 log.lock()
                     .unwrap()
                     .push((method.clone(), target.clone(), auth));
                 let path = target.split('?').next().unwrap_or("").to_owned();
-                let (status, extra, body) = if path.ends_with("/networkSecurityGroups")
-                    && !throttled
+                let (status, extra, body) = if method == "POST"
+                    && path == "/providers/Microsoft.ResourceGraph/resources"
                 {
+                    resource_graph(&base, &request_body)
+                } else if path.ends_with("/networkSecurityGroups") && !throttled {
                     throttled = true;
                     (
                         429,
@@ -1031,6 +1038,59 @@ impl MockArm {
             }
         });
         MockArm { url, requests }
+    }
+}
+
+/// Resource Graph: the same estate as the list routes, as rows, in two pages.
+#[cfg(feature = "azure")]
+fn resource_graph(base: &str, request: &str) -> (u16, &'static str, Value) {
+    let q: Value = serde_json::from_str(request).unwrap_or(Value::Null);
+    assert!(
+        q["query"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Resources")),
+        "{request}"
+    );
+    let types = [
+        "Microsoft.Compute/virtualMachines",
+        "Microsoft.Compute/disks",
+        "Microsoft.Network/networkSecurityGroups",
+        "Microsoft.Storage/storageAccounts",
+        "Microsoft.Web/sites",
+        "Microsoft.Sql/servers",
+    ];
+    let mut rows = Vec::new();
+    for t in types {
+        let path = format!("/subscriptions/{SUB}/providers/{t}");
+        for target in [path.clone(), format!("{path}?page=2")] {
+            if t != "Microsoft.Compute/virtualMachines" && target.contains("page=2") {
+                continue;
+            }
+            for mut v in arm_route(base, &path, &target).2["value"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
+                v["type"] = serde_json::json!(t.to_lowercase());
+                v["subscriptionId"] = serde_json::json!(SUB);
+                rows.push(v);
+            }
+        }
+    }
+    let second = q["options"]["$skipToken"] == "page-2";
+    let half = rows.len() / 2;
+    if second {
+        (
+            200,
+            "",
+            serde_json::json!({"totalRecords": rows.len(), "count": rows.len() - half, "data": rows[half..].to_vec()}),
+        )
+    } else {
+        (
+            200,
+            "",
+            serde_json::json!({"totalRecords": rows.len(), "count": half, "data": rows[..half].to_vec(), "$skipToken": "page-2"}),
+        )
     }
 }
 
@@ -1181,6 +1241,29 @@ fn azure_status(report: &Value, name: &str, duty: &str) -> String {
 #[cfg(feature = "azure")]
 #[test]
 fn azure_audit_against_a_mock_arm_server() {
+    audit_mock_arm("arm");
+}
+
+#[cfg(feature = "azure")]
+#[test]
+fn azure_audit_through_resource_graph() {
+    let requests = audit_mock_arm("resource-graph");
+    let graph: Vec<_> = requests
+        .iter()
+        .filter(|(_, t, _)| t.contains("Microsoft.ResourceGraph"))
+        .collect();
+    assert_eq!(graph.len(), 2, "two $skipToken pages");
+    assert!(graph.iter().all(|(m, _, _)| m == "POST"));
+    assert!(
+        !requests
+            .iter()
+            .any(|(_, t, _)| t.contains("providers/Microsoft.Compute/virtualMachines?")),
+        "no ARM list calls"
+    );
+}
+
+#[cfg(feature = "azure")]
+fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String>)> {
     let arm = MockArm::start();
     let token = "canary-azure-token-ONUS-0123456789";
     let out = onus()
@@ -1193,6 +1276,8 @@ fn azure_audit_against_a_mock_arm_server() {
             SUB,
             "--azure-endpoint",
             &arm.url,
+            "--azure-source",
+            source,
             "--format",
             "json",
         ])
@@ -1271,20 +1356,25 @@ fn azure_audit_against_a_mock_arm_server() {
         "{gaps:?}"
     );
 
-    // Read-only, authenticated, and api-versioned.
+    // Read-only (GET, and POST only for Resource Graph queries), authenticated, api-versioned.
     let requests = arm.requests.lock().unwrap().clone();
-    assert!(requests.iter().all(|(m, _, _)| m == "GET"), "{requests:?}");
+    assert!(
+        requests.iter().all(|(m, t, _)| m == "GET"
+            || (m == "POST" && t.starts_with("/providers/Microsoft.ResourceGraph/resources?"))),
+        "{requests:?}"
+    );
     assert!(
         requests.iter().all(|(_, t, a)| t.contains("api-version=")
             && a.as_deref() == Some(&format!("Bearer {token}")))
     );
-    assert!(
-        requests
+    if source == "arm" {
+        let nsg_calls = requests
             .iter()
             .filter(|(_, t, _)| t.contains("networkSecurityGroups"))
-            .count()
-            >= 2
-    );
+            .count();
+        assert!(nsg_calls >= 2, "the 429 was retried after Retry-After");
+    }
+    requests
 }
 
 #[cfg(feature = "azure")]

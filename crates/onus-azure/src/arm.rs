@@ -199,6 +199,12 @@ impl Arm {
     }
 
     async fn get_url(&self, url: Url, api: &str) -> Result<Value, ArmError> {
+        self.send(url, api, None).await
+    }
+
+    /// Send a GET, or (with a body) the one POST onus makes: a Resource Graph query,
+    /// which reads and changes nothing.
+    async fn send(&self, url: Url, api: &str, query: Option<&Value>) -> Result<Value, ArmError> {
         let action = API
             .iter()
             .find(|(t, _, _)| *t == api)
@@ -206,9 +212,20 @@ impl Arm {
         if let Ok(mut calls) = self.calls.lock() {
             *calls.entry(action.to_owned()).or_default() += 1;
         }
-        tracing::debug!(%url, action, "ARM GET");
-        let mut request = Request::new(url, Method::Get);
+        tracing::debug!(%url, action, "ARM request");
+        let mut request = Request::new(
+            url,
+            if query.is_some() {
+                Method::Post
+            } else {
+                Method::Get
+            },
+        );
         request.insert_header("accept", "application/json");
+        if let Some(q) = query {
+            request.insert_header("content-type", "application/json");
+            request.set_body(q.to_string());
+        }
         let options = PipelineSendOptions {
             skip_checks: true,
             ..Default::default()
@@ -256,6 +273,46 @@ impl Arm {
     pub async fn get(&self, path: &str, api: &str) -> Result<Value, ArmError> {
         let url = self.url(path, api)?;
         self.get_url(url, api).await
+    }
+
+    /// Run a Resource Graph query over `subscriptions`, following `$skipToken`.
+    pub async fn resource_graph(
+        &self,
+        subscriptions: &[String],
+        query: &str,
+    ) -> (Vec<Value>, Option<ArmError>) {
+        let api = "Microsoft.ResourceGraph/resources";
+        let mut rows = Vec::new();
+        let mut skip: Option<String> = None;
+        for _ in 0..10_000 {
+            let url = match self.url("providers/Microsoft.ResourceGraph/resources", api) {
+                Ok(u) => u,
+                Err(e) => return (rows, Some(e)),
+            };
+            let mut options = serde_json::json!({"$top": 1000, "resultFormat": "objectArray"});
+            if let Some(t) = &skip {
+                options["$skipToken"] = Value::String(t.clone());
+            }
+            let body = serde_json::json!({"subscriptions": subscriptions, "query": query, "options": options});
+            let page = match self.send(url, api, Some(&body)).await {
+                Ok(p) => p,
+                Err(e) => return (rows, Some(e)),
+            };
+            if let Some(data) = page["data"].as_array() {
+                rows.extend(data.iter().cloned());
+            }
+            match page["$skipToken"].as_str().filter(|t| !t.is_empty()) {
+                Some(t) => skip = Some(t.to_owned()),
+                None => return (rows, None),
+            }
+        }
+        (
+            rows,
+            Some(ArmError {
+                cause: GapCause::ApiError,
+                message: "more than 10 000 pages".into(),
+            }),
+        )
     }
 
     /// GET a list, following `nextLink` on the same host. Returns the items read and

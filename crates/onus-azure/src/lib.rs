@@ -31,6 +31,8 @@ pub struct AzureOptions {
     pub concurrency: usize,
     /// Retries per request (429 and 5xx, honouring `Retry-After`).
     pub max_retries: u32,
+    /// List resources through Resource Graph (one paged query) instead of the ARM list calls.
+    pub resource_graph: bool,
 }
 
 impl Default for AzureOptions {
@@ -40,6 +42,7 @@ impl Default for AzureOptions {
             endpoint: "https://management.azure.com/".to_owned(),
             concurrency: 16,
             max_retries: 3,
+            resource_graph: false,
         }
     }
 }
@@ -133,10 +136,53 @@ pub async fn collect(
         opts.subscriptions.clone()
     };
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    // The Resource Graph fast path: one paged query lists every type in every subscription.
+    let mut graph: Option<std::collections::HashMap<(String, String), Vec<Value>>> = None;
+    if opts.resource_graph && !subscriptions.is_empty() {
+        let types: Vec<String> = TYPES
+            .iter()
+            .map(|t| format!("'{}'", t.to_ascii_lowercase()))
+            .collect();
+        let query = format!(
+            "Resources | where type in~ ({}) | project id, name, type, location, tags, properties, subscriptionId",
+            types.join(", ")
+        );
+        let (rows, err) = arm.resource_graph(&subscriptions, &query).await;
+        match err {
+            Some(e) => gaps.push(gap(
+                None,
+                "Microsoft.ResourceGraph",
+                "resources/query",
+                &e,
+                &[VM, DISK, NSG, STORAGE, SITE, SQL],
+                &[],
+                vec![],
+            )),
+            None => {
+                let mut by: std::collections::HashMap<(String, String), Vec<Value>> =
+                    std::collections::HashMap::new();
+                for row in rows {
+                    let key = (
+                        row["subscriptionId"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        row["type"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_ascii_lowercase(),
+                    );
+                    by.entry(key).or_default().push(row);
+                }
+                graph = Some(by);
+            }
+        }
+    }
+    let graph = Arc::new(graph);
     let mut tasks = tokio::task::JoinSet::new();
     for sub in subscriptions {
-        let (arm, limit) = (arm.clone(), limit.clone());
-        tasks.spawn(async move { subscription(&arm, &sub, &limit).await });
+        let (arm, limit, graph) = (arm.clone(), limit.clone(), graph.clone());
+        tasks.spawn(async move { subscription(&arm, &sub, &limit, graph.as_ref().as_ref()).await });
     }
     while let Some(done) = tasks.join_next().await {
         match done {
@@ -182,6 +228,16 @@ const STORAGE: &str = "azure.storage.storage-account";
 const SITE: &str = "azure.web.site";
 const SQL: &str = "azure.sql.server";
 
+/// The resource types listed per subscription.
+const TYPES: [&str; 6] = [
+    "Microsoft.Compute/virtualMachines",
+    "Microsoft.Compute/disks",
+    "Microsoft.Network/networkSecurityGroups",
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.Web/sites",
+    "Microsoft.Sql/servers",
+];
+
 /// Fetch `{id}/{suffix}` for every item concurrently, under the semaphore.
 async fn per_item(
     arm: &Arm,
@@ -224,11 +280,28 @@ async fn per_item(
         .collect()
 }
 
-async fn subscription(arm: &Arm, sub: &str, limit: &Arc<Semaphore>) -> (Vec<Resource>, Vec<Gap>) {
+type Graph = std::collections::HashMap<(String, String), Vec<Value>>;
+
+async fn subscription(
+    arm: &Arm,
+    sub: &str,
+    limit: &Arc<Semaphore>,
+    graph: Option<&Graph>,
+) -> (Vec<Resource>, Vec<Gap>) {
     let base = format!("subscriptions/{sub}/providers");
     let list = |t: &'static str| {
         let path = format!("{base}/{t}");
-        async move { (t, arm.list(&path, t).await) }
+        let rows = graph.map(|g| {
+            g.get(&(sub.to_owned(), t.to_ascii_lowercase()))
+                .cloned()
+                .unwrap_or_default()
+        });
+        async move {
+            match rows {
+                Some(rows) => (t, (rows, None)),
+                None => (t, arm.list(&path, t).await),
+            }
+        }
     };
     let (vms, disks, nsgs, storage, sites, sql) = tokio::join!(
         list("Microsoft.Compute/virtualMachines"),

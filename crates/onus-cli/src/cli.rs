@@ -132,6 +132,19 @@ pub struct AzureArgs {
     /// Use the managed identity of the machine or pod.
     #[arg(long)]
     pub managed_identity: bool,
+    /// How to list resources: the ARM list calls (the reference), or one paged
+    /// Resource Graph query (the fast path for large estates).
+    #[arg(long, value_enum, default_value_t = AzureSource::Arm)]
+    pub azure_source: AzureSource,
+}
+
+/// How the Azure collector lists resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AzureSource {
+    /// ARM list calls per subscription and resource type.
+    Arm,
+    /// Azure Resource Graph (`Resources` table), paged with `$skipToken`.
+    ResourceGraph,
 }
 
 /// Scope and credentials of the AWS collector.

@@ -26,6 +26,7 @@ fn collect_azure(args: &AzureArgs, concurrency: usize) -> anyhow::Result<Invento
         endpoint: args.azure_endpoint.clone(),
         concurrency,
         max_retries: 3,
+        resource_graph: args.azure_source == crate::cli::AzureSource::ResourceGraph,
     };
     let (credential, kind) =
         onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)
