@@ -825,6 +825,7 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
 
     // The emulator's SSM answers HTTP 500: recorded as gaps naming the operation.
     let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2, "exactly the served failures: {gaps:?}");
     assert!(gaps.iter().any(|g| g["service"] == "ssm"
         && g["operation"] == "DescribeInstanceInformation"
         && g["region"] == "us-east-1"));
@@ -1179,6 +1180,7 @@ fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static str, Value)
                     "sourceAddressPrefixes": ["0.0.0.0/0", "::/0"], "destinationPortRanges": ["443", "8443-8444"]}}])),
             ]}))
         }
+        _ if path == format!("{p}/Microsoft.Network/networkInterfaces") => ok(json!({"value": []})),
         _ if path == format!("{p}/Microsoft.Storage/storageAccounts") => ok(json!({"value": [
             {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "stweak"), "name": "stweak", "location": "westeurope",
              "properties": {"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true,

@@ -72,6 +72,16 @@ pub const API: &[(&str, &str, &str)] = &[
         "2023-08-01",
         "Microsoft.Sql/servers/firewallRules/read",
     ),
+    (
+        "Microsoft.Network/networkInterfaces",
+        "2024-05-01",
+        "Microsoft.Network/networkInterfaces/read",
+    ),
+    (
+        "Microsoft.ResourceGraph/resources",
+        "2022-10-01",
+        "Microsoft.ResourceGraph/resources/read",
+    ),
 ];
 
 /// The api-version of a resource type from [`API`].

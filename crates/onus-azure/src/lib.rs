@@ -229,13 +229,14 @@ const SITE: &str = "azure.web.site";
 const SQL: &str = "azure.sql.server";
 
 /// The resource types listed per subscription.
-const TYPES: [&str; 6] = [
+const TYPES: [&str; 7] = [
     "Microsoft.Compute/virtualMachines",
     "Microsoft.Compute/disks",
     "Microsoft.Network/networkSecurityGroups",
     "Microsoft.Storage/storageAccounts",
     "Microsoft.Web/sites",
     "Microsoft.Sql/servers",
+    "Microsoft.Network/networkInterfaces",
 ];
 
 /// Fetch `{id}/{suffix}` for every item concurrently, under the semaphore.
@@ -303,17 +304,29 @@ async fn subscription(
             }
         }
     };
-    let (vms, disks, nsgs, storage, sites, sql) = tokio::join!(
+    let (vms, disks, nsgs, storage, sites, sql, nics) = tokio::join!(
         list("Microsoft.Compute/virtualMachines"),
         list("Microsoft.Compute/disks"),
         list("Microsoft.Network/networkSecurityGroups"),
         list("Microsoft.Storage/storageAccounts"),
         list("Microsoft.Web/sites"),
         list("Microsoft.Sql/servers"),
+        list("Microsoft.Network/networkInterfaces"),
     );
     let mut resources = Vec::new();
     let mut gaps = Vec::new();
     let s = Some(sub);
+    if let Some(e) = &nics.1.1 {
+        gaps.push(gap(
+            s,
+            "Microsoft.Network",
+            "networkInterfaces/list",
+            e,
+            &[VM],
+            &["network"],
+            vec![],
+        ));
+    }
     for ((t, (_, err)), kind) in [
         (&vms, VM),
         (&disks, DISK),
@@ -365,7 +378,10 @@ async fn subscription(
                 None
             }
         };
-        resources.extend(map::virtual_machine(sub, v, view));
+        if let Some(mut vm) = map::virtual_machine(sub, v, view) {
+            map::attach_network(&mut vm, &nics.1.0);
+            resources.push(vm);
+        }
     }
     resources.extend(disks.1.0.iter().filter_map(|v| map::disk(sub, v)));
     resources.extend(

@@ -115,19 +115,68 @@ pub fn virtual_machine(
     if patching != Patching::default() {
         r.facets.patching = Some(patching);
     }
-    let nics: Vec<String> = p["networkProfile"]["networkInterfaces"]
+    if p["securityProfile"]["encryptionAtHost"].as_bool() == Some(true) {
+        r.facets.encryption_at_rest = Some(EncryptionAtRest {
+            enabled: Some(true),
+            ..Default::default()
+        });
+        src(
+            &mut r,
+            "encryption_at_rest.enabled",
+            "/properties/securityProfile/encryptionAtHost",
+        );
+    }
+    Some(r)
+}
+
+/// Attach what the VM's network interfaces say: the NSGs on them and whether any
+/// has a public IP. `nics` are `Microsoft.Network/networkInterfaces` items.
+pub fn attach_network(vm: &mut Resource, nics: &[Value]) {
+    let wanted: Vec<String> = vm.raw["properties"]["networkProfile"]["networkInterfaces"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|n| n["id"].as_str().map(str::to_owned))
+        .filter_map(|n| n["id"].as_str().map(str::to_ascii_lowercase))
         .collect();
-    if !nics.is_empty() {
-        r.facets.network = Some(Network {
-            security_groups: None,
-            ..Default::default()
-        });
+    let mine: Vec<&Value> = nics
+        .iter()
+        .filter(|n| {
+            n["id"]
+                .as_str()
+                .is_some_and(|id| wanted.contains(&id.to_ascii_lowercase()))
+        })
+        .collect();
+    if mine.is_empty() {
+        return;
     }
-    Some(r)
+    let groups: Vec<String> = mine
+        .iter()
+        .filter_map(|n| {
+            n["properties"]["networkSecurityGroup"]["id"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    let public = mine.iter().any(|n| {
+        n["properties"]["ipConfigurations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["properties"]["publicIPAddress"]["id"].is_string())
+    });
+    if let Some(obj) = vm.raw.as_object_mut() {
+        obj.insert(
+            "networkInterfaces".to_owned(),
+            Value::Array(mine.into_iter().cloned().collect()),
+        );
+    }
+    vm.facets.network = Some(Network {
+        public_ip: Some(public),
+        security_groups: Some(groups),
+        ..Default::default()
+    });
+    src(vm, "network.public_ip", "/networkInterfaces");
+    src(vm, "network.security_groups", "/networkInterfaces");
 }
 
 /// A managed disk.
@@ -548,6 +597,34 @@ mod tests {
             p.last_assessed.map(|t| t.to_rfc3339()),
             Some("2020-04-24T21:02:04.255615400+00:00".to_owned())
         );
+    }
+
+    #[test]
+    fn network_interfaces_give_nsgs_and_public_ips() {
+        let mut vm = virtual_machine(
+            "s",
+            &body("compute/VirtualMachine_ListAll_MinimumSet_Gen.json")["value"][0],
+            None,
+        )
+        .unwrap();
+        vm.raw["properties"]["networkProfile"] =
+            serde_json::json!({"networkInterfaces": [{"id": "/nic/A"}]});
+        let nics = vec![serde_json::json!({"id": "/NIC/a", "properties": {
+            "networkSecurityGroup": {"id": "/nsg/1"},
+            "ipConfigurations": [{"properties": {"publicIPAddress": {"id": "/pip/1"}}}]}})];
+        attach_network(&mut vm, &nics);
+        let net = vm.facets.network.unwrap();
+        assert_eq!(
+            (net.public_ip, net.security_groups),
+            (Some(true), Some(vec!["/nsg/1".to_owned()]))
+        );
+        let host = virtual_machine(
+            "s",
+            &body("compute/VirtualMachine_Create_WithEncryptionAtHost.json"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(host.facets.encryption_at_rest.unwrap().enabled, Some(true));
     }
 
     #[test]
