@@ -230,3 +230,26 @@ pub fn doc_sections(doc: &str) -> String {
         .trim()
         .to_owned()
 }
+
+/// The outcome of a yes/no observation: not observed is unknown; `good` is
+/// addressed; the other value is unaddressed. Evidence names the facet either way.
+pub(crate) fn flag(
+    resource: &Resource,
+    facet: &str,
+    observed: Option<bool>,
+    good: bool,
+    addressed: impl Into<String>,
+    unaddressed: impl Into<String>,
+) -> Outcome {
+    match observed {
+        None => Outcome::not_observed(facet),
+        Some(v) => {
+            let ev = vec![evidence(resource, facet, v.into())];
+            if v == good {
+                Outcome::addressed(addressed, ev)
+            } else {
+                Outcome::unaddressed(unaddressed, ev)
+            }
+        }
+    }
+}

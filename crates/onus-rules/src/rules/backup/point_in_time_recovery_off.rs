@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -34,30 +34,18 @@ impl Rule for PointInTimeRecoveryOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .backup
-            .as_ref()
-            .and_then(|b| b.point_in_time_recovery)
-        {
-            None => Outcome::not_observed("backup.point_in_time_recovery"),
-            Some(true) => Outcome::addressed(
-                "Point-in-time recovery is on",
-                vec![evidence(
-                    resource,
-                    "backup.point_in_time_recovery",
-                    true.into(),
-                )],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Point-in-time recovery is off",
-                vec![evidence(
-                    resource,
-                    "backup.point_in_time_recovery",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "backup.point_in_time_recovery",
+            resource
+                .facets
+                .backup
+                .as_ref()
+                .and_then(|b| b.point_in_time_recovery),
+            true,
+            "Point-in-time recovery is on",
+            "Point-in-time recovery is off",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,17 +36,14 @@ impl Rule for VersioningOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource.facets.backup.as_ref().and_then(|b| b.versioning) {
-            None => Outcome::not_observed("backup.versioning"),
-            Some(true) => Outcome::addressed(
-                "Object versioning is on",
-                vec![evidence(resource, "backup.versioning", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Object versioning is off; overwritten and deleted objects cannot be recovered",
-                vec![evidence(resource, "backup.versioning", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "backup.versioning",
+            resource.facets.backup.as_ref().and_then(|b| b.versioning),
+            true,
+            "Object versioning is on",
+            "Object versioning is off; overwritten and deleted objects cannot be recovered",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -40,30 +40,18 @@ impl Rule for DatabaseUnencrypted {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .encryption_at_rest
-            .as_ref()
-            .and_then(|e| e.enabled)
-        {
-            None => Outcome::not_observed("encryption_at_rest.enabled"),
-            Some(true) => Outcome::addressed(
-                "Database storage is encrypted",
-                vec![evidence(
-                    resource,
-                    "encryption_at_rest.enabled",
-                    true.into(),
-                )],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Database storage is not encrypted; backups and snapshots inherit this",
-                vec![evidence(
-                    resource,
-                    "encryption_at_rest.enabled",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "encryption_at_rest.enabled",
+            resource
+                .facets
+                .encryption_at_rest
+                .as_ref()
+                .and_then(|e| e.enabled),
+            true,
+            "Database storage is encrypted",
+            "Database storage is not encrypted; backups and snapshots inherit this",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -38,30 +38,18 @@ impl Rule for EbsDefaultEncryptionOff {
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
         let region = resource.region.as_deref().unwrap_or("this region");
-        match resource
-            .facets
-            .encryption_at_rest
-            .as_ref()
-            .and_then(|e| e.by_default)
-        {
-            None => Outcome::not_observed("encryption_at_rest.by_default"),
-            Some(true) => Outcome::addressed(
-                format!("New EBS volumes in {region} are encrypted by default"),
-                vec![evidence(
-                    resource,
-                    "encryption_at_rest.by_default",
-                    true.into(),
-                )],
-            ),
-            Some(false) => Outcome::unaddressed(
-                format!("EBS encryption by default is off in {region}"),
-                vec![evidence(
-                    resource,
-                    "encryption_at_rest.by_default",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "encryption_at_rest.by_default",
+            resource
+                .facets
+                .encryption_at_rest
+                .as_ref()
+                .and_then(|e| e.by_default),
+            true,
+            format!("New EBS volumes in {region} are encrypted by default"),
+            format!("EBS encryption by default is off in {region}"),
+        )
     }
 
     #[cfg(test)]

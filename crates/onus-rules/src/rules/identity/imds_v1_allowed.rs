@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -38,26 +38,18 @@ impl Rule for ImdsV1Allowed {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .identity
-            .as_ref()
-            .and_then(|i| i.imds_v2_required)
-        {
-            None => Outcome::not_observed("identity.imds_v2_required"),
-            Some(true) => Outcome::addressed(
-                "Instance metadata requires IMDSv2 tokens",
-                vec![evidence(resource, "identity.imds_v2_required", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Instance metadata accepts IMDSv1 requests without a session token",
-                vec![evidence(
-                    resource,
-                    "identity.imds_v2_required",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "identity.imds_v2_required",
+            resource
+                .facets
+                .identity
+                .as_ref()
+                .and_then(|i| i.imds_v2_required),
+            true,
+            "Instance metadata requires IMDSv2 tokens",
+            "Instance metadata accepts IMDSv1 requests without a session token",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,26 +36,18 @@ impl Rule for RootWithoutMfa {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .identity
-            .as_ref()
-            .and_then(|i| i.root_mfa_enabled)
-        {
-            None => Outcome::not_observed("identity.root_mfa_enabled"),
-            Some(true) => Outcome::addressed(
-                "The root user has MFA",
-                vec![evidence(resource, "identity.root_mfa_enabled", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "The root user has no MFA device",
-                vec![evidence(
-                    resource,
-                    "identity.root_mfa_enabled",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "identity.root_mfa_enabled",
+            resource
+                .facets
+                .identity
+                .as_ref()
+                .and_then(|i| i.root_mfa_enabled),
+            true,
+            "The root user has MFA",
+            "The root user has no MFA device",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -39,22 +39,18 @@ impl Rule for TenantMfaNotRequired {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .identity
-            .as_ref()
-            .and_then(|i| i.mfa_required)
-        {
-            None => Outcome::not_observed("identity.mfa_required"),
-            Some(true) => Outcome::addressed(
-                "The tenant requires MFA of every user",
-                vec![evidence(resource, "identity.mfa_required", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "The tenant lets users sign in without MFA",
-                vec![evidence(resource, "identity.mfa_required", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "identity.mfa_required",
+            resource
+                .facets
+                .identity
+                .as_ref()
+                .and_then(|i| i.mfa_required),
+            true,
+            "The tenant requires MFA of every user",
+            "The tenant lets users sign in without MFA",
+        )
     }
 
     #[cfg(test)]

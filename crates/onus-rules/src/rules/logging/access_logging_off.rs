@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,22 +36,18 @@ impl Rule for AccessLoggingOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .logging
-            .as_ref()
-            .and_then(|l| l.access_logging)
-        {
-            None => Outcome::not_observed("logging.access_logging"),
-            Some(true) => Outcome::addressed(
-                "Data access is logged",
-                vec![evidence(resource, "logging.access_logging", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Reads and writes of the data are not logged",
-                vec![evidence(resource, "logging.access_logging", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "logging.access_logging",
+            resource
+                .facets
+                .logging
+                .as_ref()
+                .and_then(|l| l.access_logging),
+            true,
+            "Data access is logged",
+            "Reads and writes of the data are not logged",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -39,30 +39,18 @@ impl Rule for AnonymousSharingLinks {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.anonymous_links)
-        {
-            None => Outcome::not_observed("public_access.anonymous_links"),
-            Some(false) => Outcome::addressed(
-                "Anonymous sharing links are not allowed",
-                vec![evidence(
-                    resource,
-                    "public_access.anonymous_links",
-                    false.into(),
-                )],
-            ),
-            Some(true) => Outcome::unaddressed(
-                "Users can share data with anyone who has the link",
-                vec![evidence(
-                    resource,
-                    "public_access.anonymous_links",
-                    true.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "public_access.anonymous_links",
+            resource
+                .facets
+                .public_access
+                .as_ref()
+                .and_then(|p| p.anonymous_links),
+            false,
+            "Anonymous sharing links are not allowed",
+            "Users can share data with anyone who has the link",
+        )
     }
 
     #[cfg(test)]

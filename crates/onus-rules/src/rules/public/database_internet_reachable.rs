@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -39,30 +39,18 @@ impl Rule for DatabaseInternetReachable {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.internet_reachable)
-        {
-            None => Outcome::not_observed("public_access.internet_reachable"),
-            Some(false) => Outcome::addressed(
-                "The database does not accept connections from the internet",
-                vec![evidence(
-                    resource,
-                    "public_access.internet_reachable",
-                    false.into(),
-                )],
-            ),
-            Some(true) => Outcome::unaddressed(
-                "The database endpoint is publicly accessible",
-                vec![evidence(
-                    resource,
-                    "public_access.internet_reachable",
-                    true.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "public_access.internet_reachable",
+            resource
+                .facets
+                .public_access
+                .as_ref()
+                .and_then(|p| p.internet_reachable),
+            false,
+            "The database does not accept connections from the internet",
+            "The database endpoint is publicly accessible",
+        )
     }
 
     #[cfg(test)]

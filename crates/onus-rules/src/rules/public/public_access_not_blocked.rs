@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -39,22 +39,18 @@ impl Rule for PublicAccessNotBlocked {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.blocked)
-        {
-            None => Outcome::not_observed("public_access.blocked"),
-            Some(true) => Outcome::addressed(
-                "Public access is blocked",
-                vec![evidence(resource, "public_access.blocked", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Nothing blocks public access: one ACL or policy change would publish the data",
-                vec![evidence(resource, "public_access.blocked", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "public_access.blocked",
+            resource
+                .facets
+                .public_access
+                .as_ref()
+                .and_then(|p| p.blocked),
+            true,
+            "Public access is blocked",
+            "Nothing blocks public access: one ACL or policy change would publish the data",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,30 +36,18 @@ impl Rule for PublicSnapshot {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.shared_publicly)
-        {
-            None => Outcome::not_observed("public_access.shared_publicly"),
-            Some(false) => Outcome::addressed(
-                "The snapshot is not shared publicly",
-                vec![evidence(
-                    resource,
-                    "public_access.shared_publicly",
-                    false.into(),
-                )],
-            ),
-            Some(true) => Outcome::unaddressed(
-                "Every AWS account can create a volume from this snapshot",
-                vec![evidence(
-                    resource,
-                    "public_access.shared_publicly",
-                    true.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "public_access.shared_publicly",
+            resource
+                .facets
+                .public_access
+                .as_ref()
+                .and_then(|p| p.shared_publicly),
+            false,
+            "The snapshot is not shared publicly",
+            "Every AWS account can create a volume from this snapshot",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,30 +36,18 @@ impl Rule for AutoMinorUpgradeOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .runtime
-            .as_ref()
-            .and_then(|r| r.auto_minor_version_upgrade)
-        {
-            None => Outcome::not_observed("runtime.auto_minor_version_upgrade"),
-            Some(true) => Outcome::addressed(
-                "Engine minor versions are upgraded automatically",
-                vec![evidence(
-                    resource,
-                    "runtime.auto_minor_version_upgrade",
-                    true.into(),
-                )],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Engine minor versions are not upgraded automatically",
-                vec![evidence(
-                    resource,
-                    "runtime.auto_minor_version_upgrade",
-                    false.into(),
-                )],
-            ),
-        }
+        flag(
+            resource,
+            "runtime.auto_minor_version_upgrade",
+            resource
+                .facets
+                .runtime
+                .as_ref()
+                .and_then(|r| r.auto_minor_version_upgrade),
+            true,
+            "Engine minor versions are upgraded automatically",
+            "Engine minor versions are not upgraded automatically",
+        )
     }
 
     #[cfg(test)]

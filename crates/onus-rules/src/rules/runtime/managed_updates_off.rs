@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -37,22 +37,18 @@ impl Rule for ManagedUpdatesOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .runtime
-            .as_ref()
-            .and_then(|r| r.managed_updates)
-        {
-            None => Outcome::not_observed("runtime.managed_updates"),
-            Some(true) => Outcome::addressed(
-                "Managed platform updates are on",
-                vec![evidence(resource, "runtime.managed_updates", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Managed platform updates are off; platform patches wait for someone to apply them",
-                vec![evidence(resource, "runtime.managed_updates", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "runtime.managed_updates",
+            resource
+                .facets
+                .runtime
+                .as_ref()
+                .and_then(|r| r.managed_updates),
+            true,
+            "Managed platform updates are on",
+            "Managed platform updates are off; platform patches wait for someone to apply them",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -36,22 +36,18 @@ impl Rule for PlaintextFtpAllowed {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .transport
-            .as_ref()
-            .and_then(|t| t.plaintext_ftp)
-        {
-            None => Outcome::not_observed("transport.plaintext_ftp"),
-            Some(false) => Outcome::addressed(
-                "Plain FTP is refused",
-                vec![evidence(resource, "transport.plaintext_ftp", false.into())],
-            ),
-            Some(true) => Outcome::unaddressed(
-                "Plain FTP is accepted for deployments",
-                vec![evidence(resource, "transport.plaintext_ftp", true.into())],
-            ),
-        }
+        flag(
+            resource,
+            "transport.plaintext_ftp",
+            resource
+                .facets
+                .transport
+                .as_ref()
+                .and_then(|t| t.plaintext_ftp),
+            false,
+            "Plain FTP is refused",
+            "Plain FTP is accepted for deployments",
+        )
     }
 
     #[cfg(test)]

@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -40,22 +40,18 @@ impl Rule for TlsNotEnforced {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        match resource
-            .facets
-            .transport
-            .as_ref()
-            .and_then(|t| t.tls_enforced)
-        {
-            None => Outcome::not_observed("transport.tls_enforced"),
-            Some(true) => Outcome::addressed(
-                "Only TLS requests are accepted",
-                vec![evidence(resource, "transport.tls_enforced", true.into())],
-            ),
-            Some(false) => Outcome::unaddressed(
-                "Plain-text (HTTP) requests are accepted",
-                vec![evidence(resource, "transport.tls_enforced", false.into())],
-            ),
-        }
+        flag(
+            resource,
+            "transport.tls_enforced",
+            resource
+                .facets
+                .transport
+                .as_ref()
+                .and_then(|t| t.tls_enforced),
+            true,
+            "Only TLS requests are accepted",
+            "Plain-text (HTTP) requests are accepted",
+        )
     }
 
     #[cfg(test)]
