@@ -71,8 +71,17 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
 }
 
 fn default_format(output: Option<&Path>) -> Format {
+    let ext = output
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
     match output {
-        Some(p) if p.extension().is_some_and(|e| e == "txt") => Format::Table,
+        Some(_) if ext == "txt" => Format::Table,
+        Some(_) if ext == "sarif" => Format::Sarif,
+        Some(_) if ext == "xml" => Format::Junit,
+        Some(_) if ext == "md" => Format::Markdown,
+        Some(_) if ext == "csv" => Format::Csv,
+        Some(_) if ext == "html" => Format::Html,
         Some(_) => Format::Json,
         None if std::io::stdout().is_terminal() => Format::Table,
         None => Format::Json,
@@ -83,6 +92,12 @@ fn render(report: &AuditReport, format: Format, style: Style) -> String {
     match format {
         Format::Table => onus_report::table::render(report, style),
         Format::Json => onus_report::json::render(report),
+        Format::Sarif => onus_report::sarif::render(report),
+        Format::Junit => onus_report::junit::render(report),
+        Format::Ocsf => onus_report::ocsf::render(report),
+        Format::Markdown => onus_report::markdown::render(report),
+        Format::Csv => onus_report::csv::render(report),
+        Format::Html => onus_report::html::render(report),
     }
 }
 
@@ -103,11 +118,24 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn policy_exit(report: &AuditReport, fail_on: &[FailOn]) -> u8 {
+    use onus_model::Status;
     let s = &report.summary;
     if fail_on.contains(&FailOn::Never) {
         return EXIT_OK;
     }
-    let gaps = (fail_on.contains(&FailOn::Unaddressed) && s.statuses.unaddressed > 0)
+    // Gaps under an active waiver are reported but do not fail the run.
+    let open = |f: &&onus_model::Finding| {
+        f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f)
+    };
+    let unaddressed = report.findings.iter().filter(open).count();
+    let new = report
+        .findings
+        .iter()
+        .filter(open)
+        .filter(|f| f.baseline.as_deref() == Some("new"))
+        .count();
+    let gaps = (fail_on.contains(&FailOn::Unaddressed) && unaddressed > 0)
+        || (fail_on.contains(&FailOn::New) && new > 0)
         || (fail_on.contains(&FailOn::Unknown) && s.statuses.unknown > 0);
     if gaps {
         EXIT_GAPS
@@ -126,6 +154,11 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         bail!(
             "--max-access-key-age must be at least 1 day (got {})",
             args.max_access_key_age
+        );
+    }
+    if args.fail_on.contains(&FailOn::New) && args.baseline.is_none() {
+        bail!(
+            "--fail-on new needs --baseline FILE (a previous JSON report or `onus baseline` file)"
         );
     }
     let mut formats = args.format.clone();
@@ -171,7 +204,19 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             .classify(kind)
             .unwrap_or_else(|| Catalog::unclassified(kind))
     };
-    let report = onus_rules::audit(&inventory, &classify, &ctx, run);
+    let mut report = onus_rules::audit(&inventory, &classify, &ctx, run);
+    if let Some(path) = &args.baseline {
+        let baseline = crate::policy::load_baseline(path)?;
+        onus_rules::policy::apply_baseline(&mut report, &baseline, &path.display().to_string());
+    }
+    let config = args
+        .config
+        .clone()
+        .or_else(|| Some(PathBuf::from("onus.toml")).filter(|p| p.is_file()));
+    if let Some(path) = &config {
+        let waivers = crate::policy::load_waivers(path)?;
+        onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
+    }
 
     match &args.output {
         None => {

@@ -69,6 +69,8 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Print the JSON Schema of the inventory or report format.
     Schema(SchemaArgs),
+    /// Write a compact baseline from a JSON report, for `onus audit --baseline`.
+    Baseline(BaselineArgs),
 }
 
 /// An output format of `onus audit`.
@@ -78,6 +80,19 @@ pub enum Format {
     Table,
     /// The JSON report, `onus.report/v1` (the default on a pipe or file).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML (one test case per customer duty of each resource).
+    Junit,
+    /// OCSF Compliance Finding events (JSON array).
+    Ocsf,
+    /// Markdown (pull-request comment, job summary).
+    #[value(alias = "md")]
+    Markdown,
+    /// CSV (one row per resource and duty).
+    Csv,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -86,6 +101,12 @@ impl Format {
         match self {
             Format::Table => "onus.txt",
             Format::Json => "onus.json",
+            Format::Sarif => "onus.sarif",
+            Format::Junit => "onus.junit.xml",
+            Format::Ocsf => "onus.ocsf.json",
+            Format::Markdown => "onus.md",
+            Format::Csv => "onus.csv",
+            Format::Html => "onus.html",
         }
     }
 }
@@ -99,6 +120,8 @@ pub enum FailOn {
     Unknown,
     /// Exit 3 when the inventory records collection gaps.
     Incomplete,
+    /// Exit 1 when a gap is not in the --baseline.
+    New,
     /// Always exit 0 (after valid input).
     Never,
 }
@@ -226,6 +249,15 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "POLICY", default_values_t = [FailOn::Unaddressed, FailOn::Incomplete])]
     pub fail_on: Vec<FailOn>,
 
+    /// A previous JSON report or `onus baseline` file: findings are marked new or
+    /// existing, and resolved gaps are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Configuration with waivers (default: ./onus.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Audit resources of kinds the catalog does not know as `unclassified` (every
     /// duty the customer's) instead of refusing the inventory.
     #[arg(long)]
@@ -293,4 +325,15 @@ pub struct SchemaArgs {
     /// Which schema.
     #[arg(value_enum)]
     pub which: SchemaKind,
+}
+
+/// Arguments of `onus baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A JSON report (`onus audit --format json`).
+    #[arg(long, value_name = "REPORT")]
+    pub from: PathBuf,
+    /// Where to write the baseline.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }

@@ -12,6 +12,7 @@ mod audit;
 mod cli;
 mod collect;
 mod info;
+mod policy;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Explain(args) => info::explain(&args),
         cli::Command::Matrix(args) => info::matrix(&args, style),
         cli::Command::Schema(args) => info::schema(&args),
+        cli::Command::Baseline(args) => policy::write_baseline(&args.from, &args.out),
     }
 }
 

@@ -70,6 +70,45 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// How to close the gap.
     pub remediation: String,
+    /// Against a baseline: `new` (not in the baseline) or `existing`. Absent without a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The waiver that covers this finding, if any (a waived gap is reported, never hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Waiver>,
+}
+
+/// An accepted gap: who accepted it, why, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Waiver {
+    /// Resource pattern (`*` matches any run of characters).
+    pub resource: String,
+    /// The rule code it waives (or `*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The duty it waives (or every duty of the rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty: Option<String>,
+    /// Why the gap is accepted.
+    pub reason: String,
+    /// Who accepted it.
+    pub owner: String,
+    /// The last day the waiver holds (YYYY-MM-DD).
+    pub expires: chrono::NaiveDate,
+    /// Set in reports: the waiver's date has passed, so it no longer waives.
+    #[serde(default)]
+    pub expired: bool,
+}
+
+/// A finding named by its stable identity (resource, rule, duty).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct FindingRef {
+    /// The rule code.
+    pub rule: String,
+    /// The duty.
+    pub duty: Duty,
+    /// The resource identifier.
+    pub resource: String,
 }
 
 /// The rolled-up state of one (resource, duty) pair.

@@ -25,10 +25,12 @@ pub use inventory::{
     CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError,
     inventory_json_schema,
 };
-pub use ledger::{Classification, DutyAssignment, Evidence, Finding, LedgerEntry};
+pub use ledger::{
+    Classification, DutyAssignment, Evidence, Finding, FindingRef, LedgerEntry, Waiver,
+};
 pub use report::{
-    AuditReport, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo, StatusCounts, Summary,
-    report_json_schema,
+    AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
+    StatusCounts, Summary, report_json_schema,
 };
 pub use resource::{Provider, Resource, is_valid_kind};
 pub use vocabulary::{Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status};

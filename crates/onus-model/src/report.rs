@@ -146,6 +146,25 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// Collection gaps, copied from the inventory.
     pub gaps: Vec<Gap>,
+    /// The comparison with a baseline, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineComparison>,
+    /// Waivers whose date has passed: they no longer waive, and are reported here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_waivers: Vec<crate::ledger::Waiver>,
+}
+
+/// How this run compares with a baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineComparison {
+    /// The baseline file.
+    pub source: String,
+    /// Unaddressed findings not in the baseline.
+    pub new: usize,
+    /// Unaddressed findings also in the baseline.
+    pub existing: usize,
+    /// Gaps in the baseline that are gone now.
+    pub resolved: Vec<crate::ledger::FindingRef>,
 }
 
 /// The JSON Schema of the report format, generated from the Rust types.

@@ -121,6 +121,8 @@ pub fn ledger_for(
                     message: outcome.message().to_owned(),
                     evidence: outcome.evidence().to_vec(),
                     remediation: meta.remediation.to_owned(),
+                    baseline: None,
+                    waiver: None,
                 });
             }
         }
@@ -266,6 +268,8 @@ pub fn audit(
         resources,
         findings,
         gaps: inventory.gaps.clone(),
+        baseline: None,
+        expired_waivers: Vec::new(),
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod evaluate;
 mod net;
+pub mod policy;
 mod registry;
 mod rule;
 mod rules;

@@ -1,0 +1,143 @@
+//! Markdown for a pull-request comment or a CI job summary: totals, new gaps
+//! first, details folded.
+
+use std::fmt::Write as _;
+
+use onus_model::{AuditReport, Duty, Finding, Status};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn gap_table(out: &mut String, findings: &[&Finding]) {
+    let _ = writeln!(
+        out,
+        "| severity | rule | duty | resource | finding |\n|---|---|---|---|---|"
+    );
+    for f in findings {
+        let waived = match &f.waiver {
+            Some(w) if !w.expired => format!(
+                " _(waived by {} until {}: {})_",
+                cell(&w.owner),
+                w.expires,
+                cell(&w.reason)
+            ),
+            Some(w) => format!(" _(waiver expired {})_", w.expires),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | `{}` | {}{} |",
+            f.severity,
+            f.rule,
+            f.duty,
+            cell(&f.resource),
+            cell(&f.message),
+            waived
+        );
+    }
+}
+
+/// The report as Markdown.
+pub fn render(report: &AuditReport) -> String {
+    let s = &report.summary;
+    let mut out = String::from("## onus: shared responsibility audit\n\n");
+    let _ = writeln!(
+        out,
+        "**{} resources** · **{} gaps** (unaddressed) · {} unknown · {} addressed · coverage of customer duties **{:.0}%**{}\n",
+        s.resources,
+        s.statuses.unaddressed,
+        s.statuses.unknown,
+        s.statuses.addressed,
+        s.coverage * 100.0,
+        if s.complete {
+            String::new()
+        } else {
+            format!(" · ⚠ audit incomplete: {} collection gap(s)", s.gaps)
+        }
+    );
+    let gaps: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Unaddressed)
+        .collect();
+    if let Some(b) = &report.baseline {
+        let new: Vec<&Finding> = gaps
+            .iter()
+            .copied()
+            .filter(|f| f.baseline.as_deref() == Some("new"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Against the baseline `{}`: **{} new**, {} existing, {} resolved.\n",
+            cell(&b.source),
+            b.new,
+            b.existing,
+            b.resolved.len()
+        );
+        if new.is_empty() {
+            out.push_str("No new gaps.\n\n");
+        } else {
+            out.push_str("### New gaps\n\n");
+            gap_table(&mut out, &new);
+            out.push('\n');
+        }
+        if !b.resolved.is_empty() {
+            out.push_str("<details><summary>Resolved since the baseline</summary>\n\n");
+            for r in &b.resolved {
+                let _ = writeln!(out, "- `{}` {} on `{}`", r.rule, r.duty, cell(&r.resource));
+            }
+            out.push_str("\n</details>\n\n");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "| duty | unaddressed | unknown | addressed | not applicable |\n|---|---|---|---|---|"
+    );
+    for d in Duty::ALL {
+        if let Some(c) = s.duties.get(d) {
+            let _ = writeln!(
+                out,
+                "| {d} | {} | {} | {} | {} |",
+                c.unaddressed, c.unknown, c.addressed, c.not_applicable
+            );
+        }
+    }
+    out.push('\n');
+    if !gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>All {} gaps, most severe first</summary>\n",
+            gaps.len()
+        );
+        gap_table(&mut out, &gaps);
+        out.push_str("\n</details>\n\n");
+    }
+    if !report.expired_waivers.is_empty() {
+        out.push_str("### Expired waivers\n\n");
+        for w in &report.expired_waivers {
+            let _ = writeln!(
+                out,
+                "- `{}` {} (owner {}, expired {}): {}",
+                cell(&w.resource),
+                w.rule.as_deref().unwrap_or("*"),
+                cell(&w.owner),
+                w.expires,
+                cell(&w.reason)
+            );
+        }
+        out.push('\n');
+    }
+    if !report.gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>{} collection gap(s)</summary>\n",
+            report.gaps.len()
+        );
+        for g in &report.gaps {
+            let _ = writeln!(out, "- {} {}", g.provider, cell(&g.describe()));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+//!
+//! Cloud resources are not files, so each result points at a stable, relative
+//! pseudo-path `onus/<provider>/<account>/<region|global>/<kind>/<resource>`
+//! (line 1), and carries the resource's real identifier as a logical location.
+//! `partialFingerprints` hash (resource, rule, duty), so the same gap keeps its
+//! identity from run to run and GitHub tracks it as one alert.
+
+use std::collections::BTreeMap;
+
+use onus_model::{AuditReport, Finding, Severity, Status};
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+
+use crate::finding_key;
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+/// GitHub's `security-severity` (0–10) for a severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn segment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The pseudo-path a resource's results point at.
+pub fn resource_uri(report: &AuditReport, resource_id: &str) -> String {
+    match report.resources.iter().find(|r| r.id == resource_id) {
+        Some(r) => format!(
+            "onus/{}/{}/{}/{}/{}",
+            r.provider,
+            segment(&r.account),
+            segment(r.region.as_deref().unwrap_or("global")),
+            r.kind,
+            segment(resource_id.rsplit(['/', ':']).next().unwrap_or(resource_id))
+        ),
+        None => format!("onus/unknown/{}", segment(resource_id)),
+    }
+}
+
+fn props(pairs: &[(&str, serde_json::Value)]) -> PropertyBag {
+    let additional: BTreeMap<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    PropertyBag::builder()
+        .additional_properties(additional)
+        .build()
+}
+
+fn result(report: &AuditReport, f: &Finding, index: i64) -> SarifResult {
+    let uri = resource_uri(report, &f.resource);
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri).build())
+                .region(Region::builder().start_line(1).build())
+                .build(),
+        )
+        .logical_locations(vec![
+            LogicalLocation::builder()
+                .fully_qualified_name(f.resource.clone())
+                .kind("resource")
+                .build(),
+        ])
+        .build();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(
+        "onusFinding/v1".to_owned(),
+        finding_key(&f.resource, &f.rule, f.duty.as_str()),
+    );
+    let mut extra = vec![
+        ("duty", serde_json::json!(f.duty)),
+        ("owner", serde_json::json!(f.owner)),
+        ("severity", serde_json::json!(f.severity)),
+        ("resource", serde_json::json!(f.resource)),
+        ("kind", serde_json::json!(f.kind)),
+    ];
+    if let Some(b) = &f.baseline {
+        extra.push(("baseline", serde_json::json!(b)));
+    }
+    if let Some(w) = &f.waiver {
+        extra.push(("waiver", serde_json::to_value(w).unwrap_or_default()));
+    }
+    let mut result = SarifResult::builder()
+        .rule_id(f.rule.clone())
+        .rule_index(index)
+        .level(if f.waiver.as_ref().is_some_and(|w| !w.expired) {
+            ResultLevel::Note
+        } else {
+            level(f.severity)
+        })
+        .message(
+            Message::builder()
+                .text(format!(
+                    "{} ({}). Fix: {}",
+                    f.message, f.resource, f.remediation
+                ))
+                .build(),
+        )
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(props(&extra))
+        .build();
+    result.baseline_state = f
+        .baseline
+        .as_ref()
+        .map(|b| serde_json::json!(if b == "new" { "new" } else { "unchanged" }));
+    result
+}
+
+/// The report as SARIF 2.1.0: every rule in `tool.driver.rules`, a result per unaddressed finding.
+pub fn render(report: &AuditReport) -> String {
+    let registry = onus_rules::registry();
+    let rules: Vec<ReportingDescriptor> = registry
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            let doc = onus_rules::doc_sections(m.doc);
+            ReportingDescriptor::builder()
+                .id(m.code)
+                .name(
+                    m.title
+                        .split_whitespace()
+                        .map(|w| {
+                            let mut c = w.chars();
+                            c.next()
+                                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                                .unwrap_or_default()
+                        })
+                        .collect::<String>()
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                        .collect::<String>(),
+                )
+                .short_description(MultiformatMessageString::builder().text(m.title).build())
+                .full_description(
+                    MultiformatMessageString::builder()
+                        .text(m.remediation)
+                        .build(),
+                )
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(doc.clone())
+                        .markdown(doc)
+                        .build(),
+                )
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(level(m.severity).to_string()))
+                        .build(),
+                )
+                .properties(props(&[
+                    (
+                        "tags",
+                        serde_json::json!(["security", "shared-responsibility", m.duty.as_str()]),
+                    ),
+                    (
+                        "security-severity",
+                        serde_json::json!(security_severity(m.severity)),
+                    ),
+                    ("duty", serde_json::json!(m.duty)),
+                ]))
+                .build()
+        })
+        .collect();
+    let index = |code: &str| {
+        registry
+            .iter()
+            .position(|r| r.meta().code == code)
+            .map_or(-1, |i| i as i64)
+    };
+    let results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Unaddressed)
+        .map(|f| result(report, f, index(&f.rule)))
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("onus")
+        .semantic_version(report.run.onus_version.clone())
+        .rules(rules)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    let sarif = Sarif::builder()
+        .version(serde_json::json!("2.1.0"))
+        .schema("https://json.schemastore.org/sarif-2.1.0.json")
+        .runs(vec![run])
+        .build();
+    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    text.push('\n');
+    text
+}
