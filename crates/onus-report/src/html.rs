@@ -155,6 +155,6 @@ pub fn render(report: &AuditReport) -> String {
         }
         out.push_str("</ul>");
     }
-    let _ = write!(out, "<script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }

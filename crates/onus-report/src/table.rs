@@ -204,7 +204,19 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
                 label,
                 style.dim(&format!("({place}{owner})"))
             );
-            let _ = writeln!(out, "    {}", f.message);
+            let mut marks = String::new();
+            if f.baseline.as_deref() == Some("new") {
+                marks.push_str(" [new]");
+            }
+            match &f.waiver {
+                Some(w) if !w.expired => marks.push_str(&format!(
+                    " (waived by {} until {}: {})",
+                    w.owner, w.expires, w.reason
+                )),
+                Some(w) => marks.push_str(&format!(" (waiver expired {})", w.expires)),
+                None => {}
+            }
+            let _ = writeln!(out, "    {}{}", f.message, style.dim(&marks));
         }
         if findings.len() > MAX_RESOURCES_PER_RULE {
             let _ = writeln!(
