@@ -56,6 +56,54 @@ struct CatalogFile {
     matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
     #[serde(default)]
     kinds: BTreeMap<String, KindFile>,
+    #[serde(default)]
+    migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
+}
+
+/// A migration strategy (the "R"s of cloud migration that `onus plan` knows).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Lift and shift onto virtual machines (IaaS).
+    Rehost,
+    /// Move onto a managed platform (PaaS).
+    Replatform,
+    /// Rebuild on cloud-native services.
+    Refactor,
+    /// Replace with a SaaS product.
+    Repurchase,
+}
+
+impl Strategy {
+    /// Every strategy, in order.
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Rehost,
+        Strategy::Replatform,
+        Strategy::Refactor,
+        Strategy::Repurchase,
+    ];
+
+    /// The stable spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Rehost => "rehost",
+            Strategy::Replatform => "replatform",
+            Strategy::Refactor => "refactor",
+            Strategy::Repurchase => "repurchase",
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +142,7 @@ pub struct KindEntry {
 pub struct Catalog {
     matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
     kinds: BTreeMap<String, KindEntry>,
+    migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
     info: CatalogInfo,
 }
 
@@ -104,6 +153,7 @@ impl Catalog {
         let mut catalog = Catalog {
             matrix: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            migration: BTreeMap::new(),
             info: CatalogInfo {
                 source: "built-in".to_owned(),
                 sha256: String::new(),
@@ -218,7 +268,33 @@ impl Catalog {
             };
             self.kinds.insert(kind, merged);
         }
+        for (asset, strategies) in file.migration {
+            for (strategy, clouds) in &strategies {
+                for (cloud, kind) in clouds {
+                    if !self.kinds.contains_key(kind) {
+                        return Err(invalid(
+                            format!("migration.{asset}.{}.{cloud}", strategy.as_str()),
+                            format!("'{kind}' is not a classified kind"),
+                        ));
+                    }
+                }
+            }
+            self.migration.entry(asset).or_default().extend(strategies);
+        }
         Ok(())
+    }
+
+    /// Migration targets of an asset kind: strategy -> cloud -> resource kind.
+    pub fn migration(
+        &self,
+        asset_kind: &str,
+    ) -> Option<&BTreeMap<Strategy, BTreeMap<String, String>>> {
+        self.migration.get(asset_kind)
+    }
+
+    /// The asset kinds `onus plan` knows.
+    pub fn asset_kinds(&self) -> impl Iterator<Item = &str> {
+        self.migration.keys().map(String::as_str)
     }
 
     /// Who owns `layer` under `model` by default.

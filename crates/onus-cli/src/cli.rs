@@ -71,6 +71,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Write a compact baseline from a JSON report, for `onus audit --baseline`.
     Baseline(BaselineArgs),
+    /// Pre-migration assessment: who owns which duty after the move, and (with
+    /// --verify) whether the deployed resources address them.
+    Plan(PlanArgs),
 }
 
 /// An output format of `onus audit`.
@@ -317,6 +320,8 @@ pub enum SchemaKind {
     Inventory,
     /// The JSON report format, onus.report/v1.
     Report,
+    /// The JSON asset list of `onus plan --assets`.
+    Assets,
 }
 
 /// Arguments of `onus schema`.
@@ -336,4 +341,68 @@ pub struct BaselineArgs {
     /// Where to write the baseline.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+/// Clouds to plan for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanTarget {
+    /// AWS (and the SaaS the catalog pairs with it).
+    Aws,
+    /// Azure (and Microsoft's SaaS).
+    Azure,
+    /// Both, side by side.
+    Both,
+}
+
+/// A migration strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// Lift and shift onto virtual machines (IaaS).
+    Rehost,
+    /// Move onto a managed platform (PaaS).
+    Replatform,
+    /// Rebuild on cloud-native services.
+    Refactor,
+    /// Replace with SaaS.
+    Repurchase,
+}
+
+/// Output formats of `onus plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A readable table (the default on a terminal).
+    Table,
+    /// JSON, `onus.plan/v1` (the default on a pipe or file).
+    Json,
+    /// Markdown.
+    #[value(alias = "md")]
+    Markdown,
+    /// A self-contained HTML page with before/after matrices.
+    Html,
+}
+
+/// Arguments of `onus plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The asset list: CSV with a header row, or JSON (`onus schema assets`).
+    #[arg(long, value_name = "FILE")]
+    pub assets: PathBuf,
+    /// The cloud(s) to plan for.
+    #[arg(long, value_enum, default_value_t = PlanTarget::Both)]
+    pub target: PlanTarget,
+    /// Only this strategy (an asset's own `strategy` column wins). Default: every strategy.
+    #[arg(long, value_enum)]
+    pub strategy: Option<StrategyArg>,
+    /// An audit report (JSON) of the deployed resources, tagged `onus:asset=NAME`.
+    #[arg(long, value_name = "REPORT")]
+    pub verify: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A catalog file merged over the built-in catalog.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
 }

@@ -150,6 +150,7 @@ pub(crate) fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
     let schema = match args.which {
         SchemaKind::Inventory => onus_model::inventory_json_schema(),
         SchemaKind::Report => onus_model::report_json_schema(),
+        SchemaKind::Assets => onus_plan::assets_json_schema(),
     };
     println!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(EXIT_OK)

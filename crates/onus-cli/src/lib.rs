@@ -12,6 +12,7 @@ mod audit;
 mod cli;
 mod collect;
 mod info;
+mod plan;
 mod policy;
 
 use std::io::IsTerminal;
@@ -89,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Matrix(args) => info::matrix(&args, style),
         cli::Command::Schema(args) => info::schema(&args),
         cli::Command::Baseline(args) => policy::write_baseline(&args.from, &args.out),
+        cli::Command::Plan(args) => plan::run(&args),
     }
 }
 

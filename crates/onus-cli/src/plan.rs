@@ -1,0 +1,76 @@
+//! `onus plan`.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context as _;
+use onus_model::Status;
+use onus_plan::{Cloud, Strategy};
+
+use crate::cli::{PlanArgs, PlanFormat, PlanTarget, StrategyArg};
+
+pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<u8> {
+    let catalog = crate::audit::load_catalog(args.catalog.as_deref())?;
+    let name = args.assets.display().to_string();
+    let text = std::fs::read_to_string(&args.assets)
+        .with_context(|| format!("cannot read assets {name}"))?;
+    let kinds: Vec<&str> = catalog.asset_kinds().collect();
+    let assets = onus_plan::read_assets(&text, &name, &kinds)?;
+    let clouds = match args.target {
+        PlanTarget::Aws => vec![Cloud::Aws],
+        PlanTarget::Azure => vec![Cloud::Azure],
+        PlanTarget::Both => vec![Cloud::Aws, Cloud::Azure],
+    };
+    let strategy = args.strategy.map(|s| match s {
+        StrategyArg::Rehost => Strategy::Rehost,
+        StrategyArg::Replatform => Strategy::Replatform,
+        StrategyArg::Refactor => Strategy::Refactor,
+        StrategyArg::Repurchase => Strategy::Repurchase,
+    });
+    let mut plan = onus_plan::plan(&catalog, &assets, &clouds, strategy);
+    let mut code = crate::EXIT_OK;
+    if let Some(path) = &args.verify {
+        let rname = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read report {rname}"))?;
+        let report: onus_model::AuditReport = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{rname}:{}:{}: not an onus.report/v1 JSON report: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        onus_plan::verify(&mut plan, &report);
+        let unaddressed = plan
+            .assets
+            .iter()
+            .flat_map(|a| &a.targets)
+            .flat_map(|t| t.verification.iter().flatten())
+            .any(|v| v.status == Status::Unaddressed);
+        if unaddressed {
+            code = crate::EXIT_GAPS;
+        }
+    }
+    let format = args.format.unwrap_or(
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            PlanFormat::Table
+        } else {
+            PlanFormat::Json
+        },
+    );
+    let text = match format {
+        PlanFormat::Table => onus_plan::render::table(&plan),
+        PlanFormat::Json => onus_plan::render::json(&plan),
+        PlanFormat::Markdown => onus_plan::render::markdown(&plan),
+        PlanFormat::Html => onus_plan::render::html(&plan),
+    };
+    match &args.output {
+        Some(path) => crate::audit::write_atomically(path, &text)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("cannot write to standard output")?;
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,418 @@
+//! Planning and verification.
+
+use onus_catalog::{Catalog, Strategy};
+use onus_model::{AuditReport, Duty, Layer, Owner, ServiceModel, Status};
+use serde::{Deserialize, Serialize};
+
+use crate::assets::{Asset, Classification};
+
+/// The schema identifier of the JSON plan.
+pub const PLAN_SCHEMA: &str = "onus.plan/v1";
+
+/// A target cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cloud {
+    /// AWS (and, for repurchase, the SaaS products the catalog pairs with it).
+    Aws,
+    /// Azure (and Microsoft's SaaS).
+    Azure,
+}
+
+impl Cloud {
+    /// The stable spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Azure => "azure",
+        }
+    }
+}
+
+/// What happens to a duty that the customer owns on premises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shift {
+    /// The provider takes it over.
+    Moves,
+    /// Customer and provider share it.
+    Shared,
+    /// It stays with the customer.
+    Stays,
+    /// It has no object on the target.
+    NotApplicable,
+}
+
+impl Shift {
+    /// The stable spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Shift::Moves => "moves",
+            Shift::Shared => "shared",
+            Shift::Stays => "stays",
+            Shift::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// One duty before and after the move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyShift {
+    /// The duty.
+    pub duty: Duty,
+    /// Its layer.
+    pub layer: Layer,
+    /// Owner on premises (always the customer).
+    pub before: Owner,
+    /// Owner on the target; absent when the duty has no object there.
+    pub after: Option<Owner>,
+    /// The shift.
+    pub shift: Shift,
+    /// Why, where the catalog says (provider shifts, not-applicable reasons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A rule that will verify a control after the move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRef {
+    /// Rule code.
+    pub code: String,
+    /// Rule title.
+    pub title: String,
+}
+
+/// A control to put in place for a duty that stays (or is shared).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlItem {
+    /// The duty.
+    pub duty: Duty,
+    /// `high`, `medium` or `low`, from classification and exposure.
+    pub priority: String,
+    /// The score behind the priority (higher first).
+    pub score: u8,
+    /// The rules that will verify it; empty when onus cannot observe it (verify by hand).
+    pub rules: Vec<RuleRef>,
+    /// A setting that does not exist on premises: a new control to set up.
+    pub new_in_cloud: bool,
+}
+
+/// Verification of one planned customer duty against an audit report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The duty.
+    pub duty: Duty,
+    /// Its status on the deployed resources (rolled up); unknown when none is deployed.
+    pub status: Status,
+    /// The deployed resources matched.
+    pub resources: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// One (asset, strategy, cloud) target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetPlan {
+    /// Strategy.
+    pub strategy: Strategy,
+    /// Cloud.
+    pub cloud: Cloud,
+    /// Target resource kind.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// Its service model.
+    pub service_model: ServiceModel,
+    /// Every layer of the stack: its owner on the target (customer on premises).
+    pub layers: Vec<(Layer, Owner)>,
+    /// Every duty before and after.
+    pub duties: Vec<DutyShift>,
+    /// Controls for the duties that stay or are shared, highest priority first.
+    pub checklist: Vec<ControlItem>,
+    /// With `--verify`: the deployed state of each checklist duty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Vec<Verification>>,
+}
+
+impl TargetPlan {
+    /// Count of duties with `shift`.
+    pub fn count(&self, shift: Shift) -> usize {
+        self.duties.iter().filter(|d| d.shift == shift).count()
+    }
+}
+
+/// An asset with its targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedAsset {
+    /// The asset as read.
+    pub asset: Asset,
+    /// Its candidate targets.
+    pub targets: Vec<TargetPlan>,
+}
+
+/// Duty-instances per (strategy, cloud).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Strategy.
+    pub strategy: Strategy,
+    /// Cloud.
+    pub cloud: Cloud,
+    /// Assets with a target under this strategy and cloud.
+    pub assets: usize,
+    /// Duty-instances that move to the provider.
+    pub moves: usize,
+    /// Duty-instances that become shared.
+    pub shared: usize,
+    /// Duty-instances that stay with the customer.
+    pub stays: usize,
+    /// Duty-instances whose controls are new in the cloud (of those that stay or are shared).
+    pub appears: usize,
+    /// Duty-instances with no object on the target.
+    pub not_applicable: usize,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Always `onus.plan/v1`.
+    pub schema: String,
+    /// Clouds planned for.
+    pub clouds: Vec<Cloud>,
+    /// Every asset with its targets.
+    pub assets: Vec<PlannedAsset>,
+    /// Totals per strategy and cloud.
+    pub totals: Vec<Totals>,
+}
+
+fn weight(c: Classification) -> u8 {
+    match c {
+        Classification::Public => 0,
+        Classification::Internal => 1,
+        Classification::Confidential => 2,
+        Classification::Restricted => 3,
+    }
+}
+
+/// The priority of a control: classification, plus exposure for the duties that
+/// guard the way in, plus sensitivity for the duties that guard the data.
+fn score(asset: &Asset, duty: Duty) -> u8 {
+    let mut s = weight(asset.classification);
+    if asset.internet_facing
+        && matches!(
+            duty,
+            Duty::PublicAccess | Duty::Firewall | Duty::EncryptionInTransit | Duty::IdentityAccess
+        )
+    {
+        s += 3;
+    }
+    if asset.classification >= Classification::Confidential
+        && matches!(
+            duty,
+            Duty::EncryptionAtRest | Duty::PublicAccess | Duty::Backup
+        )
+    {
+        s += 2;
+    }
+    if asset.internet_facing && duty == Duty::GuestOsPatching {
+        s += 1;
+    }
+    s
+}
+
+fn target(
+    catalog: &Catalog,
+    asset: &Asset,
+    strategy: Strategy,
+    cloud: Cloud,
+    kind: &str,
+) -> Option<TargetPlan> {
+    let class = catalog.classify(kind)?;
+    let onprem = catalog.classify("onprem.server");
+    let mut duties = Vec::new();
+    let mut checklist = Vec::new();
+    for (&duty, a) in &class.duties {
+        let (after, shift) = match (&a.not_applicable, a.owner) {
+            (Some(_), _) => (None, Shift::NotApplicable),
+            (None, Owner::Provider) => (Some(Owner::Provider), Shift::Moves),
+            (None, Owner::Shared) => (Some(Owner::Shared), Shift::Shared),
+            (None, Owner::Customer) => (Some(Owner::Customer), Shift::Stays),
+        };
+        duties.push(DutyShift {
+            duty,
+            layer: a.layer,
+            before: Owner::Customer,
+            after,
+            shift,
+            note: a.not_applicable.clone().or(a.note.clone()),
+        });
+        if matches!(shift, Shift::Stays | Shift::Shared) {
+            let rules: Vec<&dyn onus_rules::Rule> = onus_rules::registry()
+                .iter()
+                .copied()
+                .filter(|r| r.meta().duty == duty && r.meta().applies_to(kind))
+                .collect();
+            // New in the cloud: every rule that checks it here is about a cloud-only setting.
+            let new_in_cloud = onprem.is_some()
+                && !rules.is_empty()
+                && rules.iter().all(|r| !r.meta().applies_to("onprem.server"));
+            let s = score(asset, duty);
+            checklist.push(ControlItem {
+                duty,
+                priority: (if s >= 5 {
+                    "high"
+                } else if s >= 3 {
+                    "medium"
+                } else {
+                    "low"
+                })
+                .to_owned(),
+                score: s,
+                rules: rules
+                    .iter()
+                    .map(|r| RuleRef {
+                        code: r.meta().code.to_owned(),
+                        title: r.meta().title.to_owned(),
+                    })
+                    .collect(),
+                new_in_cloud,
+            });
+        }
+    }
+    checklist.sort_by(|a, b| b.score.cmp(&a.score).then(a.duty.cmp(&b.duty)));
+    let model = class.service_model?;
+    Some(TargetPlan {
+        strategy,
+        cloud,
+        kind: kind.to_owned(),
+        title: class.title,
+        service_model: model,
+        layers: Layer::ALL
+            .iter()
+            .map(|&l| (l, catalog.layer_owner(model, l)))
+            .collect(),
+        duties,
+        checklist,
+        verification: None,
+    })
+}
+
+/// Plan `assets` for `clouds`, under `strategy` when given (else the asset's own, else every strategy).
+pub fn plan(
+    catalog: &Catalog,
+    assets: &[Asset],
+    clouds: &[Cloud],
+    strategy: Option<Strategy>,
+) -> Plan {
+    let mut planned = Vec::new();
+    for asset in assets {
+        let mut targets = Vec::new();
+        if let Some(table) = catalog.migration(&asset.kind) {
+            for (&s, by_cloud) in table {
+                if asset.strategy.or(strategy).is_some_and(|want| want != s) {
+                    continue;
+                }
+                for &cloud in clouds {
+                    let Some(kind) = by_cloud.get(cloud.as_str()) else {
+                        continue;
+                    };
+                    if asset.target.as_ref().is_some_and(|t| t != kind) {
+                        continue;
+                    }
+                    targets.extend(target(catalog, asset, s, cloud, kind));
+                }
+            }
+        }
+        planned.push(PlannedAsset {
+            asset: asset.clone(),
+            targets,
+        });
+    }
+    let mut totals: Vec<Totals> = Vec::new();
+    for s in Strategy::ALL {
+        for &cloud in clouds {
+            let ts: Vec<&TargetPlan> = planned
+                .iter()
+                .flat_map(|a| &a.targets)
+                .filter(|t| t.strategy == s && t.cloud == cloud)
+                .collect();
+            if ts.is_empty() {
+                continue;
+            }
+            totals.push(Totals {
+                strategy: s,
+                cloud,
+                assets: ts.len(),
+                moves: ts.iter().map(|t| t.count(Shift::Moves)).sum(),
+                shared: ts.iter().map(|t| t.count(Shift::Shared)).sum(),
+                stays: ts.iter().map(|t| t.count(Shift::Stays)).sum(),
+                appears: ts
+                    .iter()
+                    .map(|t| t.checklist.iter().filter(|c| c.new_in_cloud).count())
+                    .sum(),
+                not_applicable: ts.iter().map(|t| t.count(Shift::NotApplicable)).sum(),
+            });
+        }
+    }
+    Plan {
+        schema: PLAN_SCHEMA.to_owned(),
+        clouds: clouds.to_vec(),
+        assets: planned,
+        totals,
+    }
+}
+
+/// The tag that ties a deployed resource to a planned asset.
+pub const ASSET_TAG: &str = "onus:asset";
+
+/// Verify a plan against an audit report: for each target, the resources of the
+/// target's kind tagged `onus:asset=<asset name>`, and per checklist duty their
+/// rolled-up status (unknown when nothing is deployed).
+pub fn verify(plan: &mut Plan, report: &AuditReport) {
+    for pa in &mut plan.assets {
+        for t in &mut pa.targets {
+            let deployed: Vec<&onus_model::ReportResource> = report
+                .resources
+                .iter()
+                .filter(|r| {
+                    r.kind == t.kind && r.tags.get(ASSET_TAG).is_some_and(|v| *v == pa.asset.name)
+                })
+                .collect();
+            let checks = t
+                .checklist
+                .iter()
+                .map(|c| {
+                    if deployed.is_empty() {
+                        return Verification {
+                            duty: c.duty,
+                            status: Status::Unknown,
+                            resources: vec![],
+                            reason: format!(
+                                "no {} tagged {ASSET_TAG}={} in the report",
+                                t.kind, pa.asset.name
+                            ),
+                        };
+                    }
+                    let mut status = Status::NotApplicable;
+                    let mut reasons = Vec::new();
+                    for r in &deployed {
+                        if let Some(e) = r.duties.get(&c.duty) {
+                            status = status.roll_up(e.status);
+                            reasons.push(format!(
+                                "{}: {}",
+                                r.name.as_deref().unwrap_or(&r.id),
+                                e.reason
+                            ));
+                        }
+                    }
+                    Verification {
+                        duty: c.duty,
+                        status,
+                        resources: deployed.iter().map(|r| r.id.clone()).collect(),
+                        reason: reasons.join("; "),
+                    }
+                })
+                .collect();
+            t.verification = Some(checks);
+        }
+    }
+}

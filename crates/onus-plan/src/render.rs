@@ -1,0 +1,293 @@
+//! Plan outputs: terminal table, JSON, Markdown, HTML.
+
+use std::fmt::Write as _;
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use onus_model::{Duty, Status};
+
+use crate::plan::{Plan, Shift, TargetPlan};
+
+fn duties(t: &TargetPlan, shift: Shift) -> String {
+    let d: Vec<&str> = t
+        .duties
+        .iter()
+        .filter(|d| d.shift == shift)
+        .map(|d| d.duty.as_str())
+        .collect();
+    if d.is_empty() {
+        "-".to_owned()
+    } else {
+        d.join(", ")
+    }
+}
+
+/// A readable plan for a terminal.
+pub fn table(plan: &Plan) -> String {
+    let mut out = String::new();
+    for pa in &plan.assets {
+        let a = &pa.asset;
+        let _ = writeln!(
+            out,
+            "{} ({}; {}{}{})",
+            a.name,
+            a.kind,
+            format!("{:?}", a.classification).to_lowercase(),
+            if a.internet_facing {
+                ", internet-facing"
+            } else {
+                ""
+            },
+            a.os.as_deref()
+                .map(|o| format!(", {o}"))
+                .unwrap_or_default()
+        );
+        if pa.targets.is_empty() {
+            let _ = writeln!(
+                out,
+                "  no target for this asset under the chosen strategy and cloud\n"
+            );
+            continue;
+        }
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(160);
+        table.set_header(vec![
+            "strategy",
+            "target",
+            "model",
+            "moves to provider",
+            "becomes shared",
+            "stays with you",
+            "first controls",
+        ]);
+        for t in &pa.targets {
+            let first: Vec<String> = t
+                .checklist
+                .iter()
+                .take(3)
+                .map(|c| {
+                    format!(
+                        "{} {} ({})",
+                        c.priority,
+                        c.duty,
+                        if c.rules.is_empty() {
+                            "by hand".to_owned()
+                        } else {
+                            c.rules
+                                .iter()
+                                .map(|r| r.code.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        }
+                    )
+                })
+                .collect();
+            table.add_row(vec![
+                t.strategy.as_str().to_owned(),
+                format!("{} {}", t.cloud.as_str(), t.kind),
+                t.service_model.as_str().to_owned(),
+                duties(t, Shift::Moves),
+                duties(t, Shift::Shared),
+                duties(t, Shift::Stays),
+                first.join("\n"),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+        for t in pa.targets.iter().filter(|t| t.verification.is_some()) {
+            let v = t.verification.as_deref().unwrap_or_default();
+            let list: Vec<String> = v
+                .iter()
+                .map(|v| format!("{} {}", v.duty, v.status))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  verified {} {}: {}",
+                t.cloud.as_str(),
+                t.kind,
+                list.join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let mut totals = Table::new();
+    totals.load_preset(UTF8_FULL_CONDENSED);
+    totals.set_header(vec![
+        "strategy",
+        "cloud",
+        "assets",
+        "moves",
+        "shared",
+        "stays",
+        "new controls",
+        "not applicable",
+    ]);
+    for t in &plan.totals {
+        totals.add_row(vec![
+            t.strategy.as_str().to_owned(),
+            t.cloud.as_str().to_owned(),
+            t.assets.to_string(),
+            t.moves.to_string(),
+            t.shared.to_string(),
+            t.stays.to_string(),
+            t.appears.to_string(),
+            t.not_applicable.to_string(),
+        ]);
+    }
+    let _ = writeln!(
+        out,
+        "Duty-instances per strategy and cloud (against on-premises, where every duty is yours):\n{totals}"
+    );
+    out
+}
+
+/// The plan as JSON (`onus.plan/v1`).
+pub fn json(plan: &Plan) -> String {
+    serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"
+}
+
+/// The plan as Markdown.
+pub fn markdown(plan: &Plan) -> String {
+    let mut out = String::from("## onus plan: who owns which duty after the move\n\n");
+    out.push_str("| strategy | cloud | assets | moves | shared | stays | new controls |\n|---|---|---|---|---|---|---|\n");
+    for t in &plan.totals {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            t.strategy.as_str(),
+            t.cloud.as_str(),
+            t.assets,
+            t.moves,
+            t.shared,
+            t.stays,
+            t.appears
+        );
+    }
+    for pa in &plan.assets {
+        let _ = writeln!(out, "\n### {} ({})\n", pa.asset.name, pa.asset.kind);
+        out.push_str("| strategy | target | layers to the provider | moves | shared | stays |\n|---|---|---|---|---|---|\n");
+        for t in &pa.targets {
+            let layers: Vec<&str> = t
+                .layers
+                .iter()
+                .filter(|(_, o)| *o == onus_model::Owner::Provider)
+                .map(|(l, _)| l.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} `{}` | {} | {} | {} | {} |",
+                t.strategy.as_str(),
+                t.cloud.as_str(),
+                t.kind,
+                layers.join(", "),
+                duties(t, Shift::Moves),
+                duties(t, Shift::Shared),
+                duties(t, Shift::Stays)
+            );
+        }
+        for t in pa
+            .targets
+            .iter()
+            .filter_map(|t| t.verification.as_ref().map(|v| (t, v)))
+        {
+            let _ = writeln!(out, "\nVerification of `{}`:\n", t.0.kind);
+            for v in t.1 {
+                let _ = writeln!(
+                    out,
+                    "- {}: **{}** {}",
+                    v.duty,
+                    v.status,
+                    v.reason.replace('|', "/")
+                );
+            }
+        }
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The plan as one self-contained HTML page: per asset, a side-by-side matrix of
+/// duties on premises and on each target.
+pub fn html(plan: &Plan) -> String {
+    let mut out = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>onus plan</title><style>\
+body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem}\
+.customer,.stays{background:#fde2e1}.shared{background:#fff4cc}.provider,.moves{background:#e3f6e5}.not-applicable{color:#888}\
+.addressed{background:#e3f6e5}.unaddressed{background:#fde2e1}.unknown{background:#fff4cc}</style></head><body><h1>onus plan</h1>",
+    );
+    for pa in &plan.assets {
+        let _ = write!(
+            out,
+            "<h2>{}</h2><p>{} · {:?}{}</p><table><tr><th>duty</th><th>on-premises</th>",
+            esc(&pa.asset.name),
+            esc(&pa.asset.kind),
+            pa.asset.classification,
+            if pa.asset.internet_facing {
+                " · internet-facing"
+            } else {
+                ""
+            }
+        );
+        for t in &pa.targets {
+            let _ = write!(
+                out,
+                "<th>{} · {}<br>{}</th>",
+                t.strategy.as_str(),
+                t.cloud.as_str(),
+                esc(&t.kind)
+            );
+        }
+        out.push_str("</tr>");
+        for (i, (layer, _)) in pa
+            .targets
+            .first()
+            .map(|t| t.layers.clone())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let _ = write!(
+                out,
+                "<tr><td><i>layer</i> {layer}</td><td class=\"customer\">customer</td>"
+            );
+            for t in &pa.targets {
+                let owner = t.layers.get(i).map_or("", |(_, o)| o.as_str());
+                let _ = write!(out, "<td class=\"{owner}\">{owner}</td>");
+            }
+            out.push_str("</tr>");
+        }
+        for d in Duty::ALL {
+            let _ = write!(out, "<tr><td>{d}</td><td class=\"customer\">customer</td>");
+            for t in &pa.targets {
+                let shift = t.duties.iter().find(|x| x.duty == *d);
+                let v = t
+                    .verification
+                    .as_ref()
+                    .and_then(|v| v.iter().find(|v| v.duty == *d))
+                    .map(|v| v.status);
+                let (class, text) = match shift {
+                    Some(s) => (
+                        s.shift.as_str(),
+                        s.after.map_or("n/a".to_owned(), |o| o.as_str().to_owned()),
+                    ),
+                    None => ("not-applicable", "n/a".to_owned()),
+                };
+                let verified = v
+                    .map(|s: Status| format!(" <span class=\"{0}\">({0})</span>", s.as_str()))
+                    .unwrap_or_default();
+                let _ = write!(out, "<td class=\"{class}\">{text}{verified}</td>");
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</table>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
