@@ -193,6 +193,7 @@ fn demo_json_snapshot_of_summary_and_gaps() {
     insta::assert_json_snapshot!("demo_run", report["run"], {
         ".generated_at" => "[generated_at]",
         ".onus_version" => "[version]",
+        ".catalog.sha256" => "[sha256]",
     });
 }
 
