@@ -53,6 +53,13 @@ fn tls(v: &Value) -> Option<TlsVersion> {
     }
 }
 
+/// `publicNetworkAccess`: anything but `Disabled` admits the internet (subject to firewalls).
+fn public_network_access(properties: &Value) -> Option<bool> {
+    properties["publicNetworkAccess"]
+        .as_str()
+        .map(|s| !s.eq_ignore_ascii_case("disabled"))
+}
+
 /// A virtual machine, with its instance view when it could be read.
 pub fn virtual_machine(
     subscription: &str,
@@ -334,9 +341,7 @@ pub fn storage_account(subscription: &str, v: &Value) -> Option<Resource> {
     );
     r.facets.public_access = Some(PublicAccess {
         blocked: p["allowBlobPublicAccess"].as_bool().map(|allowed| !allowed),
-        internet_reachable: p["publicNetworkAccess"]
-            .as_str()
-            .map(|s| !s.eq_ignore_ascii_case("disabled")),
+        internet_reachable: public_network_access(p),
         ..Default::default()
     });
     src(
@@ -426,9 +431,7 @@ pub fn sql_server(subscription: &str, v: &Value, firewall: Option<&[Value]>) -> 
     let mut r = base("azure.sql.server", subscription, v)?;
     let p = &v["properties"];
     r.facets.public_access = Some(PublicAccess {
-        internet_reachable: p["publicNetworkAccess"]
-            .as_str()
-            .map(|s| !s.eq_ignore_ascii_case("disabled")),
+        internet_reachable: public_network_access(p),
         ..Default::default()
     });
     src(

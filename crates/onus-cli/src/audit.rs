@@ -171,6 +171,19 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     }
 
     let catalog = load_catalog(args.catalog.as_deref())?;
+    // Read every input file before collecting, so a typo fails in a second, not after a collection.
+    let baseline = match &args.baseline {
+        Some(path) => Some((path.clone(), crate::policy::load_baseline(path)?)),
+        None => None,
+    };
+    let config = args
+        .config
+        .clone()
+        .or_else(|| Some(PathBuf::from("onus.toml")).filter(|p| p.is_file()));
+    let waivers = match &config {
+        Some(path) => crate::policy::load_waivers(path)?,
+        None => Vec::new(),
+    };
     let (inventory, source) = match (&args.inventory, args.cloud) {
         (Some(path), _) => load_inventory(path)?,
         (None, Some(cloud)) => (
@@ -205,18 +218,10 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             .unwrap_or_else(|| Catalog::unclassified(kind))
     };
     let mut report = onus_rules::audit(&inventory, &classify, &ctx, run);
-    if let Some(path) = &args.baseline {
-        let baseline = crate::policy::load_baseline(path)?;
-        onus_rules::policy::apply_baseline(&mut report, &baseline, &path.display().to_string());
+    if let Some((path, baseline)) = &baseline {
+        onus_rules::policy::apply_baseline(&mut report, baseline, &path.display().to_string());
     }
-    let config = args
-        .config
-        .clone()
-        .or_else(|| Some(PathBuf::from("onus.toml")).filter(|p| p.is_file()));
-    if let Some(path) = &config {
-        let waivers = crate::policy::load_waivers(path)?;
-        onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
-    }
+    onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
 
     match &args.output {
         None => {
