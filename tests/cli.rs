@@ -2127,3 +2127,50 @@ fn assets_schema_is_shipped() {
         "schema/assets.v1.schema.json is stale: ONUS_UPDATE_SCHEMAS=1 cargo test --test cli assets_schema"
     );
 }
+
+#[cfg(feature = "azure")]
+#[test]
+fn azure_unreachable_endpoint_is_a_clear_incomplete_run() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/");
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args(["audit", "azure", "--azure-endpoint", &endpoint])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "cannot list Azure subscriptions at {endpoint}"
+        )))
+        .stderr(predicate::str::contains("Connection refused"));
+    // With a subscription named, every list call is a gap marked unreachable.
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &endpoint,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["cause"] == "unreachable"),
+        "{}",
+        report["gaps"]
+    );
+}

@@ -138,6 +138,41 @@ pub fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// A request that got no HTTP answer: name the innermost cause (the retry policy's
+/// "expired" message alone hides a refused connection).
+fn transport_error(e: azure_core::Error) -> ArmError {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    chain.dedup();
+    let text = chain.join(": ");
+    let lower = text.to_ascii_lowercase();
+    let cause = if matches!(e.kind(), azure_core::error::ErrorKind::Credential) {
+        GapCause::AccessDenied
+    } else if matches!(e.kind(), azure_core::error::ErrorKind::Io)
+        || [
+            "connect",
+            "connection",
+            "dns",
+            "timed out",
+            "retry policy expired",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        GapCause::Unreachable
+    } else {
+        GapCause::ApiError
+    };
+    ArmError {
+        cause,
+        message: text,
+    }
+}
+
 /// An ARM client: GETs against one endpoint, counting the actions it performs.
 #[derive(Debug, Clone)]
 pub struct Arm {
@@ -244,14 +279,7 @@ impl Arm {
             .pipeline
             .send(&Context::new(), &mut request, Some(options))
             .await
-            .map_err(|e| ArmError {
-                cause: match e.kind() {
-                    azure_core::error::ErrorKind::Io => GapCause::Unreachable,
-                    azure_core::error::ErrorKind::Credential => GapCause::AccessDenied,
-                    _ => GapCause::ApiError,
-                },
-                message: e.to_string(),
-            })?;
+            .map_err(transport_error)?;
         let status = u16::from(response.status());
         let body: &[u8] = response.body().as_ref();
         if !(200..300).contains(&status) {
