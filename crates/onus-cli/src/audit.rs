@@ -70,7 +70,7 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
     )
 }
 
-fn default_format(output: Option<&Path>) -> Format {
+pub(crate) fn default_format(output: Option<&Path>) -> Format {
     let ext = output
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
@@ -223,9 +223,38 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     }
     onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
 
-    match &args.output {
+    if let Some(store) = &args.store {
+        let scope = match (&args.inventory, args.cloud) {
+            (Some(p), _) => format!("inventory:{}", p.display()),
+            (None, Some(c)) => {
+                let mut scope = format!("{c:?}").to_lowercase();
+                if let Some(r) = &args.aws.regions {
+                    scope.push_str(&format!(":{}", r.join(",")));
+                }
+                if !args.azure.subscriptions.is_empty() {
+                    scope.push_str(&format!(":{}", args.azure.subscriptions.join(",")));
+                }
+                scope
+            }
+            (None, None) => "unknown".to_owned(),
+        };
+        let id = crate::history::save(store, &report, &scope)?;
+        eprintln!("onus: stored run {id}");
+    }
+    write_outputs(&report, &formats, args.output.as_deref(), style)?;
+    Ok(policy_exit(&report, &args.fail_on))
+}
+
+/// Write `report` in `formats` to standard output, a file, or a directory.
+pub(crate) fn write_outputs(
+    report: &AuditReport,
+    formats: &[Format],
+    output: Option<&Path>,
+    style: Style,
+) -> anyhow::Result<()> {
+    match output {
         None => {
-            let text = render(&report, formats[0], style);
+            let text = render(report, formats[0], style);
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(text.as_bytes())
@@ -233,16 +262,16 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
                 .context("cannot write to standard output")?;
         }
         Some(path) if formats.len() == 1 && !path.is_dir() => {
-            write_atomically(path, &render(&report, formats[0], Style::PLAIN))?;
+            write_atomically(path, &render(report, formats[0], Style::PLAIN))?;
         }
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-            for format in &formats {
+            for format in formats {
                 let path: PathBuf = dir.join(format.file_name());
-                write_atomically(&path, &render(&report, *format, Style::PLAIN))?;
+                write_atomically(&path, &render(report, *format, Style::PLAIN))?;
             }
         }
     }
-    Ok(policy_exit(&report, &args.fail_on))
+    Ok(())
 }

@@ -74,6 +74,14 @@ pub enum Command {
     /// Pre-migration assessment: who owns which duty after the move, and (with
     /// --verify) whether the deployed resources address them.
     Plan(PlanArgs),
+    /// Stored runs, newest first, with counts per status and coverage.
+    History(HistoryArgs),
+    /// What changed between two stored runs (default: the last two of the same scope).
+    Diff(DiffArgs),
+    /// Re-render a stored run in any format.
+    Report(ReportArgs),
+    /// Delete old runs from the store.
+    Prune(PruneArgs),
 }
 
 /// An output format of `onus audit`.
@@ -257,6 +265,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Store the run in a history store: `sqlite:PATH` or `postgres://…`; without a
+    /// value, the default SQLite file (see `onus history --help`).
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "default")]
+    pub store: Option<String>,
+
     /// Configuration with waivers (default: ./onus.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -405,4 +418,87 @@ pub struct PlanArgs {
     /// A catalog file merged over the built-in catalog.
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+}
+
+/// The store of the history commands.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArg {
+    /// `sqlite:PATH` or `postgres://USER:PASSWORD@HOST/DB`. Default: ONUS_STORE, else
+    /// sqlite at $XDG_DATA_HOME/onus/history.db (~/.local/share/onus/history.db).
+    #[arg(long, value_name = "URL", env = "ONUS_STORE", hide_env_values = true)]
+    pub store: Option<String>,
+}
+
+/// A format for history outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A readable table.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown.
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// Arguments of `onus history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// How many runs.
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+    /// Check the store's integrity first (SQLite `integrity_check`, orphan rows).
+    #[arg(long)]
+    pub check: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+}
+
+/// Arguments of `onus diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The older run (with NEW); default: the last two runs of the newest run's scope.
+    #[arg(value_name = "OLD", requires = "new")]
+    pub old: Option<String>,
+    /// The newer run.
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+}
+
+/// Arguments of `onus report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The run (`onus history` lists them).
+    #[arg(long, value_name = "ID")]
+    pub run: String,
+    /// Output formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "F,...")]
+    pub format: Vec<Format>,
+    /// A file (one format) or a directory (several).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `onus prune`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["keep", "older_than"])))]
+pub struct PruneArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Keep the newest N runs.
+    #[arg(long, value_name = "N")]
+    pub keep: Option<i64>,
+    /// Delete runs older than this: 30d, 12h, 90m.
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
 }

@@ -11,6 +11,7 @@
 mod audit;
 mod cli;
 mod collect;
+mod history;
 mod info;
 mod plan;
 mod policy;
@@ -91,6 +92,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Schema(args) => info::schema(&args),
         cli::Command::Baseline(args) => policy::write_baseline(&args.from, &args.out),
         cli::Command::Plan(args) => plan::run(&args),
+        cli::Command::History(args) => history::history(&args),
+        cli::Command::Diff(args) => history::diff(&args),
+        cli::Command::Report(args) => history::report(&args, style),
+        cli::Command::Prune(args) => history::prune(&args),
     }
 }
 

@@ -1,0 +1,203 @@
+//! `--store`, `onus history`, `onus diff`, `onus report`, `onus prune`.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, bail};
+use onus_model::AuditReport;
+use onus_store::{RunDiff, Store};
+
+use crate::cli::{DiffArgs, HistoryArgs, HistoryFormat, PruneArgs, ReportArgs};
+
+/// The default store: `sqlite:` under the user's data directory.
+pub(crate) fn default_url() -> String {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
+        })
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    format!("sqlite:{}", base.join("onus/history.db").display())
+}
+
+fn resolve(url: Option<&str>) -> String {
+    match url {
+        None | Some("default") => std::env::var("ONUS_STORE")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(default_url),
+        Some(u) => u.to_owned(),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn open(rt: &tokio::runtime::Runtime, url: Option<&str>) -> anyhow::Result<Store> {
+    Ok(rt.block_on(Store::open(&resolve(url)))?)
+}
+
+/// Store a run; returns its identifier.
+pub(crate) fn save(url: &str, report: &AuditReport, scope: &str) -> anyhow::Result<String> {
+    let rt = runtime()?;
+    let store = open(&rt, Some(url))?;
+    Ok(rt.block_on(store.save(report, scope))?)
+}
+
+pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
+    let rt = runtime()?;
+    let store = open(&rt, args.store.store.as_deref())?;
+    if args.check {
+        rt.block_on(store.check())?;
+    }
+    let runs = rt.block_on(store.runs(args.limit))?;
+    let text = match args.format {
+        HistoryFormat::Json => serde_json::to_string_pretty(&runs)? + "\n",
+        HistoryFormat::Table | HistoryFormat::Markdown => {
+            let mut out = String::from(
+                "| run | created | scope | resources | unaddressed | unknown | addressed | coverage | complete |\n|---|---|---|---|---|---|---|---|---|\n",
+            );
+            for r in &runs {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} | {:.0}% | {} |",
+                    r.id,
+                    r.created_at.format("%Y-%m-%d %H:%M"),
+                    r.scope,
+                    r.resources,
+                    r.unaddressed,
+                    r.unknown,
+                    r.addressed,
+                    r.coverage * 100.0,
+                    if r.complete { "yes" } else { "no" }
+                );
+            }
+            if runs.is_empty() {
+                out.push_str("\n(no runs stored yet: `onus audit ... --store`)\n");
+            }
+            out
+        }
+    };
+    print!("{text}");
+    Ok(crate::EXIT_OK)
+}
+
+fn render_diff(d: &RunDiff, format: HistoryFormat) -> anyhow::Result<String> {
+    if format == HistoryFormat::Json {
+        return Ok(serde_json::to_string_pretty(d)? + "\n");
+    }
+    let mut out = format!("## onus diff {} → {}\n\n", d.old, d.new);
+    let _ = writeln!(
+        out,
+        "{} new gap(s), {} resolved, {} status change(s), {} resource(s) appeared, {} disappeared\n",
+        d.new_gaps.len(),
+        d.resolved_gaps.len(),
+        d.changed.len(),
+        d.appeared.len(),
+        d.disappeared.len()
+    );
+    for (title, list) in [
+        ("New gaps", &d.new_gaps),
+        ("Resolved gaps", &d.resolved_gaps),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "### {title}\n");
+            for g in list {
+                let _ = writeln!(out, "- `{}` {} on `{}`", g.rule, g.duty, g.resource);
+            }
+            out.push('\n');
+        }
+    }
+    if !d.changed.is_empty() {
+        out.push_str("### Changed statuses\n\n");
+        for c in &d.changed {
+            let _ = writeln!(out, "- `{}` {}: {} → {}", c.resource, c.duty, c.from, c.to);
+        }
+        out.push('\n');
+    }
+    for (title, list) in [("Appeared", &d.appeared), ("Disappeared", &d.disappeared)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "### {title}\n");
+            for r in list {
+                let _ = writeln!(out, "- `{r}`");
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
+    let rt = runtime()?;
+    let store = open(&rt, args.store.store.as_deref())?;
+    let (old, new) = match (&args.old, &args.new) {
+        (Some(o), Some(n)) => (o.clone(), n.clone()),
+        _ => match rt.block_on(store.last_two())? {
+            Some(pair) => pair,
+            None => bail!(
+                "fewer than two runs of the same scope in the store; name two runs (`onus history` lists them)"
+            ),
+        },
+    };
+    let (a, b) = (
+        rt.block_on(store.report(&old))?,
+        rt.block_on(store.report(&new))?,
+    );
+    let d = onus_store::diff(&old, &a, &new, &b);
+    print!("{}", render_diff(&d, args.format)?);
+    Ok(if d.new_gaps.is_empty() {
+        crate::EXIT_OK
+    } else {
+        crate::EXIT_GAPS
+    })
+}
+
+pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Result<u8> {
+    let rt = runtime()?;
+    let store = open(&rt, args.store.store.as_deref())?;
+    let report = rt.block_on(store.report(&args.run))?;
+    let mut formats = args.format.clone();
+    if formats.is_empty() {
+        formats.push(crate::audit::default_format(args.output.as_deref()));
+    }
+    if formats.len() > 1 && args.output.is_none() {
+        bail!("several formats ({}) need --output DIR", formats.len());
+    }
+    crate::audit::write_outputs(&report, &formats, args.output.as_deref(), style)?;
+    Ok(crate::EXIT_OK)
+}
+
+/// `30d`, `12h`, `90m`, `45s` as a duration.
+fn parse_duration(s: &str) -> anyhow::Result<chrono::Duration> {
+    let (n, unit) = s.trim().split_at(s.trim().len().saturating_sub(1));
+    let n: i64 = n.parse().with_context(|| {
+        format!("--older-than {s}: expected a number and a unit (30d, 12h, 90m, 45s)")
+    })?;
+    Ok(match unit {
+        "d" => chrono::Duration::days(n),
+        "h" => chrono::Duration::hours(n),
+        "m" => chrono::Duration::minutes(n),
+        "s" => chrono::Duration::seconds(n),
+        _ => bail!("--older-than {s}: unknown unit '{unit}' (d, h, m, s)"),
+    })
+}
+
+pub(crate) fn prune(args: &PruneArgs) -> anyhow::Result<u8> {
+    let cutoff = args
+        .older_than
+        .as_deref()
+        .map(parse_duration)
+        .transpose()?
+        .map(|d| chrono::Utc::now() - d);
+    if args.keep.is_some_and(|k| k < 0) {
+        bail!("--keep must be 0 or more");
+    }
+    let rt = runtime()?;
+    let store = open(&rt, args.store.store.as_deref())?;
+    let n = rt.block_on(store.prune(args.keep, cutoff))?;
+    eprintln!("onus: pruned {n} run(s)");
+    Ok(crate::EXIT_OK)
+}

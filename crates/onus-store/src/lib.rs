@@ -1,0 +1,475 @@
+//! The onus history store: every audit run, whole or not at all, in SQLite (the
+//! embedded default) or PostgreSQL (for fleets), through one sqlx code path.
+//!
+//! A run keeps its metadata, the duty ledger, the findings and the gaps in
+//! tables keyed by stable identities (resource, duty) and (resource, rule,
+//! duty), and the full JSON report so any run can be re-rendered in any format.
+//! Everything a run writes happens in one transaction: a process killed at any
+//! moment leaves earlier runs intact and no half-stored run visible.
+
+mod diff;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use onus_model::{AuditReport, Status};
+use serde::{Deserialize, Serialize};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Row};
+
+pub use diff::{DutyChange, RunDiff, diff};
+
+/// Why the store could not be used. Messages never contain the URL's password.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is not `sqlite:PATH` or `postgres://…`.
+    #[error("unsupported store URL '{0}' (expected sqlite:PATH or postgres://USER@HOST/DB)")]
+    Url(String),
+    /// The database refused or failed.
+    #[error("store {store}: {message}")]
+    Database {
+        /// The store, password removed.
+        store: String,
+        /// The error.
+        message: String,
+    },
+    /// No such run.
+    #[error("no run '{0}' in the store (`onus history` lists them)")]
+    NoRun(String),
+}
+
+/// A URL fit for messages: the password replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!(
+                "{}://{user}{}@{}",
+                &url[..scheme],
+                if creds.contains(':') { ":***" } else { "" },
+                &url[at + 1..]
+            )
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// One stored run, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Run identifier (sortable by time).
+    pub id: String,
+    /// When the report was generated.
+    pub created_at: DateTime<Utc>,
+    /// What was audited (inventory path, cloud and scope).
+    pub scope: String,
+    /// onus version.
+    pub onus_version: String,
+    /// Catalog digest.
+    pub catalog_sha256: String,
+    /// Resources.
+    pub resources: i64,
+    /// (resource, duty) pairs per status.
+    pub unaddressed: i64,
+    /// Unknown pairs.
+    pub unknown: i64,
+    /// Addressed pairs.
+    pub addressed: i64,
+    /// Not-applicable pairs.
+    pub not_applicable: i64,
+    /// Customer duties and their addressed share.
+    pub coverage: f64,
+    /// Collection complete.
+    pub complete: bool,
+}
+
+/// Migrations, applied in order, each in its own transaction; portable SQL for SQLite and PostgreSQL.
+const MIGRATIONS: &[&[&str]] = &[&[
+    "CREATE TABLE onus_runs (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, scope TEXT NOT NULL, onus_version TEXT NOT NULL, \
+     catalog_sha256 TEXT NOT NULL, resources BIGINT NOT NULL, unaddressed BIGINT NOT NULL, unknown BIGINT NOT NULL, \
+     addressed BIGINT NOT NULL, not_applicable BIGINT NOT NULL, coverage DOUBLE PRECISION NOT NULL, complete BIGINT NOT NULL, report TEXT NOT NULL)",
+    "CREATE INDEX onus_runs_scope ON onus_runs (scope, created_at)",
+    "CREATE TABLE onus_ledger (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, kind TEXT NOT NULL, \
+     duty TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (run_id, resource, duty))",
+    "CREATE TABLE onus_findings (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, rule TEXT NOT NULL, \
+     duty TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, resource, rule, duty))",
+    "CREATE TABLE onus_gaps (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, idx BIGINT NOT NULL, provider TEXT NOT NULL, \
+     account TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL, cause TEXT NOT NULL, error TEXT NOT NULL, PRIMARY KEY (run_id, idx))",
+]];
+
+/// An open store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    name: String,
+    sqlite: bool,
+}
+
+impl Store {
+    /// Open (and migrate) `sqlite:PATH` or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let name = redact(url);
+        let (connect, sqlite) = if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database {
+                    store: name.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+            (format!("sqlite://{path}?mode=rwc"), true)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (url.to_owned(), false)
+        } else {
+            return Err(StoreError::Url(name));
+        };
+        let err = |e: sqlx::Error| StoreError::Database {
+            store: name.clone(),
+            message: e.to_string().replace(url, &name),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 1 } else { 4 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&connect)
+            .await
+            .map_err(err)?;
+        let store = Store { pool, name, sqlite };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    fn err(&self, e: sqlx::Error) -> StoreError {
+        StoreError::Database {
+            store: self.name.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS onus_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+        for (i, statements) in MIGRATIONS.iter().enumerate() {
+            let version = i as i64 + 1;
+            let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+            let done: Option<i64> =
+                sqlx::query("SELECT version FROM onus_migrations WHERE version = $1")
+                    .bind(version)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(e))?
+                    .map(|r| r.try_get::<i64, _>(0).unwrap_or(version));
+            if done.is_some() {
+                continue;
+            }
+            for s in *statements {
+                sqlx::query(s)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(e))?;
+            }
+            sqlx::query("INSERT INTO onus_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(version)
+                .bind(Utc::now().to_rfc3339())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(e))?;
+            tx.commit().await.map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Store a run in one transaction; returns its identifier.
+    pub async fn save(&self, report: &AuditReport, scope: &str) -> Result<String, StoreError> {
+        let id = format!(
+            "{}-{:05}",
+            report.run.generated_at.format("%Y%m%dT%H%M%S%.6fZ"),
+            std::process::id() % 100_000
+        );
+        let s = &report.summary;
+        let json = serde_json::to_string(report).unwrap_or_default();
+        let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+        sqlx::query(
+            "INSERT INTO onus_runs (id, created_at, scope, onus_version, catalog_sha256, resources, unaddressed, unknown, addressed, \
+             not_applicable, coverage, complete, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(&id)
+        .bind(report.run.generated_at.to_rfc3339())
+        .bind(scope)
+        .bind(&report.run.onus_version)
+        .bind(&report.run.catalog.sha256)
+        .bind(s.resources as i64)
+        .bind(s.statuses.unaddressed as i64)
+        .bind(s.statuses.unknown as i64)
+        .bind(s.statuses.addressed as i64)
+        .bind(s.statuses.not_applicable as i64)
+        .bind(s.coverage)
+        .bind(i64::from(s.complete))
+        .bind(json)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.err(e))?;
+        let ledger: Vec<(String, String, String, String, String)> = report
+            .resources
+            .iter()
+            .flat_map(|r| {
+                r.duties.iter().map(move |(d, e)| {
+                    (
+                        r.id.clone(),
+                        r.kind.clone(),
+                        d.as_str().to_owned(),
+                        e.owner.map_or("", |o| o.as_str()).to_owned(),
+                        e.status.as_str().to_owned(),
+                    )
+                })
+            })
+            .collect();
+        for chunk in ledger.chunks(500) {
+            let rows: Vec<Vec<String>> = chunk
+                .iter()
+                .map(|(resource, kind, duty, owner, status)| {
+                    vec![
+                        id.clone(),
+                        resource.clone(),
+                        kind.clone(),
+                        duty.clone(),
+                        owner.clone(),
+                        status.clone(),
+                    ]
+                })
+                .collect();
+            self.insert_rows(
+                &mut tx,
+                "onus_ledger (run_id, resource, kind, duty, owner, status)",
+                &rows,
+            )
+            .await?;
+        }
+        let findings: Vec<Vec<String>> = report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::NotApplicable)
+            .map(|f| {
+                vec![
+                    id.clone(),
+                    f.resource.clone(),
+                    f.rule.clone(),
+                    f.duty.as_str().to_owned(),
+                    f.status.as_str().to_owned(),
+                    f.severity.as_str().to_owned(),
+                    f.message.clone(),
+                ]
+            })
+            .collect();
+        for chunk in findings.chunks(500) {
+            self.insert_rows(
+                &mut tx,
+                "onus_findings (run_id, resource, rule, duty, status, severity, message)",
+                chunk,
+            )
+            .await?;
+        }
+        for (i, g) in report.gaps.iter().enumerate() {
+            sqlx::query("INSERT INTO onus_gaps (run_id, idx, provider, account, service, operation, cause, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(&id)
+                .bind(i as i64)
+                .bind(g.provider.as_str())
+                .bind(g.account.clone().unwrap_or_default())
+                .bind(&g.service)
+                .bind(&g.operation)
+                .bind(g.cause.as_str())
+                .bind(&g.error)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok(id)
+    }
+
+    /// One multi-row INSERT with numbered placeholders (`$1`), which both SQLite and
+    /// PostgreSQL read (the Any driver's own placeholders are `?`, which PostgreSQL does not).
+    async fn insert_rows(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        table: &str,
+        rows: &[Vec<String>],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = format!("INSERT INTO {table} VALUES ");
+        let mut n = 0;
+        for (i, row) in rows.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..row.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for v in rows.iter().flatten() {
+            q = q.bind(v.clone());
+        }
+        q.execute(&mut **tx).await.map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn summary(row: &sqlx::any::AnyRow) -> Result<RunSummary, sqlx::Error> {
+        Ok(RunSummary {
+            id: row.try_get("id")?,
+            created_at: row
+                .try_get::<String, _>("created_at")?
+                .parse()
+                .unwrap_or_default(),
+            scope: row.try_get("scope")?,
+            onus_version: row.try_get("onus_version")?,
+            catalog_sha256: row.try_get("catalog_sha256")?,
+            resources: row.try_get("resources")?,
+            unaddressed: row.try_get("unaddressed")?,
+            unknown: row.try_get("unknown")?,
+            addressed: row.try_get("addressed")?,
+            not_applicable: row.try_get("not_applicable")?,
+            coverage: row.try_get("coverage")?,
+            complete: row.try_get::<i64, _>("complete")? != 0,
+        })
+    }
+
+    /// The newest runs first.
+    pub async fn runs(&self, limit: i64) -> Result<Vec<RunSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, scope, onus_version, catalog_sha256, resources, unaddressed, unknown, addressed, not_applicable, coverage, complete \
+             FROM onus_runs ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(Self::summary)
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// A stored run's report.
+    pub async fn report(&self, id: &str) -> Result<AuditReport, StoreError> {
+        let row = sqlx::query("SELECT report FROM onus_runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| StoreError::NoRun(id.to_owned()))?;
+        let text: String = row.try_get(0).map_err(|e| self.err(e))?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Database {
+            store: self.name.clone(),
+            message: format!("run {id}: {e}"),
+        })
+    }
+
+    /// The last two runs of the scope of the newest run: (older, newer).
+    pub async fn last_two(&self) -> Result<Option<(String, String)>, StoreError> {
+        let Some(latest) = self.runs(1).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT id FROM onus_runs WHERE scope = $1 ORDER BY created_at DESC, id DESC LIMIT 2",
+        )
+        .bind(&latest.scope)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .collect();
+        Ok(match ids.as_slice() {
+            [newer, older] => Some((older.clone(), newer.clone())),
+            _ => None,
+        })
+    }
+
+    /// Delete runs, keeping the newest `keep` and/or those newer than `older_than`. Returns how many went.
+    pub async fn prune(
+        &self,
+        keep: Option<i64>,
+        older_than: Option<DateTime<Utc>>,
+    ) -> Result<u64, StoreError> {
+        let all = self.runs(i64::MAX).await?;
+        let doomed: Vec<&RunSummary> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                keep.is_some_and(|k| *i as i64 >= k) || older_than.is_some_and(|t| r.created_at < t)
+            })
+            .map(|(_, r)| r)
+            .collect();
+        let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+        for r in &doomed {
+            for table in ["onus_ledger", "onus_findings", "onus_gaps"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE run_id = $1"))
+                    .bind(&r.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(e))?;
+            }
+            sqlx::query("DELETE FROM onus_runs WHERE id = $1")
+                .bind(&r.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok(doomed.len() as u64)
+    }
+
+    /// SQLite: `PRAGMA integrity_check`; PostgreSQL: a consistency query. `Ok(())` when sound.
+    pub async fn check(&self) -> Result<(), StoreError> {
+        if self.sqlite {
+            let row = sqlx::query("PRAGMA integrity_check")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.err(e))?;
+            let verdict: String = row.try_get(0).map_err(|e| self.err(e))?;
+            if verdict != "ok" {
+                return Err(StoreError::Database {
+                    store: self.name.clone(),
+                    message: format!("integrity check: {verdict}"),
+                });
+            }
+        }
+        let orphans = sqlx::query(
+            "SELECT COUNT(*) FROM onus_ledger WHERE run_id NOT IN (SELECT id FROM onus_runs)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?
+        .try_get::<i64, _>(0)
+        .map_err(|e| self.err(e))?;
+        if orphans > 0 {
+            return Err(StoreError::Database {
+                store: self.name.clone(),
+                message: format!("{orphans} ledger rows without a run"),
+            });
+        }
+        Ok(())
+    }
+}
