@@ -2436,3 +2436,59 @@ fn history_survives_a_kill_during_a_large_write() {
         }
     }
 }
+
+#[cfg(feature = "azure")]
+#[test]
+fn shards_split_subscriptions_between_runners() {
+    let arm = MockArm::start();
+    let mut counts = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let out = onus()
+            .env("ONUS_AZURE_TOKEN", "t")
+            .args([
+                "audit",
+                "azure",
+                "--subscription",
+                SUB,
+                "--azure-endpoint",
+                &arm.url,
+                "--shard",
+                shard,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        counts.push(report["resources"].as_array().unwrap().len());
+    }
+    assert_eq!(
+        counts.iter().filter(|n| **n > 0).count(),
+        1,
+        "the subscription is in exactly one shard: {counts:?}"
+    );
+    onus()
+        .args(["audit", "aws", "--shard", "3/2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need 1 <= I <= N"));
+    onus()
+        .args([
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--shard",
+            "1/2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--shard splits a collection"));
+}

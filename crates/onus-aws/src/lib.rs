@@ -61,6 +61,8 @@ pub struct AwsOptions {
     pub rate_limit: u32,
     /// Attempts per request, retries included (the SDK's adaptive retry).
     pub max_attempts: u32,
+    /// Collect only the accounts in shard (index, count), 1-based.
+    pub shard: Option<(u32, u32)>,
 }
 
 impl Default for AwsOptions {
@@ -74,6 +76,7 @@ impl Default for AwsOptions {
             concurrency: 16,
             rate_limit: 100,
             max_attempts: 3,
+            shard: None,
         }
     }
 }
@@ -344,8 +347,17 @@ pub async fn collect(
             }
         }
     }
-    if roles.is_empty() {
-        accounts.push(mk(base_account.clone(), base.clone()));
+    if let Some((i, n)) = opts.shard {
+        roles.retain(|(account, _)| onus_model::in_shard(account, i, n));
+    }
+    let own_account_only = opts.role_arns.is_empty() && opts.organization_role.is_none();
+    if own_account_only {
+        if opts
+            .shard
+            .is_none_or(|(i, n)| onus_model::in_shard(&base_account, i, n))
+        {
+            accounts.push(mk(base_account.clone(), base.clone()));
+        }
     } else {
         for (account_id, role) in roles {
             let config = assume(&base, &role, opts.external_id.as_deref()).await;

@@ -33,6 +33,8 @@ pub struct AzureOptions {
     pub max_retries: u32,
     /// List resources through Resource Graph (one paged query) instead of the ARM list calls.
     pub resource_graph: bool,
+    /// Collect only the subscriptions in shard (index, count), 1-based.
+    pub shard: Option<(u32, u32)>,
 }
 
 impl Default for AzureOptions {
@@ -43,6 +45,7 @@ impl Default for AzureOptions {
             concurrency: 16,
             max_retries: 3,
             resource_graph: false,
+            shard: None,
         }
     }
 }
@@ -134,6 +137,13 @@ pub async fn collect(
             .collect()
     } else {
         opts.subscriptions.clone()
+    };
+    let subscriptions: Vec<String> = match opts.shard {
+        Some((i, n)) => subscriptions
+            .into_iter()
+            .filter(|s| onus_model::in_shard(s, i, n))
+            .collect(),
+        None => subscriptions,
     };
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // The Resource Graph fast path: one paged query lists every type in every subscription.

@@ -156,6 +156,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             args.max_access_key_age
         );
     }
+    if args.shard.is_some() && args.inventory.is_some() {
+        bail!("--shard splits a collection (onus audit aws|azure), not an inventory file");
+    }
     if args.fail_on.contains(&FailOn::New) && args.baseline.is_none() {
         bail!(
             "--fail-on new needs --baseline FILE (a previous JSON report or `onus baseline` file)"
@@ -187,7 +190,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let (inventory, source) = match (&args.inventory, args.cloud) {
         (Some(path), _) => load_inventory(path)?,
         (None, Some(cloud)) => (
-            crate::collect::collect(cloud, &args.aws, &args.azure)?,
+            crate::collect::collect(cloud, &args.aws, &args.azure, args.shard)?,
             format!("{cloud:?}").to_lowercase(),
         ),
         (None, None) => bail!(
@@ -233,6 +236,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
                 }
                 if !args.azure.subscriptions.is_empty() {
                     scope.push_str(&format!(":{}", args.azure.subscriptions.join(",")));
+                }
+                if let Some((i, n)) = args.shard {
+                    scope.push_str(&format!("#shard={i}/{n}"));
                 }
                 scope
             }

@@ -220,6 +220,10 @@ pub struct CollectArgs {
     /// Where to write the inventory (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Collect only shard I of N (1-based) of the accounts or subscriptions, split
+    /// by a stable hash: N scheduled runners cover an organisation between them.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
     #[command(flatten)]
     pub aws: AwsArgs,
     #[command(flatten)]
@@ -236,6 +240,11 @@ pub struct AuditArgs {
     /// The inventory to audit (`onus.inventory/v1` JSON); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+
+    /// Collect only shard I of N (1-based) of the accounts or subscriptions, split
+    /// by a stable hash: N scheduled runners cover an organisation between them.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
 
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -501,4 +510,23 @@ pub struct PruneArgs {
     /// Delete runs older than this: 30d, 12h, 90m.
     #[arg(long, value_name = "DURATION")]
     pub older_than: Option<String>,
+}
+
+/// Parse `I/N` with 1 <= I <= N.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("'{s}' is not I/N (e.g. 2/8)"))?;
+    let (i, n): (u32, u32) = (
+        i.trim()
+            .parse()
+            .map_err(|_| format!("'{i}' is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("'{n}' is not a number"))?,
+    );
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("shard {i}/{n}: need 1 <= I <= N"));
+    }
+    Ok((i, n))
 }

@@ -12,21 +12,31 @@ use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs};
 pub struct CollectionFailed(pub String);
 
 /// Collect an inventory from `cloud`.
-pub(crate) fn collect(cloud: Cloud, aws: &AwsArgs, azure: &AzureArgs) -> anyhow::Result<Inventory> {
+pub(crate) fn collect(
+    cloud: Cloud,
+    aws: &AwsArgs,
+    azure: &AzureArgs,
+    shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
     match cloud {
-        Cloud::Aws => collect_aws(aws),
-        Cloud::Azure => collect_azure(azure, aws.concurrency),
+        Cloud::Aws => collect_aws(aws, shard),
+        Cloud::Azure => collect_azure(azure, aws.concurrency, shard),
     }
 }
 
 #[cfg(feature = "azure")]
-fn collect_azure(args: &AzureArgs, concurrency: usize) -> anyhow::Result<Inventory> {
+fn collect_azure(
+    args: &AzureArgs,
+    concurrency: usize,
+    shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
     let opts = onus_azure::AzureOptions {
         subscriptions: args.subscriptions.clone(),
         endpoint: args.azure_endpoint.clone(),
         concurrency,
         max_retries: 3,
         resource_graph: args.azure_source == crate::cli::AzureSource::ResourceGraph,
+        shard,
     };
     let (credential, kind) =
         onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)
@@ -53,14 +63,18 @@ fn collect_azure(args: &AzureArgs, concurrency: usize) -> anyhow::Result<Invento
 }
 
 #[cfg(not(feature = "azure"))]
-fn collect_azure(_args: &AzureArgs, _concurrency: usize) -> anyhow::Result<Inventory> {
+fn collect_azure(
+    _args: &AzureArgs,
+    _concurrency: usize,
+    _shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `azure` feature, so it cannot collect from Azure; rebuild with `--features azure` or audit an inventory file"
     )
 }
 
 #[cfg(feature = "aws")]
-fn collect_aws(args: &AwsArgs) -> anyhow::Result<Inventory> {
+fn collect_aws(args: &AwsArgs, shard: Option<(u32, u32)>) -> anyhow::Result<Inventory> {
     use std::sync::Arc;
 
     let opts = onus_aws::AwsOptions {
@@ -72,6 +86,7 @@ fn collect_aws(args: &AwsArgs) -> anyhow::Result<Inventory> {
         concurrency: args.concurrency,
         rate_limit: args.rate_limit,
         max_attempts: args.max_attempts,
+        shard,
     };
     if let Some(r) = args
         .regions
@@ -105,7 +120,7 @@ fn valid_region(r: &str) -> bool {
 }
 
 #[cfg(not(feature = "aws"))]
-fn collect_aws(_args: &AwsArgs) -> anyhow::Result<Inventory> {
+fn collect_aws(_args: &AwsArgs, _shard: Option<(u32, u32)>) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `aws` feature, so it cannot collect from AWS; rebuild with `--features aws` or audit an inventory file"
     )
@@ -161,7 +176,7 @@ impl onus_aws::Progress for Bar {
 }
 
 pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
-    let inventory = collect(args.cloud, &args.aws, &args.azure)?;
+    let inventory = collect(args.cloud, &args.aws, &args.azure, args.shard)?;
     let text = inventory.to_json_pretty() + "\n";
     if args.out == Path::new("-") {
         print!("{text}");

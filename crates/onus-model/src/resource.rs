@@ -119,3 +119,36 @@ mod tests {
         assert!(!is_valid_kind("aws.ec2 instance"));
     }
 }
+
+/// Whether `id` (an account or subscription) falls in shard `index` of `count`
+/// (1-based): a stable FNV-1a hash, so N scheduled runners split an organisation
+/// the same way every time.
+pub fn in_shard(id: &str, index: u32, count: u32) -> bool {
+    if count <= 1 {
+        return true;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h % u64::from(count) == u64::from(index.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use super::in_shard;
+
+    #[test]
+    fn every_id_in_exactly_one_shard() {
+        for i in 0..500 {
+            let id = format!("{:012}", 111_122_223_333u64 + i);
+            assert_eq!((1..=4).filter(|s| in_shard(&id, *s, 4)).count(), 1);
+        }
+        let in_first = (0..1000).filter(|i| in_shard(&i.to_string(), 1, 4)).count();
+        assert!(
+            (150..350).contains(&in_first),
+            "roughly a quarter: {in_first}"
+        );
+    }
+}
