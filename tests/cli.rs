@@ -2492,3 +2492,34 @@ fn shards_split_subscriptions_between_runners() {
         .code(2)
         .stderr(predicate::str::contains("--shard splits a collection"));
 }
+
+#[test]
+fn html_report_shows_the_trend_of_stored_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("h.db").display());
+    let html = dir.path().join("onus.html");
+    for _ in 0..3 {
+        onus()
+            .args([
+                "audit",
+                "--inventory",
+                "examples/demo/inventory.json",
+                "--store",
+                &store,
+                "--output",
+            ])
+            .arg(&html)
+            .assert()
+            .code(1);
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("aria-label=\"trend of the last 3 runs\""),
+        "trend chart"
+    );
+    assert_eq!(page.matches("<polyline class=\"coverage\"").count(), 1);
+    assert!(
+        page.matches("<rect").count() >= 3 * 9,
+        "bars per duty and run"
+    );
+}

@@ -88,7 +88,12 @@ pub(crate) fn default_format(output: Option<&Path>) -> Format {
     }
 }
 
-fn render(report: &AuditReport, format: Format, style: Style) -> String {
+fn render(
+    report: &AuditReport,
+    format: Format,
+    style: Style,
+    trend: &[onus_model::TrendPoint],
+) -> String {
     match format {
         Format::Table => onus_report::table::render(report, style),
         Format::Json => onus_report::json::render(report),
@@ -97,7 +102,7 @@ fn render(report: &AuditReport, format: Format, style: Style) -> String {
         Format::Ocsf => onus_report::ocsf::render(report),
         Format::Markdown => onus_report::markdown::render(report),
         Format::Csv => onus_report::csv::render(report),
-        Format::Html => onus_report::html::render(report),
+        Format::Html => onus_report::html::render_with_trend(report, trend),
     }
 }
 
@@ -226,6 +231,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     }
     onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
 
+    let mut trend = Vec::new();
     if let Some(store) = &args.store {
         let scope = match (&args.inventory, args.cloud) {
             (Some(p), _) => format!("inventory:{}", p.display()),
@@ -244,10 +250,12 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             }
             (None, None) => "unknown".to_owned(),
         };
-        let id = crate::history::save(store, &report, &scope)?;
+        let (id, points) =
+            crate::history::save(store, &report, &scope, formats.contains(&Format::Html))?;
         eprintln!("onus: stored run {id}");
+        trend = points;
     }
-    write_outputs(&report, &formats, args.output.as_deref(), style)?;
+    write_outputs(&report, &formats, args.output.as_deref(), style, &trend)?;
     Ok(policy_exit(&report, &args.fail_on))
 }
 
@@ -257,10 +265,11 @@ pub(crate) fn write_outputs(
     formats: &[Format],
     output: Option<&Path>,
     style: Style,
+    trend: &[onus_model::TrendPoint],
 ) -> anyhow::Result<()> {
     match output {
         None => {
-            let text = render(report, formats[0], style);
+            let text = render(report, formats[0], style, trend);
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(text.as_bytes())
@@ -268,14 +277,14 @@ pub(crate) fn write_outputs(
                 .context("cannot write to standard output")?;
         }
         Some(path) if formats.len() == 1 && !path.is_dir() => {
-            write_atomically(path, &render(report, formats[0], Style::PLAIN))?;
+            write_atomically(path, &render(report, formats[0], Style::PLAIN, trend))?;
         }
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create output directory {}", dir.display()))?;
             for format in formats {
                 let path: PathBuf = dir.join(format.file_name());
-                write_atomically(&path, &render(report, *format, Style::PLAIN))?;
+                write_atomically(&path, &render(report, *format, Style::PLAIN, trend))?;
             }
         }
     }

@@ -40,11 +40,25 @@ fn open(rt: &tokio::runtime::Runtime, url: Option<&str>) -> anyhow::Result<Store
     Ok(rt.block_on(Store::open(&resolve(url)))?)
 }
 
-/// Store a run; returns its identifier.
-pub(crate) fn save(url: &str, report: &AuditReport, scope: &str) -> anyhow::Result<String> {
+/// How many runs the HTML trend shows.
+pub(crate) const TREND_RUNS: i64 = 10;
+
+/// Store a run; returns its identifier and, when asked, the trend of its scope.
+pub(crate) fn save(
+    url: &str,
+    report: &AuditReport,
+    scope: &str,
+    with_trend: bool,
+) -> anyhow::Result<(String, Vec<onus_model::TrendPoint>)> {
     let rt = runtime()?;
     let store = open(&rt, Some(url))?;
-    Ok(rt.block_on(store.save(report, scope))?)
+    let id = rt.block_on(store.save(report, scope))?;
+    let trend = if with_trend {
+        rt.block_on(store.trend(scope, TREND_RUNS))?
+    } else {
+        Vec::new()
+    };
+    Ok((id, trend))
 }
 
 pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
@@ -166,7 +180,7 @@ pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Re
     if formats.len() > 1 && args.output.is_none() {
         bail!("several formats ({}) need --output DIR", formats.len());
     }
-    crate::audit::write_outputs(&report, &formats, args.output.as_deref(), style)?;
+    crate::audit::write_outputs(&report, &formats, args.output.as_deref(), style, &[])?;
     Ok(crate::EXIT_OK)
 }
 

@@ -30,7 +30,7 @@ pub use ledger::{
 };
 pub use report::{
     AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
-    StatusCounts, Summary, report_json_schema,
+    StatusCounts, Summary, TrendPoint, report_json_schema,
 };
 pub use resource::{Provider, Resource, in_shard, is_valid_kind};
 pub use vocabulary::{Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status};

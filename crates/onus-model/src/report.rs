@@ -171,3 +171,16 @@ pub struct BaselineComparison {
 pub fn report_json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(AuditReport)).unwrap_or_default()
 }
+
+/// One stored run in a trend: coverage and gaps per duty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TrendPoint {
+    /// Run identifier.
+    pub run: String,
+    /// When it ran.
+    pub created_at: DateTime<Utc>,
+    /// Customer duty coverage (0 to 1).
+    pub coverage: f64,
+    /// Unaddressed (resource, duty) pairs per duty.
+    pub gaps: BTreeMap<Duty, usize>,
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use onus_model::{AuditReport, Duty, Owner, Status};
+use onus_model::{AuditReport, Duty, Owner, Status, TrendPoint};
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {
@@ -28,8 +28,90 @@ r.style.display=ok?'':'none';if(ok)n++});document.getElementById('shown').textCo
 new URLSearchParams(location.hash.slice(1)).forEach((v,k)=>{const s=document.querySelector('select[data-k=\"'+k+'\"]');if(s)s.value=v});\
 document.querySelectorAll('select[data-k]').forEach(s=>s.addEventListener('change',f));f();";
 
+/// An inline SVG chart of coverage (line, right axis 0–100%) and gaps per duty
+/// (stacked bars) over stored runs, oldest left.
+pub fn trend_svg(points: &[TrendPoint]) -> String {
+    const W: f64 = 720.0;
+    const H: f64 = 220.0;
+    const PAD: f64 = 30.0;
+    const COLORS: [&str; 9] = [
+        "#c0392b", "#d35400", "#f39c12", "#8e44ad", "#2980b9", "#16a085", "#27ae60", "#7f8c8d",
+        "#2c3e50",
+    ];
+    let n = points.len().max(1) as f64;
+    let max = points
+        .iter()
+        .map(|p| p.gaps.values().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let step = (W - 2.0 * PAD) / n;
+    let mut svg = format!(
+        "<svg id=\"trend\" width=\"{W}\" height=\"{}\" role=\"img\" aria-label=\"trend of the last {} runs\">",
+        H + 40.0,
+        points.len()
+    );
+    for (i, p) in points.iter().enumerate() {
+        let mut y = H - PAD;
+        for (k, d) in Duty::ALL.iter().enumerate() {
+            let v = p.gaps.get(d).copied().unwrap_or(0) as f64;
+            if v == 0.0 {
+                continue;
+            }
+            let h = v / max * (H - 2.0 * PAD);
+            y -= h;
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{} {d}: {v}</title></rect>",
+                PAD + i as f64 * step + step * 0.15,
+                step * 0.7,
+                COLORS[k],
+                esc(&p.run)
+            );
+        }
+    }
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "{:.1},{:.1}",
+                PAD + i as f64 * step + step / 2.0,
+                H - PAD - p.coverage * (H - 2.0 * PAD)
+            )
+        })
+        .collect();
+    let _ = write!(
+        svg,
+        "<polyline class=\"coverage\" fill=\"none\" stroke=\"#111\" stroke-width=\"2\" points=\"{}\"/>",
+        line.join(" ")
+    );
+    let _ = write!(
+        svg,
+        "<text x=\"{PAD}\" y=\"14\" font-size=\"12\">gaps per duty (bars, max {max}) · coverage (line, 0–100%)</text>"
+    );
+    for (k, d) in Duty::ALL.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.0}\" y=\"{:.0}\" font-size=\"10\">{d}</text>",
+            PAD + (k % 5) as f64 * 135.0,
+            H + (k / 5) as f64 * 16.0,
+            COLORS[k],
+            PAD + (k % 5) as f64 * 135.0 + 14.0,
+            H + 9.0 + (k / 5) as f64 * 16.0
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// The report as one HTML page.
 pub fn render(report: &AuditReport) -> String {
+    render_with_trend(report, &[])
+}
+
+/// The report as one HTML page, with the trend of stored runs when given.
+pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
     let s = &report.summary;
     let mut out = String::new();
     let _ = write!(
@@ -51,6 +133,15 @@ pub fn render(report: &AuditReport) -> String {
         s.statuses.addressed,
         s.coverage * 100.0
     );
+
+    if !trend.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>Trend of the last {} runs</h2>{}",
+            trend.len(),
+            trend_svg(trend)
+        );
+    }
 
     // The matrix per service model, as observed on the audited kinds.
     out.push_str(

@@ -370,6 +370,47 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The last `limit` runs of `scope`, oldest first, with gaps per duty.
+    pub async fn trend(
+        &self,
+        scope: &str,
+        limit: i64,
+    ) -> Result<Vec<onus_model::TrendPoint>, StoreError> {
+        let rows = sqlx::query("SELECT id, created_at, coverage FROM onus_runs WHERE scope = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+            .bind(scope)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+        let mut points = Vec::new();
+        for r in rows.iter().rev() {
+            let id: String = r.try_get("id").map_err(|e| self.err(e))?;
+            let counts = sqlx::query("SELECT duty, COUNT(*) FROM onus_ledger WHERE run_id = $1 AND status = 'unaddressed' GROUP BY duty")
+                .bind(&id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.err(e))?;
+            let gaps = counts
+                .iter()
+                .filter_map(|c| {
+                    let duty: onus_model::Duty = c.try_get::<String, _>(0).ok()?.parse().ok()?;
+                    Some((duty, usize::try_from(c.try_get::<i64, _>(1).ok()?).ok()?))
+                })
+                .collect();
+            points.push(onus_model::TrendPoint {
+                run: id,
+                created_at: r
+                    .try_get::<String, _>("created_at")
+                    .map_err(|e| self.err(e))?
+                    .parse()
+                    .unwrap_or_default(),
+                coverage: r.try_get("coverage").map_err(|e| self.err(e))?,
+                gaps,
+            });
+        }
+        Ok(points)
+    }
+
     /// A stored run's report.
     pub async fn report(&self, id: &str) -> Result<AuditReport, StoreError> {
         let row = sqlx::query("SELECT report FROM onus_runs WHERE id = $1")
