@@ -2523,3 +2523,68 @@ fn html_report_shows_the_trend_of_stored_runs() {
         "bars per duty and run"
     );
 }
+
+#[test]
+fn scheduled_recipes_parse_and_use_real_flags() {
+    let Some(python) = tool("scheduled recipes", root().join(".venv/bin/python")) else {
+        return;
+    };
+    let script = "import sys, yaml, json\nargs = []\nfor d in yaml.safe_load_all(open(sys.argv[1])):\n    \
+        for c in (d or {}).get('spec', {}).get('jobTemplate', {}).get('spec', {}).get('template', {}).get('spec', {}).get('containers', []):\n        \
+        args.append(c['args'])\nprint(json.dumps(args))";
+    for recipe in [
+        "examples/scheduled/cronjob.yaml",
+        "examples/scheduled/sharded-fleet.yaml",
+    ] {
+        let out = std::process::Command::new(&python)
+            .args(["-c", script])
+            .arg(root().join(recipe))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{recipe}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let all: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(!all.is_empty(), "{recipe} runs onus");
+        for args in all {
+            let help = onus().args([args[0].as_str(), "--help"]).output().unwrap();
+            let text = String::from_utf8_lossy(&help.stdout);
+            for flag in args.iter().filter(|a| a.starts_with("--")) {
+                assert!(
+                    text.contains(flag.as_str()),
+                    "{recipe}: onus {} has no {flag}",
+                    args[0]
+                );
+            }
+        }
+    }
+    for unit in [
+        "examples/scheduled/onus-audit.service",
+        "examples/scheduled/crontab",
+    ] {
+        let text = std::fs::read_to_string(root().join(unit)).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.contains("onus audit") || l.contains("onus prune"))
+        {
+            for cmd in line.split("&&") {
+                let words: Vec<&str> = cmd
+                    .split_whitespace()
+                    .skip_while(|w| !w.ends_with("onus"))
+                    .skip(1)
+                    .collect();
+                let help = onus().args([words[0], "--help"]).output().unwrap();
+                let text = String::from_utf8_lossy(&help.stdout);
+                for flag in words.iter().filter(|w| w.starts_with("--")) {
+                    assert!(
+                        text.contains(flag),
+                        "{unit}: onus {} has no {flag}",
+                        words[0]
+                    );
+                }
+            }
+        }
+    }
+}
