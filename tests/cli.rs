@@ -2588,3 +2588,47 @@ fn scheduled_recipes_parse_and_use_real_flags() {
         }
     }
 }
+
+#[test]
+fn a_store_failure_still_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let blocker = write(dir.path(), "not-a-dir", "x");
+    onus()
+        .args([
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--output",
+        ])
+        .arg(&out)
+        .arg("--store")
+        .arg(format!("sqlite:{}/h.db", blocker.display()))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the report was written but the run could not be stored",
+        ));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("onus.report/v1")
+    );
+    onus()
+        .args(["history", "--store", "mysql://x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unsupported store URL"));
+    onus()
+        .args([
+            "history",
+            "--store",
+            "postgres://onus:secret-pass@127.0.0.1:1/x",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("postgres://onus:***@127.0.0.1:1/x")
+                .and(predicate::str::contains("secret-pass").not()),
+        );
+}

@@ -250,10 +250,17 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             }
             (None, None) => "unknown".to_owned(),
         };
-        let (id, points) =
-            crate::history::save(store, &report, &scope, formats.contains(&Format::Html))?;
-        eprintln!("onus: stored run {id}");
-        trend = points;
+        match crate::history::save(store, &report, &scope, formats.contains(&Format::Html)) {
+            Ok((id, points)) => {
+                eprintln!("onus: stored run {id}");
+                trend = points;
+            }
+            Err(e) => {
+                // The report is not lost because the store failed: write it, then fail.
+                write_outputs(&report, &formats, args.output.as_deref(), style, &[])?;
+                return Err(e.context("the report was written but the run could not be stored"));
+            }
+        }
     }
     write_outputs(&report, &formats, args.output.as_deref(), style, &trend)?;
     Ok(policy_exit(&report, &args.fail_on))
