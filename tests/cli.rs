@@ -2345,10 +2345,18 @@ fn history_diff_reports_exactly_the_fixed_and_the_newly_exposed() {
             .args(["prune", "--keep", "1", "--store", &store.url])
             .assert()
             .success();
+        // --check: the pruned runs' ledger, findings and gaps went with them.
         let out = onus()
-            .args(["history", "--format", "json", "--store", &store.url])
+            .args([
+                "history", "--check", "--format", "json", "--store", &store.url,
+            ])
             .output()
             .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(
             serde_json::from_slice::<Value>(&out.stdout)
                 .unwrap()

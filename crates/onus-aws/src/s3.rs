@@ -84,13 +84,9 @@ pub fn policy_requires_tls(policy: &Value) -> bool {
     })
 }
 
-fn all_four(c: Option<&aws_sdk_s3::types::PublicAccessBlockConfiguration>) -> bool {
-    c.is_some_and(|c| {
-        c.block_public_acls() == Some(true)
-            && c.ignore_public_acls() == Some(true)
-            && c.block_public_policy() == Some(true)
-            && c.restrict_public_buckets() == Some(true)
-    })
+/// Block Public Access is fully on only when all four settings are on.
+fn all_four(settings: [Option<bool>; 4]) -> bool {
+    settings.iter().all(|s| *s == Some(true))
 }
 
 /// The account-level Block Public Access: `Some(true)` when all four settings are on.
@@ -103,12 +99,13 @@ async fn account_block(account: &Account, out: &mut Collected) -> (Option<bool>,
         .await
     {
         Ok(o) => {
-            let c = o.public_access_block_configuration();
-            let all = c.is_some_and(|c| {
-                c.block_public_acls() == Some(true)
-                    && c.ignore_public_acls() == Some(true)
-                    && c.block_public_policy() == Some(true)
-                    && c.restrict_public_buckets() == Some(true)
+            let all = o.public_access_block_configuration().is_some_and(|c| {
+                all_four([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
             });
             (Some(all), json!({"AllFourOn": all}))
         }
@@ -275,7 +272,14 @@ async fn bucket(
     let mut public = PublicAccess::default();
     let bucket_blocked = match pab {
         Ok(o) => {
-            let all = all_four(o.public_access_block_configuration());
+            let all = o.public_access_block_configuration().is_some_and(|c| {
+                all_four([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            });
             raw["PublicAccessBlockConfiguration"] = json!({"AllFourOn": all});
             Some(all)
         }

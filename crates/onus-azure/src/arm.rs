@@ -1,4 +1,5 @@
-//! ARM REST through the azure_core 1.x HTTP pipeline: GET only, nextLink paging,
+//! ARM REST through the azure_core 1.x HTTP pipeline: reads only (GET, plus the
+//! Resource Graph query, a POST that reads), nextLink and `$skipToken` paging,
 //! retries honouring `Retry-After`, and a bearer-token policy.
 
 use std::collections::BTreeMap;

@@ -3,8 +3,9 @@
 //! Reads Azure Resource Manager with plain REST through the supported
 //! azure_core 1.x HTTP pipeline (retry honouring `Retry-After`, bearer-token
 //! policy) and azure_identity 1.x credentials, modelling only the fields onus
-//! reads. The frozen `azure_mgmt_*` crates are not used. Only GET requests are
-//! made; every failed call becomes a [`onus_model::Gap`].
+//! reads. The frozen `azure_mgmt_*` crates are not used. Only reads are made
+//! (GET, and the Resource Graph query's POST); every failed call becomes a
+//! [`onus_model::Gap`].
 
 pub mod arm;
 pub mod credential;

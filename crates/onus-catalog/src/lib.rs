@@ -404,7 +404,7 @@ fn parse(text: &str, source_name: &str) -> Result<CatalogFile, CatalogError> {
     toml::from_str(text).map_err(|err| {
         let (line, column) = err
             .span()
-            .map(|s| line_column(text, s.start))
+            .map(|s| onus_model::line_column(text, s.start))
             .unwrap_or((1, 1));
         CatalogError::Parse {
             source_name: source_name.to_owned(),
@@ -413,15 +413,6 @@ fn parse(text: &str, source_name: &str) -> Result<CatalogFile, CatalogError> {
             message: err.message().to_owned(),
         }
     })
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
-        before[nl + 1..].chars().count()
-    }) + 1;
-    (line, column)
 }
 
 fn sha256_hex(parts: &[&str]) -> String {

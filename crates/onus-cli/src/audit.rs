@@ -70,7 +70,7 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
     )
 }
 
-pub(crate) fn default_format(output: Option<&Path>) -> Format {
+fn default_format(output: Option<&Path>) -> Format {
     let ext = output
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
@@ -169,14 +169,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             "--fail-on new needs --baseline FILE (a previous JSON report or `onus baseline` file)"
         );
     }
-    let mut formats = args.format.clone();
-    formats.dedup();
-    if formats.is_empty() {
-        formats.push(default_format(args.output.as_deref()));
-    }
-    if formats.len() > 1 && args.output.is_none() {
-        bail!("several formats ({}) need --output DIR", formats.len());
-    }
+    let formats = resolve_formats(&args.format, args.output.as_deref())?;
 
     let catalog = load_catalog(args.catalog.as_deref())?;
     // Read every input file before collecting, so a typo fails in a second, not after a collection.
@@ -266,6 +259,27 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     Ok(policy_exit(&report, &args.fail_on))
 }
 
+/// The formats to write: as asked (each once, in order), else the default for the
+/// output; several need an output directory.
+pub(crate) fn resolve_formats(
+    asked: &[Format],
+    output: Option<&Path>,
+) -> anyhow::Result<Vec<Format>> {
+    let mut formats: Vec<Format> = Vec::new();
+    for f in asked {
+        if !formats.contains(f) {
+            formats.push(*f);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(default_format(output));
+    }
+    if formats.len() > 1 && output.is_none() {
+        bail!("several formats ({}) need --output DIR", formats.len());
+    }
+    Ok(formats)
+}
+
 /// Write `report` in `formats` to standard output, a file, or a directory.
 pub(crate) fn write_outputs(
     report: &AuditReport,
@@ -296,4 +310,31 @@ pub(crate) fn write_outputs(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_written_once_each_in_order() {
+        let asked = [
+            Format::Json,
+            Format::Sarif,
+            Format::Json,
+            Format::Html,
+            Format::Sarif,
+        ];
+        let got = resolve_formats(&asked, Some(Path::new("out"))).unwrap();
+        assert_eq!(got, vec![Format::Json, Format::Sarif, Format::Html]);
+        assert_eq!(
+            resolve_formats(&[], Some(Path::new("r.sarif"))).unwrap(),
+            vec![Format::Sarif]
+        );
+        assert!(resolve_formats(&[Format::Json, Format::Csv], None).is_err());
+        assert_eq!(
+            resolve_formats(&[Format::Json, Format::Json], None).unwrap(),
+            vec![Format::Json]
+        );
+    }
 }

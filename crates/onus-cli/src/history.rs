@@ -173,13 +173,7 @@ pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Re
     let rt = runtime()?;
     let store = open(&rt, args.store.store.as_deref())?;
     let report = rt.block_on(store.report(&args.run))?;
-    let mut formats = args.format.clone();
-    if formats.is_empty() {
-        formats.push(crate::audit::default_format(args.output.as_deref()));
-    }
-    if formats.len() > 1 && args.output.is_none() {
-        bail!("several formats ({}) need --output DIR", formats.len());
-    }
+    let formats = crate::audit::resolve_formats(&args.format, args.output.as_deref())?;
     crate::audit::write_outputs(&report, &formats, args.output.as_deref(), style, &[])?;
     Ok(crate::EXIT_OK)
 }

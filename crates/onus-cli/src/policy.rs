@@ -76,13 +76,9 @@ pub(crate) fn load_waivers(path: &Path) -> anyhow::Result<Vec<Waiver>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration {name}"))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map_or((1, 1), |s| {
-            let before = &text[..s.start.min(text.len())];
-            (
-                before.matches('\n').count() + 1,
-                before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            )
-        });
+        let (line, col) = e
+            .span()
+            .map_or((1, 1), |s| onus_model::line_column(&text, s.start));
         anyhow::anyhow!("{name}:{line}:{col}: {}", e.message())
     })?;
     file.waivers

@@ -35,6 +35,19 @@ pub use report::{
 pub use resource::{Provider, Resource, in_shard, is_valid_kind};
 pub use vocabulary::{Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status};
 
+/// The 1-based line and column (in characters) of byte `offset` in `text`, for
+/// error messages that name a place in a file.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 #[cfg(test)]
 mod shipped_schemas {
     //! The JSON Schemas shipped in `schema/` must match the types. Regenerate with

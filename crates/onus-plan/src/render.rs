@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use onus_model::{Duty, Status};
+use onus_report::html::esc;
 
 use crate::plan::{Plan, Shift, TargetPlan};
 
@@ -204,13 +205,6 @@ pub fn markdown(plan: &Plan) -> String {
         }
     }
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The plan as one self-contained HTML page: per asset, a side-by-side matrix of

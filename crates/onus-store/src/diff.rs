@@ -39,20 +39,11 @@ pub struct RunDiff {
     pub disappeared: Vec<String>,
 }
 
-fn gaps(r: &AuditReport) -> BTreeSet<FindingRef> {
-    r.findings
-        .iter()
-        .filter(|f| f.status == Status::Unaddressed)
-        .map(|f| FindingRef {
-            rule: f.rule.clone(),
-            duty: f.duty,
-            resource: f.resource.clone(),
-        })
-        .collect()
-}
-
 /// Compare two runs' reports.
 pub fn diff(old_id: &str, old: &AuditReport, new_id: &str, new: &AuditReport) -> RunDiff {
+    let gaps = |r: &AuditReport| -> BTreeSet<FindingRef> {
+        onus_rules::policy::gap_refs(r).into_iter().collect()
+    };
     let (g_old, g_new) = (gaps(old), gaps(new));
     let ledger = |r: &AuditReport| -> BTreeMap<(String, Duty), Status> {
         r.resources

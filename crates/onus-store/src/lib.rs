@@ -465,14 +465,9 @@ impl Store {
             .map(|(_, r)| r)
             .collect();
         let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+        // The ledger, findings and gaps go with their run (ON DELETE CASCADE; SQLite
+        // enforces it because every connection turns foreign_keys on).
         for r in &doomed {
-            for table in ["onus_ledger", "onus_findings", "onus_gaps"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE run_id = $1"))
-                    .bind(&r.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.err(e))?;
-            }
             sqlx::query("DELETE FROM onus_runs WHERE id = $1")
                 .bind(&r.id)
                 .execute(&mut *tx)
@@ -498,19 +493,21 @@ impl Store {
                 });
             }
         }
-        let orphans = sqlx::query(
-            "SELECT COUNT(*) FROM onus_ledger WHERE run_id NOT IN (SELECT id FROM onus_runs)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| self.err(e))?
-        .try_get::<i64, _>(0)
-        .map_err(|e| self.err(e))?;
-        if orphans > 0 {
-            return Err(StoreError::Database {
-                store: self.name.clone(),
-                message: format!("{orphans} ledger rows without a run"),
-            });
+        for table in ["onus_ledger", "onus_findings", "onus_gaps"] {
+            let orphans: i64 = sqlx::query(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE run_id NOT IN (SELECT id FROM onus_runs)"
+            ))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?
+            .try_get(0)
+            .map_err(|e| self.err(e))?;
+            if orphans > 0 {
+                return Err(StoreError::Database {
+                    store: self.name.clone(),
+                    message: format!("{orphans} rows of {table} without a run"),
+                });
+            }
         }
         Ok(())
     }
