@@ -1,15 +1,16 @@
 //! `onus audit`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
 use onus_catalog::Catalog;
 use onus_model::{AuditReport, Inventory, RunInfo};
-use onus_report::Style;
+use onus_report::{Format, RenderOptions, Style};
 
-use crate::cli::{AuditArgs, FailOn, Format};
+use crate::cli::{AuditArgs, FailOn};
+use crate::output::Target;
 use crate::{EXIT_GAPS, EXIT_INCOMPLETE, EXIT_OK};
 
 /// Load the built-in catalog, with `path` merged over it when given.
@@ -70,58 +71,6 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
     )
 }
 
-fn default_format(output: Option<&Path>) -> Format {
-    let ext = output
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .unwrap_or("");
-    match output {
-        Some(_) if ext == "txt" => Format::Table,
-        Some(_) if ext == "sarif" => Format::Sarif,
-        Some(_) if ext == "xml" => Format::Junit,
-        Some(_) if ext == "md" => Format::Markdown,
-        Some(_) if ext == "csv" => Format::Csv,
-        Some(_) if ext == "html" => Format::Html,
-        Some(_) => Format::Json,
-        None if std::io::stdout().is_terminal() => Format::Table,
-        None => Format::Json,
-    }
-}
-
-fn render(
-    report: &AuditReport,
-    format: Format,
-    style: Style,
-    trend: &[onus_model::TrendPoint],
-) -> String {
-    match format {
-        Format::Table => onus_report::table::render(report, style),
-        Format::Json => onus_report::json::render(report),
-        Format::Sarif => onus_report::sarif::render(report),
-        Format::Junit => onus_report::junit::render(report),
-        Format::Ocsf => onus_report::ocsf::render(report),
-        Format::Markdown => onus_report::markdown::render(report),
-        Format::Csv => onus_report::csv::render(report),
-        Format::Html => onus_report::html::render_with_trend(report, trend),
-    }
-}
-
-/// Write `text` to `path` through a temporary file and a rename, so a failed write
-/// never leaves a half-written report where a complete one was.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.onus-tmp"));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
 fn policy_exit(report: &AuditReport, fail_on: &[FailOn]) -> u8 {
     use onus_model::Status;
     let s = &report.summary;
@@ -169,7 +118,8 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             "--fail-on new needs --baseline FILE (a previous JSON report or `onus baseline` file)"
         );
     }
-    let formats = resolve_formats(&args.format, args.output.as_deref())?;
+    let output = Target::new(args.output.as_deref());
+    let formats = resolve_formats(&args.format, &output)?;
 
     let catalog = load_catalog(args.catalog.as_deref())?;
     // Read every input file before collecting, so a typo fails in a second, not after a collection.
@@ -245,26 +195,24 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         };
         match crate::history::save(store, &report, &scope, formats.contains(&Format::Html)) {
             Ok((id, points)) => {
-                eprintln!("onus: stored run {id}");
+                crate::output::note(&format!("onus: stored run {id}"));
                 trend = points;
             }
             Err(e) => {
                 // The report is not lost because the store failed: write it, then fail.
-                write_outputs(&report, &formats, args.output.as_deref(), style, &[])?;
+                write_outputs(&report, &formats, &output, style, &[])?;
                 return Err(e.context("the report was written but the run could not be stored"));
             }
         }
     }
-    write_outputs(&report, &formats, args.output.as_deref(), style, &trend)?;
+    write_outputs(&report, &formats, &output, style, &trend)?;
     Ok(policy_exit(&report, &args.fail_on))
 }
 
 /// The formats to write: as asked (each once, in order), else the default for the
-/// output; several need an output directory.
-pub(crate) fn resolve_formats(
-    asked: &[Format],
-    output: Option<&Path>,
-) -> anyhow::Result<Vec<Format>> {
+/// output (by its extension; table on a terminal, JSON elsewhere); several need an
+/// output directory.
+pub(crate) fn resolve_formats(asked: &[Format], output: &Target) -> anyhow::Result<Vec<Format>> {
     let mut formats: Vec<Format> = Vec::new();
     for f in asked {
         if !formats.contains(f) {
@@ -272,44 +220,54 @@ pub(crate) fn resolve_formats(
         }
     }
     if formats.is_empty() {
-        formats.push(default_format(output));
+        formats.push(match output {
+            Target::Stdout if std::io::stdout().is_terminal() => Format::Table,
+            Target::Stdout => Format::Json,
+            Target::Path(p) => Format::for_file_name(&p.to_string_lossy()),
+        });
     }
-    if formats.len() > 1 && output.is_none() {
+    if formats.len() > 1 && *output == Target::Stdout {
         bail!("several formats ({}) need --output DIR", formats.len());
     }
     Ok(formats)
 }
 
-/// Write `report` in `formats` to standard output, a file, or a directory.
+/// Write `report` in `formats` to standard output, a file, or a directory (one
+/// `onus.<ext>` per format), all through the one writer.
 pub(crate) fn write_outputs(
     report: &AuditReport,
     formats: &[Format],
-    output: Option<&Path>,
+    output: &Target,
     style: Style,
     trend: &[onus_model::TrendPoint],
 ) -> anyhow::Result<()> {
+    let options = |style| RenderOptions { style, trend };
     match output {
-        None => {
-            let text = render(report, formats[0], style, trend);
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .context("cannot write to standard output")?;
+        Target::Stdout => {
+            let format = formats[0];
+            crate::output::write_with(output, |w| format.render(report, &options(style), w))
         }
-        Some(path) if formats.len() == 1 && !path.is_dir() => {
-            write_atomically(path, &render(report, formats[0], Style::PLAIN, trend))?;
+        Target::Path(_) if formats.len() == 1 && !output.is_dir() => {
+            let format = formats[0];
+            // Colour only ever goes to standard output on a terminal.
+            crate::output::write_with(output, |w| format.render(report, &options(Style::PLAIN), w))
         }
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        Target::Path(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "cannot create output directory {}",
+                    crate::safe(&dir.display().to_string())
+                )
+            })?;
             for format in formats {
-                let path: PathBuf = dir.join(format.file_name());
-                write_atomically(&path, &render(report, *format, Style::PLAIN, trend))?;
+                let target = Target::Path(dir.join(format.file_name()));
+                crate::output::write_with(&target, |w| {
+                    format.render(report, &options(Style::PLAIN), w)
+                })?;
             }
+            Ok(())
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -325,15 +283,16 @@ mod tests {
             Format::Html,
             Format::Sarif,
         ];
-        let got = resolve_formats(&asked, Some(Path::new("out"))).unwrap();
+        let dir = Target::new(Some(Path::new("out")));
+        let got = resolve_formats(&asked, &dir).unwrap();
         assert_eq!(got, vec![Format::Json, Format::Sarif, Format::Html]);
         assert_eq!(
-            resolve_formats(&[], Some(Path::new("r.sarif"))).unwrap(),
+            resolve_formats(&[], &Target::new(Some(Path::new("r.sarif")))).unwrap(),
             vec![Format::Sarif]
         );
-        assert!(resolve_formats(&[Format::Json, Format::Csv], None).is_err());
+        assert!(resolve_formats(&[Format::Json, Format::Csv], &Target::Stdout).is_err());
         assert_eq!(
-            resolve_formats(&[Format::Json, Format::Json], None).unwrap(),
+            resolve_formats(&[Format::Json, Format::Json], &Target::Stdout).unwrap(),
             vec![Format::Json]
         );
     }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use onus_report::Format;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -84,42 +85,15 @@ pub enum Command {
     Prune(PruneArgs),
 }
 
-/// An output format of `onus audit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable table (the default on a terminal).
-    Table,
-    /// The JSON report, `onus.report/v1` (the default on a pipe or file).
-    Json,
-    /// SARIF 2.1.0 (GitHub code scanning).
-    Sarif,
-    /// JUnit XML (one test case per customer duty of each resource).
-    Junit,
-    /// OCSF Compliance Finding events (JSON array).
-    Ocsf,
-    /// Markdown (pull-request comment, job summary).
-    #[value(alias = "md")]
-    Markdown,
-    /// CSV (one row per resource and duty).
-    Csv,
-    /// A self-contained HTML page.
-    Html,
-}
-
-impl Format {
-    /// The file name used under `--output DIR`.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Table => "onus.txt",
-            Format::Json => "onus.json",
-            Format::Sarif => "onus.sarif",
-            Format::Junit => "onus.junit.xml",
-            Format::Ocsf => "onus.ocsf.json",
-            Format::Markdown => "onus.md",
-            Format::Csv => "onus.csv",
-            Format::Html => "onus.html",
-        }
-    }
+/// The parser of `--format`: the report formats of onus-report, with their help.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(Format::ALL.map(|f| {
+        PossibleValue::new(f.name())
+            .help(f.help())
+            .aliases(f.aliases())
+    }))
+    .map(|name| Format::from_name(&name).unwrap_or(Format::Json))
 }
 
 /// A condition that makes `onus audit` fail.
@@ -257,7 +231,7 @@ pub struct AuditArgs {
     pub catalog: Option<PathBuf>,
 
     /// Output formats, comma-separated. Default: table on a terminal, json otherwise.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "F,...")]
+    #[arg(long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
     pub format: Vec<Format>,
 
     /// Write to PATH instead of standard output: a file for one format, a directory
@@ -277,7 +251,7 @@ pub struct AuditArgs {
     /// Store the run in a history store: `sqlite:PATH` or `postgres://…`; without a
     /// value, the default SQLite file (see `onus history --help`).
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "default")]
-    pub store: Option<String>,
+    pub store: Option<onus_store::StoreUrl>,
 
     /// Configuration with waivers (default: ./onus.toml when it exists).
     #[arg(long, value_name = "FILE")]
@@ -293,7 +267,7 @@ pub struct AuditArgs {
     pub require_customer_managed_keys: bool,
 
     /// Access keys older than this many days are a gap (rule IAM004).
-    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=36_500))]
     pub max_access_key_age: i64,
 }
 
@@ -435,7 +409,7 @@ pub struct StoreArg {
     /// `sqlite:PATH` or `postgres://USER:PASSWORD@HOST/DB`. Default: ONUS_STORE, else
     /// sqlite at $XDG_DATA_HOME/onus/history.db (~/.local/share/onus/history.db).
     #[arg(long, value_name = "URL", env = "ONUS_STORE", hide_env_values = true)]
-    pub store: Option<String>,
+    pub store: Option<onus_store::StoreUrl>,
 }
 
 /// A format for history outputs.
@@ -455,8 +429,8 @@ pub enum HistoryFormat {
 pub struct HistoryArgs {
     #[command(flatten)]
     pub store: StoreArg,
-    /// How many runs.
-    #[arg(long, default_value_t = 20)]
+    /// How many runs (1 or more).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
     pub limit: i64,
     /// Check the store's integrity first (SQLite `integrity_check`, orphan rows).
     #[arg(long)]
@@ -491,7 +465,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID")]
     pub run: String,
     /// Output formats, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "F,...")]
+    #[arg(long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
     pub format: Vec<Format>,
     /// A file (one format) or a directory (several).
     #[arg(long, short, value_name = "PATH")]
@@ -505,11 +479,25 @@ pub struct PruneArgs {
     #[command(flatten)]
     pub store: StoreArg,
     /// Keep the newest N runs.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
     pub keep: Option<i64>,
-    /// Delete runs older than this: 30d, 12h, 90m.
-    #[arg(long, value_name = "DURATION")]
-    pub older_than: Option<String>,
+    /// Delete runs older than this: 30d, 12h, 90m, 1w 2d (at most 100 years).
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub older_than: Option<std::time::Duration>,
+}
+
+/// The longest age `--older-than` takes.
+const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(100 * 366 * 86_400);
+
+/// A positive duration such as `30d`, `12h`, `90m` or `1w 2d` (humantime's
+/// grammar); negative, overflowing or garbage input is a usage error.
+pub(crate) fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a duration such as 30d, 12h or 90m ({e})"))?;
+    if d > MAX_AGE {
+        return Err(format!("'{s}' is more than 100 years"));
+    }
+    Ok(d)
 }
 
 /// Parse `I/N` with 1 <= I <= N.

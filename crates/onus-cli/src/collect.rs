@@ -1,7 +1,5 @@
 //! `onus collect` and the collecting half of `onus audit CLOUD`.
 
-use std::path::Path;
-
 use onus_model::Inventory;
 
 use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs};
@@ -178,13 +176,9 @@ impl onus_aws::Progress for Bar {
 pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
     let inventory = collect(args.cloud, &args.aws, &args.azure, args.shard)?;
     let text = inventory.to_json_pretty() + "\n";
-    if args.out == Path::new("-") {
-        print!("{text}");
-    } else {
-        crate::audit::write_atomically(&args.out, &text)?;
-    }
+    crate::output::write_text(&crate::output::Target::new(Some(&args.out)), &text)?;
     let gaps = inventory.gaps.len();
-    eprintln!(
+    crate::output::note(&format!(
         "onus: collected {} resources{}",
         inventory.resources.len(),
         if gaps == 0 {
@@ -192,7 +186,7 @@ pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
         } else {
             format!(", {gaps} collection gap(s)")
         }
-    );
+    ));
     Ok(if gaps == 0 {
         crate::EXIT_OK
     } else {

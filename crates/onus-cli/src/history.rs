@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Context as _, bail};
 use onus_model::AuditReport;
-use onus_store::{RunDiff, Store};
+use onus_store::{RunDiff, Store, StoreUrl};
 
 use crate::cli::{DiffArgs, HistoryArgs, HistoryFormat, PruneArgs, ReportArgs};
 
@@ -19,13 +19,15 @@ pub(crate) fn default_url() -> String {
     format!("sqlite:{}", base.join("onus/history.db").display())
 }
 
-fn resolve(url: Option<&str>) -> String {
+fn resolve(url: Option<&StoreUrl>) -> StoreUrl {
     match url {
-        None | Some("default") => std::env::var("ONUS_STORE")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(default_url),
-        Some(u) => u.to_owned(),
+        Some(u) if u.expose() != "default" && !u.expose().is_empty() => u.clone(),
+        _ => StoreUrl::new(
+            std::env::var("ONUS_STORE")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(default_url),
+        ),
     }
 }
 
@@ -36,7 +38,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn open(rt: &tokio::runtime::Runtime, url: Option<&str>) -> anyhow::Result<Store> {
+fn open(rt: &tokio::runtime::Runtime, url: Option<&StoreUrl>) -> anyhow::Result<Store> {
     Ok(rt.block_on(Store::open(&resolve(url)))?)
 }
 
@@ -45,7 +47,7 @@ pub(crate) const TREND_RUNS: i64 = 10;
 
 /// Store a run; returns its identifier and, when asked, the trend of its scope.
 pub(crate) fn save(
-    url: &str,
+    url: &StoreUrl,
     report: &AuditReport,
     scope: &str,
     with_trend: bool,
@@ -63,7 +65,7 @@ pub(crate) fn save(
 
 pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
     let rt = runtime()?;
-    let store = open(&rt, args.store.store.as_deref())?;
+    let store = open(&rt, args.store.store.as_ref())?;
     if args.check {
         rt.block_on(store.check())?;
     }
@@ -95,7 +97,7 @@ pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
             out
         }
     };
-    print!("{text}");
+    crate::output::stdout(&text)?;
     Ok(crate::EXIT_OK)
 }
 
@@ -146,7 +148,7 @@ fn render_diff(d: &RunDiff, format: HistoryFormat) -> anyhow::Result<String> {
 
 pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
     let rt = runtime()?;
-    let store = open(&rt, args.store.store.as_deref())?;
+    let store = open(&rt, args.store.store.as_ref())?;
     let (old, new) = match (&args.old, &args.new) {
         (Some(o), Some(n)) => (o.clone(), n.clone()),
         _ => match rt.block_on(store.last_two())? {
@@ -161,7 +163,7 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
         rt.block_on(store.report(&new))?,
     );
     let d = onus_store::diff(&old, &a, &new, &b);
-    print!("{}", render_diff(&d, args.format)?);
+    crate::output::stdout(&render_diff(&d, args.format)?)?;
     Ok(if d.new_gaps.is_empty() {
         crate::EXIT_OK
     } else {
@@ -171,41 +173,30 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
 
 pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Result<u8> {
     let rt = runtime()?;
-    let store = open(&rt, args.store.store.as_deref())?;
+    let store = open(&rt, args.store.store.as_ref())?;
     let report = rt.block_on(store.report(&args.run))?;
-    let formats = crate::audit::resolve_formats(&args.format, args.output.as_deref())?;
-    crate::audit::write_outputs(&report, &formats, args.output.as_deref(), style, &[])?;
+    let output = crate::output::Target::new(args.output.as_deref());
+    let formats = crate::audit::resolve_formats(&args.format, &output)?;
+    crate::audit::write_outputs(&report, &formats, &output, style, &[])?;
     Ok(crate::EXIT_OK)
 }
 
-/// `30d`, `12h`, `90m`, `45s` as a duration.
-fn parse_duration(s: &str) -> anyhow::Result<chrono::Duration> {
-    let (n, unit) = s.trim().split_at(s.trim().len().saturating_sub(1));
-    let n: i64 = n.parse().with_context(|| {
-        format!("--older-than {s}: expected a number and a unit (30d, 12h, 90m, 45s)")
-    })?;
-    Ok(match unit {
-        "d" => chrono::Duration::days(n),
-        "h" => chrono::Duration::hours(n),
-        "m" => chrono::Duration::minutes(n),
-        "s" => chrono::Duration::seconds(n),
-        _ => bail!("--older-than {s}: unknown unit '{unit}' (d, h, m, s)"),
-    })
-}
-
 pub(crate) fn prune(args: &PruneArgs) -> anyhow::Result<u8> {
-    let cutoff = args
-        .older_than
-        .as_deref()
-        .map(parse_duration)
-        .transpose()?
-        .map(|d| chrono::Utc::now() - d);
-    if args.keep.is_some_and(|k| k < 0) {
-        bail!("--keep must be 0 or more");
-    }
+    let cutoff = match args.older_than {
+        None => None,
+        Some(age) => {
+            let age = chrono::Duration::from_std(age)
+                .map_err(|_| anyhow::anyhow!("--older-than: {age:?} is too long"))?;
+            Some(
+                chrono::Utc::now()
+                    .checked_sub_signed(age)
+                    .ok_or_else(|| anyhow::anyhow!("--older-than: too long"))?,
+            )
+        }
+    };
     let rt = runtime()?;
-    let store = open(&rt, args.store.store.as_deref())?;
+    let store = open(&rt, args.store.store.as_ref())?;
     let n = rt.block_on(store.prune(args.keep, cutoff))?;
-    eprintln!("onus: pruned {n} run(s)");
+    crate::output::note(&format!("onus: pruned {n} run(s)"));
     Ok(crate::EXIT_OK)
 }

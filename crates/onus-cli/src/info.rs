@@ -1,5 +1,7 @@
 //! `onus rules`, `onus explain`, `onus matrix`, `onus schema`.
 
+use std::fmt::Write as _;
+
 use anyhow::bail;
 use onus_model::Layer;
 use onus_report::Style;
@@ -41,7 +43,7 @@ pub(crate) fn rules(args: &RulesArgs, style: Style) -> anyhow::Result<u8> {
         }
         ListFormat::Markdown => rules_markdown(),
     };
-    print!("{text}");
+    crate::output::stdout(&text)?;
     Ok(EXIT_OK)
 }
 
@@ -98,20 +100,22 @@ pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         );
     };
     let m = rule.meta();
-    println!("{}: {}", m.code, m.title);
-    println!(
-        "duty: {} · severity: {} · applies to: {}",
+    let text = format!(
+        "{}: {}\nduty: {} · severity: {} · applies to: {}\n\n{}\n",
+        m.code,
+        m.title,
         m.duty,
         m.severity,
-        m.kinds.join(", ")
+        m.kinds.join(", "),
+        onus_rules::doc_sections(m.doc)
     );
-    println!();
-    println!("{}", onus_rules::doc_sections(m.doc));
+    crate::output::stdout(&text)?;
     Ok(EXIT_OK)
 }
 
 pub(crate) fn matrix(args: &MatrixArgs, style: Style) -> anyhow::Result<u8> {
     let catalog = load_catalog(args.catalog.as_deref())?;
+    let mut text = String::new();
     match &args.kind {
         Some(kind) => {
             let Some(class) = catalog.classify(kind) else {
@@ -123,26 +127,33 @@ pub(crate) fn matrix(args: &MatrixArgs, style: Style) -> anyhow::Result<u8> {
                 };
                 bail!("unknown resource kind '{kind}'{hint}; `onus matrix` lists every kind");
             };
-            println!("{}", onus_report::matrix::render_kind(&class, style));
+            text = format!("{}\n", onus_report::matrix::render_kind(&class, style));
         }
         None => {
-            println!(
+            let _ = writeln!(
+                text,
                 "Default owner of each layer under each service model ({}):",
-                catalog.info().source
+                onus_report::escape::terminal(&catalog.info().source)
             );
             let owner = |m, l: Layer| catalog.layer_owner(m, l);
-            println!("{}", onus_report::matrix::render_matrix(&owner, style));
+            let _ = writeln!(
+                text,
+                "{}",
+                onus_report::matrix::render_matrix(&owner, style)
+            );
             let kinds: Vec<_> = catalog
                 .kinds()
                 .map(|(k, e)| (k, e.title.as_str(), e.service_model))
                 .collect();
-            println!(
+            let _ = writeln!(
+                text,
                 "\nClassified kinds ({}); `onus matrix --kind KIND` shows one kind's duties:",
                 kinds.len()
             );
-            println!("{}", onus_report::matrix::render_kinds(&kinds));
+            let _ = writeln!(text, "{}", onus_report::matrix::render_kinds(&kinds));
         }
     }
+    crate::output::stdout(&text)?;
     Ok(EXIT_OK)
 }
 
@@ -152,6 +163,6 @@ pub(crate) fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
         SchemaKind::Report => onus_model::report_json_schema(),
         SchemaKind::Assets => onus_plan::assets_json_schema(),
     };
-    println!("{}", serde_json::to_string_pretty(&schema)?);
+    crate::output::stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))?;
     Ok(EXIT_OK)
 }

@@ -7,12 +7,17 @@
 //!   or an output that could not be written;
 //! - 3: the audit is incomplete (some scope could not be collected) and the
 //!   policy includes `incomplete`, with no gap that would give 1.
+//!
+//! Every byte a command prints goes through [`output`]: nothing here uses
+//! `print!` or `eprint!`, and clippy holds the line.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
 mod cli;
 mod collect;
 mod history;
 mod info;
+mod output;
 mod plan;
 mod policy;
 
@@ -46,11 +51,11 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    init_tracing(cli.verbose);
+    init_tracing(cli.verbose, cli.color);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("onus: error: {err:#}");
+            output::note(&format!("onus: error: {}", safe(&format!("{err:#}"))));
             if err.downcast_ref::<collect::CollectionFailed>().is_some() {
                 ExitCode::from(EXIT_INCOMPLETE)
             } else {
@@ -63,7 +68,9 @@ pub fn main() -> ExitCode {
 /// Logs to standard error: nothing by default, onus at debug with -v, the SDKs too with -vv.
 /// `RUST_LOG` overrides. Credentials are never logged: onus logs none, and the
 /// SDKs redact signing material (a test runs -vv with canary secrets).
-fn init_tracing(verbose: u8) {
+/// Colour codes only when standard error is a terminal and colour is wanted; a
+/// log written to a file is plain text.
+fn init_tracing(verbose: u8, color: cli::ColorChoice) {
     let default = match verbose {
         0 => "error",
         1 => "info,onus_aws=debug,onus_cli=debug,aws_config=warn,aws_smithy_runtime=warn",
@@ -74,8 +81,28 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(color.enabled(std::io::stderr().is_terminal()))
         .with_target(true)
         .try_init();
+}
+
+/// Text for a message on the terminal: data inside it (a kind, a path, an API
+/// error) may carry control characters, which are shown escaped, never emitted.
+pub(crate) fn safe(text: &str) -> String {
+    onus_report::escape::terminal_lines(text)
+}
+
+/// Refuse a JSON document in which an object repeats a key, naming where.
+pub(crate) fn check_duplicate_keys(text: &str, name: &str) -> anyhow::Result<()> {
+    onus_model::json::check_duplicate_keys(text).map_err(|d| {
+        anyhow::anyhow!(
+            "{name}:{}:{}: at {}: duplicate key '{}' (JSON keeps only one of them, hiding the other)",
+            d.line,
+            d.column,
+            d.path,
+            d.key
+        )
+    })
 }
 
 /// Run a parsed command line.

@@ -1,6 +1,6 @@
 //! `onus plan`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use anyhow::Context as _;
 use onus_model::Status;
@@ -32,6 +32,7 @@ pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<u8> {
         let rname = path.display().to_string();
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read report {rname}"))?;
+        crate::check_duplicate_keys(&text, &rname)?;
         let report: onus_model::AuditReport = serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "{rname}:{}:{}: not an onus.report/v1 JSON report: {e}",
@@ -63,14 +64,6 @@ pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<u8> {
         PlanFormat::Markdown => onus_plan::render::markdown(&plan),
         PlanFormat::Html => onus_plan::render::html(&plan),
     };
-    match &args.output {
-        Some(path) => crate::audit::write_atomically(path, &text)?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .context("cannot write to standard output")?;
-        }
-    }
+    crate::output::write_text(&crate::output::Target::new(args.output.as_deref()), &text)?;
     Ok(code)
 }

@@ -23,6 +23,7 @@ pub(crate) fn load_baseline(path: &Path) -> anyhow::Result<Vec<FindingRef>> {
         std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {name}"))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{name}:{}:{}: malformed JSON: {e}", e.line(), e.column()))?;
+    crate::check_duplicate_keys(&text, &name)?;
     match value["schema"].as_str() {
         Some(onus_model::REPORT_SCHEMA) => {
             let report: AuditReport = serde_json::from_value(value)
@@ -48,7 +49,7 @@ pub(crate) fn write_baseline(from: &Path, out: &Path) -> anyhow::Result<u8> {
         schema: BASELINE_SCHEMA.to_owned(),
         findings,
     })? + "\n";
-    crate::audit::write_atomically(out, &text)?;
+    crate::output::write_text(&crate::output::Target::new(Some(out)), &text)?;
     Ok(crate::EXIT_OK)
 }
 

@@ -220,6 +220,18 @@ impl Inventory {
                 message: strip_position(&err.to_string()),
             });
         }
+        if let Err(d) = crate::json::check_duplicate_keys(text) {
+            return Err(InventoryError::Schema {
+                source_name: source_name.to_owned(),
+                path: d.path,
+                line: d.line,
+                column: d.column,
+                message: format!(
+                    "duplicate key '{}' (JSON keeps only one of them, hiding the other)",
+                    d.key
+                ),
+            });
+        }
         if inventory.schema != INVENTORY_SCHEMA {
             return Err(InventoryError::UnsupportedSchema {
                 source_name: source_name.to_owned(),
@@ -278,8 +290,57 @@ impl Inventory {
             path,
             message,
         };
+        // Time before 1970 is no cloud's: such a stamp is forged or broken, and an
+        // early `collected_at` would make every access key look new.
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        if let Some(at) = self.collected_at
+            && at < epoch
+        {
+            return Err(invalid(
+                "collected_at".to_owned(),
+                format!("{at} is before 1970"),
+            ));
+        }
+        // Nothing observed can be newer than the collection that observed it
+        // (five minutes of clock skew between the cloud and the collector allowed).
+        let latest = self
+            .collected_at
+            .map(|at| at + chrono::Duration::minutes(5));
+        let check_time = |path: String, at: DateTime<Utc>| -> Result<(), InventoryError> {
+            if at < epoch {
+                return Err(invalid(path, format!("{at} is before 1970")));
+            }
+            if let Some(latest) = latest
+                && at > latest
+            {
+                return Err(invalid(
+                    path,
+                    format!(
+                        "{at} is after the inventory's collected_at ({})",
+                        latest - chrono::Duration::minutes(5)
+                    ),
+                ));
+            }
+            Ok(())
+        };
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, r) in self.resources.iter().enumerate() {
+            if let Some(keys) = r
+                .facets
+                .identity
+                .as_ref()
+                .and_then(|id| id.access_keys.as_ref())
+            {
+                for (k, key) in keys.iter().enumerate() {
+                    check_time(
+                        format!("resources[{i}].facets.identity.access_keys[{k}].created"),
+                        key.created,
+                    )?;
+                }
+            }
+            if let Some(at) = r.facets.patching.as_ref().and_then(|p| p.last_assessed) {
+                check_time(format!("resources[{i}].facets.patching.last_assessed"), at)?;
+            }
             if !is_valid_kind(&r.kind) {
                 return Err(invalid(
                     format!("resources[{i}].kind"),

@@ -12,6 +12,7 @@
 
 mod facets;
 mod inventory;
+pub mod json;
 mod ledger;
 mod report;
 mod resource;

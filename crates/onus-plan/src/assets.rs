@@ -23,6 +23,7 @@ pub enum Classification {
 
 /// One asset to migrate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Asset {
     /// Unique name; deployed resources carry it in the tag `onus:asset`.
     pub name: String,
@@ -73,6 +74,14 @@ pub enum AssetError {
     },
 }
 
+/// serde_json appends " at line L column C"; the error already says where.
+fn strip_position(message: &str) -> String {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+        .to_owned()
+}
+
 const REQUIRED: [&str; 3] = ["name", "kind", "classification"];
 
 fn truthy(s: &str) -> Option<bool> {
@@ -103,9 +112,23 @@ pub fn read_assets(text: &str, file: &str, known_kinds: &[&str]) -> Result<Vec<A
             at(
                 inner.line() as u64,
                 inner.column() as u64,
-                format!("at {path}: {inner}"),
+                format!("at {path}: {}", strip_position(&inner.to_string())),
             )
         })?;
+        de.end().map_err(|e| {
+            at(
+                e.line() as u64,
+                e.column() as u64,
+                "trailing data after the asset list".to_owned(),
+            )
+        })?;
+        if let Err(d) = onus_model::json::check_duplicate_keys(trimmed) {
+            return Err(at(
+                d.line as u64,
+                d.column as u64,
+                format!("at {}: duplicate key '{}'", d.path, d.key),
+            ));
+        }
         list.into_iter()
             .enumerate()
             .map(|(i, a)| (i as u64 + 1, 1, a))

@@ -25,7 +25,7 @@ select{margin-right:1rem}";
 const SCRIPT: &str = "function f(){const v={};document.querySelectorAll('select[data-k]').forEach(s=>v[s.dataset.k]=s.value);\
 let n=0;document.querySelectorAll('#ledger tbody tr').forEach(r=>{const ok=Object.keys(v).every(k=>!v[k]||r.dataset[k]===v[k]);\
 r.style.display=ok?'':'none';if(ok)n++});document.getElementById('shown').textContent=n}\
-new URLSearchParams(location.hash.slice(1)).forEach((v,k)=>{const s=document.querySelector('select[data-k=\"'+k+'\"]');if(s)s.value=v});\
+try{new URLSearchParams(location.hash.slice(1)).forEach((v,k)=>{document.querySelectorAll('select[data-k]').forEach(s=>{if(s.dataset.k===k&&[...s.options].some(o=>o.value===v))s.value=v})})}catch(e){}\
 document.querySelectorAll('select[data-k]').forEach(s=>s.addEventListener('change',f));f();";
 
 /// An inline SVG chart of coverage (line, right axis 0–100%) and gaps per duty

@@ -3,6 +3,7 @@
 //! check could not run, which is not a pass); addressed passes. Provider-owned
 //! and not-applicable pairs are left out.
 
+use crate::escape::xml_text;
 use onus_model::{AuditReport, Duty, Owner, Status};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -18,24 +19,26 @@ pub fn render(report: &AuditReport) -> String {
             if entry.status == Status::NotApplicable || entry.owner == Some(Owner::Provider) {
                 continue;
             }
-            let label = r.name.as_deref().unwrap_or(&r.id);
+            let label = xml_text(r.name.as_deref().unwrap_or(&r.id));
+            let id = xml_text(&r.id);
+            let reason = xml_text(&entry.reason);
             let status = match entry.status {
                 Status::Addressed => TestCaseStatus::success(),
                 Status::Unaddressed => {
                     let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    s.set_message(entry.reason.clone());
+                    s.set_message(reason.as_ref());
                     s.set_type(entry.rules.join(","));
-                    s.set_description(format!("{} ({})", entry.reason, r.id));
+                    s.set_description(format!("{reason} ({id})"));
                     s
                 }
                 Status::Unknown | Status::NotApplicable => {
                     let mut s = TestCaseStatus::skipped();
-                    s.set_message(format!("unknown: {}", entry.reason));
+                    s.set_message(format!("unknown: {reason}"));
                     s
                 }
             };
-            let mut case = TestCase::new(format!("{label} [{}]", r.id), status);
-            case.set_classname(format!("{}.{}", r.kind, duty.as_str()));
+            let mut case = TestCase::new(format!("{label} [{id}]"), status);
+            case.set_classname(format!("{}.{}", xml_text(&r.kind), duty.as_str()));
             suite.add_test_case(case);
         }
         junit.add_test_suite(suite);

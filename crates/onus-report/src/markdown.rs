@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 
 use onus_model::{AuditReport, Duty, Finding, Status};
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use crate::escape::{markdown_code as code, markdown_text as text};
 
 fn gap_table(out: &mut String, findings: &[&Finding]) {
     let _ = writeln!(
@@ -18,21 +16,21 @@ fn gap_table(out: &mut String, findings: &[&Finding]) {
         let waived = match &f.waiver {
             Some(w) if !w.expired => format!(
                 " _(waived by {} until {}: {})_",
-                cell(&w.owner),
+                text(&w.owner),
                 w.expires,
-                cell(&w.reason)
+                text(&w.reason)
             ),
             Some(w) => format!(" _(waiver expired {})_", w.expires),
             None => String::new(),
         };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | `{}` | {}{} |",
+            "| {} | {} | {} | {} | {}{} |",
             f.severity,
-            f.rule,
+            code(&f.rule),
             f.duty,
-            cell(&f.resource),
-            cell(&f.message),
+            code(&f.resource),
+            text(&f.message),
             waived
         );
     }
@@ -69,8 +67,8 @@ pub fn render(report: &AuditReport) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "Against the baseline `{}`: **{} new**, {} existing, {} resolved.\n",
-            cell(&b.source),
+            "Against the baseline {}: **{} new**, {} existing, {} resolved.\n",
+            code(&b.source),
             b.new,
             b.existing,
             b.resolved.len()
@@ -85,7 +83,13 @@ pub fn render(report: &AuditReport) -> String {
         if !b.resolved.is_empty() {
             out.push_str("<details><summary>Resolved since the baseline</summary>\n\n");
             for r in &b.resolved {
-                let _ = writeln!(out, "- `{}` {} on `{}`", r.rule, r.duty, cell(&r.resource));
+                let _ = writeln!(
+                    out,
+                    "- {} {} on {}",
+                    code(&r.rule),
+                    r.duty,
+                    code(&r.resource)
+                );
             }
             out.push_str("\n</details>\n\n");
         }
@@ -118,12 +122,12 @@ pub fn render(report: &AuditReport) -> String {
         for w in &report.expired_waivers {
             let _ = writeln!(
                 out,
-                "- `{}` {} (owner {}, expired {}): {}",
-                cell(&w.resource),
-                w.rule.as_deref().unwrap_or("*"),
-                cell(&w.owner),
+                "- {} {} (owner {}, expired {}): {}",
+                code(&w.resource),
+                code(w.rule.as_deref().unwrap_or("*")),
+                text(&w.owner),
                 w.expires,
-                cell(&w.reason)
+                text(&w.reason)
             );
         }
         out.push('\n');
@@ -135,7 +139,7 @@ pub fn render(report: &AuditReport) -> String {
             report.gaps.len()
         );
         for g in &report.gaps {
-            let _ = writeln!(out, "- {} {}", g.provider, cell(&g.describe()));
+            let _ = writeln!(out, "- {} {}", g.provider, text(&g.describe()));
         }
         out.push_str("\n</details>\n");
     }

@@ -3,6 +3,7 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use onus_model::{Classification, Duty, Layer, Owner, ServiceModel, Severity};
 
+use crate::escape::terminal as t;
 use crate::style::Style;
 
 fn owner_cell(owner: Owner, style: Style) -> String {
@@ -44,7 +45,7 @@ pub fn render_kinds(kinds: &[(&str, &str, ServiceModel)]) -> String {
     let mut table = new_table();
     table.set_header(vec!["kind", "title", "service model"]);
     for (kind, title, model) in kinds {
-        table.add_row(vec![*kind, *title, model.as_str()]);
+        table.add_row(vec![t(kind), t(title), model.as_str().into()]);
     }
     table.to_string()
 }
@@ -55,10 +56,10 @@ pub fn render_kind(class: &Classification, style: Style) -> String {
     table.set_header(vec!["duty", "layer", "owner", "note"]);
     for (duty, a) in &class.duties {
         let (owner, note) = match &a.not_applicable {
-            Some(reason) => (style.dim("not applicable"), reason.clone()),
+            Some(reason) => (style.dim("not applicable"), t(reason).into_owned()),
             None => (
                 owner_cell(a.owner, style),
-                a.note.clone().unwrap_or_default(),
+                t(a.note.as_deref().unwrap_or_default()).into_owned(),
             ),
         };
         table.add_row(vec![
@@ -69,7 +70,7 @@ pub fn render_kind(class: &Classification, style: Style) -> String {
         ]);
     }
     let model = class.service_model.map_or("unclassified", |m| m.as_str());
-    format!("{} ({}): {model}\n{table}", class.kind, class.title)
+    format!("{} ({}): {model}\n{table}", t(&class.kind), t(&class.title))
 }
 
 /// The rule list: code, duty, severity, title.

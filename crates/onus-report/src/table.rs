@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use onus_model::{AuditReport, Duty, Finding, Severity, Status};
 
+use crate::escape::terminal as t;
 use crate::style::Style;
 
 /// How many resources to list under one rule before summarising the rest.
@@ -50,7 +51,7 @@ fn header(report: &AuditReport, style: Style, out: &mut String) {
     let _ = writeln!(out, "service models: {}", join(&models));
     let mut source = String::new();
     if let Some(inv) = &report.run.inventory {
-        source.push_str(&format!("inventory {inv}"));
+        source.push_str(&format!("inventory {}", t(inv)));
         if let Some(at) = report.run.collected_at {
             source.push_str(&format!(" (collected {})", at.format("%Y-%m-%d %H:%M UTC")));
         }
@@ -61,7 +62,8 @@ fn header(report: &AuditReport, style: Style, out: &mut String) {
         "{}",
         style.dim(&format!(
             "{source}catalog {} · {} rules",
-            report.run.catalog.source, report.run.rules
+            t(&report.run.catalog.source),
+            report.run.rules
         ))
     );
     out.push('\n');
@@ -175,7 +177,7 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
                 severity,
                 &format!("{:<8}", severity.as_str().to_uppercase())
             ),
-            style.bold(rule),
+            style.bold(&t(rule)),
             first.duty,
             style.dim(&format!(
                 "({} resource{})",
@@ -189,9 +191,11 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
                 .copied()
                 .unwrap_or(&f.resource);
             let place = match names.get(f.resource.as_str()) {
-                Some((kind, account, Some(region))) => format!("{kind}, {account}/{region}"),
-                Some((kind, account, None)) => format!("{kind}, {account}"),
-                None => f.kind.clone(),
+                Some((kind, account, Some(region))) => {
+                    format!("{}, {}/{}", t(kind), t(account), t(region))
+                }
+                Some((kind, account, None)) => format!("{}, {}", t(kind), t(account)),
+                None => t(&f.kind).into_owned(),
             };
             let owner = if f.owner == onus_model::Owner::Shared {
                 ", shared duty"
@@ -201,7 +205,7 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
             let _ = writeln!(
                 out,
                 "  {} {}",
-                label,
+                t(label),
                 style.dim(&format!("({place}{owner})"))
             );
             let mut marks = String::new();
@@ -211,12 +215,14 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
             match &f.waiver {
                 Some(w) if !w.expired => marks.push_str(&format!(
                     " (waived by {} until {}: {})",
-                    w.owner, w.expires, w.reason
+                    t(&w.owner),
+                    w.expires,
+                    t(&w.reason)
                 )),
                 Some(w) => marks.push_str(&format!(" (waiver expired {})", w.expires)),
                 None => {}
             }
-            let _ = writeln!(out, "    {}{}", f.message, style.dim(&marks));
+            let _ = writeln!(out, "    {}{}", t(&f.message), style.dim(&marks));
         }
         if findings.len() > MAX_RESOURCES_PER_RULE {
             let _ = writeln!(
@@ -229,8 +235,8 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
             out,
             "  {} {} {}",
             style.dim("fix:"),
-            first.remediation,
-            style.dim(&format!("(onus explain {rule})"))
+            t(&first.remediation),
+            style.dim(&format!("(onus explain {})", t(rule)))
         );
     }
     out.push('\n');
@@ -270,7 +276,7 @@ fn unknowns(report: &AuditReport, style: Style, out: &mut String) {
         let example = reasons
             .iter()
             .max_by_key(|(r, c)| (**c, std::cmp::Reverse(**r)))
-            .map(|(r, _)| format!("  e.g. {r}"))
+            .map(|(r, _)| format!("  e.g. {}", t(r)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -302,6 +308,6 @@ fn collection_gaps(report: &AuditReport, style: Style, out: &mut String) {
         )
     );
     for g in &report.gaps {
-        let _ = writeln!(out, "  {} {}", g.provider, g.describe());
+        let _ = writeln!(out, "  {} {}", g.provider, t(&g.describe()));
     }
 }

@@ -8,6 +8,7 @@
 //! moment leaves earlier runs intact and no half-stored run visible.
 
 mod diff;
+mod store_url;
 
 use std::path::Path;
 
@@ -18,6 +19,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
 pub use diff::{DutyChange, RunDiff, diff};
+pub use store_url::StoreUrl;
 
 /// Why the store could not be used. Messages never contain the URL's password.
 #[derive(Debug, thiserror::Error)]
@@ -38,21 +40,22 @@ pub enum StoreError {
     NoRun(String),
 }
 
-/// A URL fit for messages: the password replaced.
+/// A run identifier: the time (so identifiers sort by time) and 48 random bits,
+/// so sharded runners that start in the same microsecond, all as PID 1 in their
+/// containers, never collide in one store.
+pub fn run_id(at: DateTime<Utc>) -> Result<String, StoreError> {
+    let mut random = [0u8; 6];
+    getrandom::fill(&mut random).map_err(|e| StoreError::Database {
+        store: "(run identity)".to_owned(),
+        message: format!("no randomness from the operating system: {e}"),
+    })?;
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{}-{hex}", at.format("%Y%m%dT%H%M%S%.6fZ")))
+}
+
+/// A URL fit for messages: the password and secret parameters masked.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            let user = creds.split(':').next().unwrap_or("");
-            format!(
-                "{}://{user}{}@{}",
-                &url[..scheme],
-                if creds.contains(':') { ":***" } else { "" },
-                &url[at + 1..]
-            )
-        }
-        _ => url.to_owned(),
-    }
+    StoreUrl::new(url).redacted()
 }
 
 /// One stored run, summarised.
@@ -103,14 +106,17 @@ const MIGRATIONS: &[&[&str]] = &[&[
 pub struct Store {
     pool: AnyPool,
     name: String,
+    url: StoreUrl,
     sqlite: bool,
 }
 
 impl Store {
     /// Open (and migrate) `sqlite:PATH` or `postgres://…`.
-    pub async fn open(url: &str) -> Result<Store, StoreError> {
+    pub async fn open(url: &StoreUrl) -> Result<Store, StoreError> {
         install_default_drivers();
-        let name = redact(url);
+        let secret = url.clone();
+        let name = url.redacted();
+        let url = url.expose();
         let (connect, sqlite) = if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.trim_start_matches("//");
             if let Some(dir) = Path::new(path)
@@ -130,7 +136,7 @@ impl Store {
         };
         let err = |e: sqlx::Error| StoreError::Database {
             store: name.clone(),
-            message: e.to_string().replace(url, &name),
+            message: secret.scrub(&e.to_string()),
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 1 } else { 4 })
@@ -151,7 +157,12 @@ impl Store {
             .connect(&connect)
             .await
             .map_err(err)?;
-        let store = Store { pool, name, sqlite };
+        let store = Store {
+            pool,
+            name,
+            url: secret,
+            sqlite,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -159,7 +170,7 @@ impl Store {
     fn err(&self, e: sqlx::Error) -> StoreError {
         StoreError::Database {
             store: self.name.clone(),
-            message: e.to_string(),
+            message: self.url.scrub(&e.to_string()),
         }
     }
 
@@ -200,11 +211,7 @@ impl Store {
 
     /// Store a run in one transaction; returns its identifier.
     pub async fn save(&self, report: &AuditReport, scope: &str) -> Result<String, StoreError> {
-        let id = format!(
-            "{}-{:05}",
-            report.run.generated_at.format("%Y%m%dT%H%M%S%.6fZ"),
-            std::process::id() % 100_000
-        );
+        let id = run_id(report.run.generated_at)?;
         let s = &report.summary;
         let json = serde_json::to_string(report).unwrap_or_default();
         let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
@@ -510,5 +517,20 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_are_unique_at_the_same_instant_and_sort_by_time() {
+        let at = Utc::now();
+        let ids: std::collections::BTreeSet<String> =
+            (0..1000).map(|_| run_id(at).unwrap()).collect();
+        assert_eq!(ids.len(), 1000);
+        let later = run_id(at + chrono::Duration::microseconds(1)).unwrap();
+        assert!(ids.iter().all(|id| *id < later));
     }
 }
