@@ -219,6 +219,18 @@ impl Catalog {
                         .to_owned(),
                 ));
             }
+            // One entry says one thing of a duty: shifted to an owner, or not
+            // applicable, never both (whether the kind is new or overridden).
+            if let Some(duty) = entry
+                .duties
+                .keys()
+                .find(|d| entry.not_applicable.contains_key(d))
+            {
+                return Err(invalid(
+                    format!("{path}.not_applicable.{duty}"),
+                    "a duty cannot be both shifted and not applicable".to_owned(),
+                ));
+            }
             let merged = match self.kinds.remove(&kind) {
                 Some(mut existing) => {
                     if let Some(title) = entry.title {
@@ -244,16 +256,6 @@ impl Catalog {
                             "a new kind needs a service_model".to_owned(),
                         )
                     })?;
-                    if let Some(duty) = entry
-                        .duties
-                        .keys()
-                        .find(|d| entry.not_applicable.contains_key(d))
-                    {
-                        return Err(invalid(
-                            format!("{path}.not_applicable.{duty}"),
-                            "a duty cannot be both shifted and not applicable".to_owned(),
-                        ));
-                    }
                     KindEntry {
                         title: entry.title.unwrap_or_else(|| kind.clone()),
                         service_model,
@@ -576,6 +578,10 @@ service_model = "paas"
                 "bad.toml: at schema: unsupported catalog schema",
             ),
             ("[matrix\n", "bad.toml:1:8:"),
+            (
+                "[kinds.\"aws.s3.bucket\".duties]\nlogging = { owner = \"provider\" }\n[kinds.\"aws.s3.bucket\".not_applicable]\nlogging = \"no logs\"\n",
+                "bad.toml: at kinds.\"aws.s3.bucket\".not_applicable.logging: a duty cannot be both shifted and not applicable",
+            ),
         ];
         for (text, expected) in cases {
             let err = Catalog::with_override(text, "bad.toml")

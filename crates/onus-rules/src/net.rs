@@ -27,16 +27,150 @@ impl Family {
     }
 }
 
-/// Whether `source` admits traffic from anywhere on the internet over `family`.
-pub(crate) fn admits_internet(source: &str, family: Family) -> bool {
+/// An inclusive range of addresses of one family, as integers.
+type Span = (u128, u128);
+
+impl Family {
+    /// The whole address space of the family.
+    fn all(self) -> Span {
+        match self {
+            Family::V4 => (0, u128::from(u32::MAX)),
+            Family::V6 => (0, u128::MAX),
+        }
+    }
+}
+
+/// The addresses of `family` that `source` admits, when it is an address: a CIDR
+/// (the host bits ignored, as the providers do), a single address, or a word for
+/// every address (`*`, `Internet`, `Any`). `None` for anything else (a private
+/// service tag, a prefix list, another group): those are not the internet.
+pub(crate) fn source_span(source: &str, family: Family) -> Option<Span> {
     let s = source.trim();
     if s == "*" || s.eq_ignore_ascii_case("internet") || s.eq_ignore_ascii_case("any") {
-        return true;
+        return Some(family.all());
     }
-    match family {
-        Family::V4 => s == "0.0.0.0/0" || s == "0.0.0.0",
-        Family::V6 => s == "::/0" || s == "::",
+    // A bare unspecified address has always meant "anywhere" in these rule sets.
+    if (family == Family::V4 && s == "0.0.0.0") || (family == Family::V6 && s == "::") {
+        return Some(family.all());
     }
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => (a.trim(), Some(l.trim().parse::<u32>().ok()?)),
+        None => (s, None),
+    };
+    let (value, bits) = match (addr.parse::<std::net::IpAddr>().ok()?, family) {
+        (std::net::IpAddr::V4(a), Family::V4) => (u128::from(u32::from(a)), 32),
+        (std::net::IpAddr::V6(a), Family::V6) => (u128::from(a), 128),
+        _ => return None,
+    };
+    let len = len.unwrap_or(bits);
+    if len > bits {
+        return None;
+    }
+    let host_bits = bits - len;
+    let host_mask: u128 = if host_bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    let start = value & !host_mask;
+    Some((start, start | host_mask))
+}
+
+/// A set of addresses as sorted, disjoint, inclusive spans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SpanSet(Vec<Span>);
+
+impl SpanSet {
+    fn of(span: Span) -> SpanSet {
+        SpanSet(vec![span])
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The part of `span` in this set.
+    fn intersect(&self, span: Span) -> SpanSet {
+        SpanSet(
+            self.0
+                .iter()
+                .filter_map(|&(a, b)| {
+                    let (lo, hi) = (a.max(span.0), b.min(span.1));
+                    (lo <= hi).then_some((lo, hi))
+                })
+                .collect(),
+        )
+    }
+
+    /// This set without `span`.
+    fn remove(&mut self, span: Span) {
+        let mut out = Vec::with_capacity(self.0.len() + 1);
+        for &(a, b) in &self.0 {
+            if b < span.0 || a > span.1 {
+                out.push((a, b));
+                continue;
+            }
+            if a < span.0 {
+                out.push((a, span.0 - 1));
+            }
+            if b > span.1 {
+                out.push((span.1 + 1, b));
+            }
+        }
+        self.0 = out;
+    }
+}
+
+/// What the internet can reach through a rule set, for one kind of traffic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Exposure {
+    /// Allow rules that admit some of the address space, in evaluation order.
+    pub(crate) allows: Vec<usize>,
+    /// Deny rules that decided some of the address space first.
+    pub(crate) denies: Vec<usize>,
+    /// The allows together admit every address of the family: the internet.
+    pub(crate) exposed: bool,
+}
+
+/// Walk the rules that `matches` the traffic in evaluation order: each address is
+/// decided by the first rule whose source contains it. The traffic is exposed to
+/// the internet when the addresses allowed cover the whole address space of
+/// `family`, however the sources split it (`0.0.0.0/1` + `128.0.0.0/1`, `::0/0`).
+pub(crate) fn exposure(
+    rules: &[IngressRule],
+    family: Family,
+    matches: impl Fn(&IngressRule) -> bool,
+) -> Exposure {
+    let mut undecided = SpanSet::of(family.all());
+    let mut out = Exposure::default();
+    for (i, r) in in_order(rules) {
+        if undecided.is_empty() {
+            break;
+        }
+        if !matches(r) {
+            continue;
+        }
+        let Some(span) = source_span(&r.source, family) else {
+            continue;
+        };
+        if undecided.intersect(span).is_empty() {
+            continue;
+        }
+        match r.access {
+            RuleAccess::Allow => out.allows.push(i),
+            RuleAccess::Deny => out.denies.push(i),
+        }
+        undecided.remove(span);
+    }
+    // The allows cover everything when every address was decided and no deny
+    // decided any of them.
+    out.exposed = undecided.is_empty() && out.denies.is_empty();
+    out
+}
+
+/// Whether `source` alone admits every address of `family`.
+pub(crate) fn admits_internet(source: &str, family: Family) -> bool {
+    source_span(source, family) == Some(family.all())
 }
 
 fn covers_tcp_port(rule: &IngressRule, port: u16) -> bool {
@@ -68,34 +202,30 @@ pub(crate) fn in_order(rules: &[IngressRule]) -> Vec<(usize, &IngressRule)> {
     ordered
 }
 
-/// The decision for TCP `port` from the internet over `family`: the deciding
-/// rule's index and access, or `None` when no rule matches (implicit deny).
-pub(crate) fn decide_port(
-    rules: &[IngressRule],
-    port: u16,
-    family: Family,
-) -> Option<(usize, RuleAccess)> {
-    in_order(rules)
-        .into_iter()
-        .find(|(_, r)| covers_tcp_port(r, port) && admits_internet(&r.source, family))
-        .map(|(i, r)| (i, r.access))
+/// The exposure of TCP `port` to the internet over `family`.
+pub(crate) fn port_exposure(rules: &[IngressRule], port: u16, family: Family) -> Exposure {
+    exposure(rules, family, |r| covers_tcp_port(r, port))
 }
 
-/// Allow rules that were shadowed for `port` by an earlier Deny, as (allow index, deny index).
+/// Allow rules for `port` that would admit the whole internet alone but are
+/// shadowed by an earlier Deny, as (allow index, deny index).
 pub(crate) fn shadowed_allows(
     rules: &[IngressRule],
     port: u16,
     family: Family,
 ) -> Vec<(usize, usize)> {
-    let Some((deny, RuleAccess::Deny)) = decide_port(rules, port, family) else {
+    let e = port_exposure(rules, port, family);
+    let Some(&deny) = e.denies.first() else {
         return Vec::new();
     };
+    if e.exposed {
+        return Vec::new();
+    }
     rules
         .iter()
         .enumerate()
-        .filter(|(i, r)| {
-            *i != deny
-                && r.access == RuleAccess::Allow
+        .filter(|(_, r)| {
+            r.access == RuleAccess::Allow
                 && covers_tcp_port(r, port)
                 && admits_internet(&r.source, family)
         })
@@ -103,20 +233,11 @@ pub(crate) fn shadowed_allows(
         .collect()
 }
 
-/// Allow rules opening every port to the internet over `family` that no earlier
-/// Deny covering every port shadows.
+/// Allow rules that together open every port to the whole internet over `family`
+/// (no earlier Deny covering every port taking any of it); empty when not exposed.
 pub(crate) fn all_port_exposures(rules: &[IngressRule], family: Family) -> Vec<usize> {
-    let mut exposures = Vec::new();
-    for (i, r) in in_order(rules) {
-        if !(covers_all_ports(r) && admits_internet(&r.source, family)) {
-            continue;
-        }
-        match r.access {
-            RuleAccess::Deny => break,
-            RuleAccess::Allow => exposures.push(i),
-        }
-    }
-    exposures
+    let e = exposure(rules, family, covers_all_ports);
+    if e.exposed { e.allows } else { Vec::new() }
 }
 
 /// Unaddressed findings on a rule set that is attached to nothing today keep their
@@ -170,12 +291,12 @@ pub(crate) fn check_ports(
     for &(port, service) in ports {
         let families: Vec<Family> = Family::ALL
             .into_iter()
-            .filter(|&f| match decide_port(rules, port, f) {
-                Some((i, RuleAccess::Allow)) => {
-                    exposing.push(i);
+            .filter(|&f| {
+                let e = port_exposure(rules, port, f);
+                if e.exposed {
+                    exposing.extend(e.allows);
                     true
-                }
-                _ => {
+                } else {
                     shadowed.extend(shadowed_allows(rules, port, f));
                     false
                 }
@@ -271,10 +392,9 @@ mod tests {
             ),
             rule(Some(100), RuleAccess::Deny, Protocol::All, None, "*"),
         ];
-        assert_eq!(
-            decide_port(&rules, 22, Family::V4),
-            Some((1, RuleAccess::Deny))
-        );
+        let e = port_exposure(&rules, 22, Family::V4);
+        assert!(!e.exposed);
+        assert_eq!(e.denies, vec![1]);
         assert_eq!(shadowed_allows(&rules, 22, Family::V4), vec![(0, 1)]);
     }
 
@@ -290,14 +410,11 @@ mod tests {
             ),
             rule(Some(4096), RuleAccess::Deny, Protocol::All, None, "*"),
         ];
-        assert_eq!(
-            decide_port(&rules, 22, Family::V4),
-            Some((0, RuleAccess::Allow))
-        );
-        assert_eq!(
-            decide_port(&rules, 22, Family::V6),
-            Some((1, RuleAccess::Deny))
-        );
+        assert!(port_exposure(&rules, 22, Family::V4).exposed);
+        assert_eq!(port_exposure(&rules, 22, Family::V4).allows, vec![0]);
+        let v6 = port_exposure(&rules, 22, Family::V6);
+        assert!(!v6.exposed);
+        assert_eq!(v6.denies, vec![1]);
     }
 
     #[test]
@@ -309,18 +426,15 @@ mod tests {
             Some((0, 65535)),
             "10.0.0.0/8",
         )];
-        assert_eq!(decide_port(&rules, 22, Family::V4), None);
+        assert!(!port_exposure(&rules, 22, Family::V4).exposed);
         assert!(all_port_exposures(&rules, Family::V4).is_empty());
     }
 
     #[test]
     fn ipv6_any_is_the_internet() {
         let rules = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::/0")];
-        assert!(decide_port(&rules, 3389, Family::V4).is_none());
-        assert_eq!(
-            decide_port(&rules, 3389, Family::V6),
-            Some((0, RuleAccess::Allow))
-        );
+        assert!(!port_exposure(&rules, 3389, Family::V4).exposed);
+        assert!(port_exposure(&rules, 3389, Family::V6).exposed);
         assert_eq!(all_port_exposures(&rules, Family::V6), vec![0]);
     }
 
@@ -333,11 +447,45 @@ mod tests {
             Some((80, 80)),
             "*",
         )];
-        assert_eq!(
-            decide_port(&rules, 80, Family::V4),
-            Some((0, RuleAccess::Allow))
-        );
-        assert_eq!(decide_port(&rules, 22, Family::V4), None);
+        assert!(port_exposure(&rules, 80, Family::V4).exposed);
+        assert!(!port_exposure(&rules, 22, Family::V4).exposed);
         assert!(all_port_exposures(&rules, Family::V4).is_empty());
+    }
+
+    #[test]
+    fn split_ranges_that_cover_the_address_space_are_the_internet() {
+        let rules = vec![
+            rule(None, RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "0.0.0.0/1"),
+            rule(None, RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "128.0.0.0/1"),
+        ];
+        let e = port_exposure(&rules, 22, Family::V4);
+        assert!(e.exposed);
+        assert_eq!(e.allows, vec![0, 1]);
+        // Half of the space is not all of it.
+        assert!(!port_exposure(&rules[..1], 22, Family::V4).exposed);
+        let v6 = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::0/0")];
+        assert_eq!(all_port_exposures(&v6, Family::V6), vec![0]);
+        let spelled = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "10.1.2.3/0")];
+        assert_eq!(all_port_exposures(&spelled, Family::V4), vec![0]);
+    }
+
+    #[test]
+    fn a_deny_of_part_of_the_space_means_not_all_of_the_internet() {
+        let rules = vec![
+            rule(Some(100), RuleAccess::Deny, Protocol::Tcp, Some((22, 22)), "1.2.3.4/32"),
+            rule(Some(200), RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "*"),
+        ];
+        assert!(!port_exposure(&rules, 22, Family::V4).exposed);
+    }
+
+    #[test]
+    fn sources_parse_strictly() {
+        assert_eq!(source_span("10.0.0.0/8", Family::V4), Some((0x0a00_0000, 0x0aff_ffff)));
+        assert_eq!(source_span("10.0.0.0/33", Family::V4), None);
+        assert_eq!(source_span("VirtualNetwork", Family::V4), None);
+        assert_eq!(source_span("sg-123", Family::V4), None);
+        assert_eq!(source_span("::/0", Family::V4), None);
+        assert_eq!(source_span("0.0.0.0/0", Family::V6), None);
+        assert_eq!(source_span("2001:db8::1", Family::V6).map(|s| s.0 == s.1), Some(true));
     }
 }

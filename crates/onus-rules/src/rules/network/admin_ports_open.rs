@@ -18,7 +18,8 @@ declare_rule! {
     /// That no inbound rule of a security group or network security group lets the
     /// internet (`0.0.0.0/0`, `::/0`, `*`, `Internet`) reach a remote-administration
     /// port: 22 (SSH), 23 (Telnet), 3389 (RDP), 5900 (VNC), 5985 and 5986 (WinRM),
-    /// over IPv4 or IPv6.
+    /// over IPv4 or IPv6. The internet is every address of the family, however
+    /// the sources split it: `0.0.0.0/1` plus `128.0.0.0/1` is the internet too.
     ///
     /// Rules are evaluated the way the cloud evaluates them: NSG rules in priority
     /// order, so an Allow that an earlier Deny shadows exposes nothing (the finding

@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it checks
     /// That no inbound rule of a security group or network security group allows
     /// every port (protocol "all", or TCP/UDP 0–65535) from the internet, over IPv4
-    /// or IPv6, unless an earlier Deny covering every port shadows it.
+    /// or IPv6, unless an earlier Deny covering every port shadows it. The
+    /// internet is every address of the family, however the sources split it
+    /// (`0.0.0.0/1` plus `128.0.0.0/1`, `::0/0`).
     ///
     /// ## Why it matters
     /// An allow-all rule makes every service on the machine, including the ones

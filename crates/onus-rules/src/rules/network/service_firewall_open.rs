@@ -14,8 +14,11 @@ declare_rule! {
     /// or any range of a /8 or wider. A `0.0.0.0`–`0.0.0.0` rule ("Allow Azure
     /// services and resources to access this server") admits every Azure
     /// customer's services, not only yours, and is reported at medium severity.
-    /// When public network access is disabled the firewall rules have no effect
-    /// and the rule does not apply.
+    /// Firewall ranges that together span every address count as well. When
+    /// public network access is disabled the firewall rules have no effect: the
+    /// duty is met by the stronger control, and reported addressed with that
+    /// evidence (the duty stays the customer's; `not_applicable` is only for
+    /// kinds without a service firewall).
     ///
     /// ## Why it matters
     /// The service firewall is the network control of a PaaS database. The
@@ -59,8 +62,13 @@ impl Rule for ServiceFirewallOpen {
             .and_then(|p| p.internet_reachable)
             == Some(false)
         {
-            return Outcome::not_applicable(
-                "public network access is disabled, so firewall rules admit nothing",
+            return Outcome::addressed(
+                "Public network access is disabled, so no firewall rule admits the internet",
+                vec![evidence(
+                    resource,
+                    "public_access.internet_reachable",
+                    false.into(),
+                )],
             );
         }
         let Some(ranges) = resource
@@ -71,7 +79,7 @@ impl Rule for ServiceFirewallOpen {
         else {
             return Outcome::not_observed("network.firewall_ranges");
         };
-        let mut wide = Vec::new();
+        let mut wide: Vec<usize> = Vec::new();
         let mut azure_services = Vec::new();
         let mut unparsable = Vec::new();
         for (i, r) in ranges.iter().enumerate() {
@@ -89,6 +97,40 @@ impl Rule for ServiceFirewallOpen {
                 serde_json::to_value(&ranges[i]).unwrap_or_default(),
             )
         };
+        // Narrow ranges can still add up to every address.
+        if wide.is_empty() && azure_services.is_empty() {
+            let mut spans: Vec<(u64, u64, usize)> = ranges
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| span(&r.start, &r.end).map(|(s, e)| (u64::from(s), u64::from(e), i)))
+                .filter(|(s, e, _)| s <= e)
+                .collect();
+            spans.sort_unstable();
+            let mut next = 0u64;
+            let mut used = Vec::new();
+            for (s, e, i) in spans {
+                if s > next {
+                    break;
+                }
+                if e + 1 > next {
+                    next = e + 1;
+                    used.push(i);
+                }
+            }
+            if next > u64::from(u32::MAX) {
+                return Outcome::unaddressed(
+                    format!(
+                        "The firewall admits the internet: {} ranges together span every address",
+                        used.len()
+                    ),
+                    vec![evidence(
+                        resource,
+                        "network.firewall_ranges",
+                        serde_json::json!({ "rules": ranges.len(), "covering": used.len() }),
+                    )],
+                );
+            }
+        }
         if !wide.is_empty() {
             let names: Vec<String> = wide
                 .iter()
@@ -166,8 +208,23 @@ impl Rule for ServiceFirewallOpen {
             ),
             fx("rules-not-observed", Unknown, "azure.sql.server", json!({})),
             fx(
+                "split-ranges-cover-everything",
+                Unaddressed,
+                "azure.sql.server",
+                // 512 ranges of a /9 each: every one narrower than a /8, all of
+                // them together every address.
+                json!({"network": {"firewall_ranges": (0u32..512)
+                    .map(|k| {
+                        let start = Ipv4Addr::from(k << 23);
+                        let end = Ipv4Addr::from((k << 23) | ((1 << 23) - 1));
+                        json!({"start": start.to_string(), "end": end.to_string()})
+                    })
+                    .collect::<Vec<_>>()}}),
+            ),
+            fx("not-a-database", NotApplicable, "aws.s3.bucket", json!({})),
+            fx(
                 "public-access-disabled",
-                NotApplicable,
+                Addressed,
                 "azure.sql.server",
                 json!({"public_access": {"internet_reachable": false},
                 "network": {"firewall_ranges": [{"start": "0.0.0.0", "end": "255.255.255.255"}]}}),

@@ -7,7 +7,8 @@ declare_rule! {
     /// That a storage account's network rules deny by default
     /// (`networkAcls.defaultAction` is `Deny`), so only the virtual networks and
     /// addresses listed can reach it. When public network access is disabled the
-    /// rule does not apply.
+    /// duty is met by that stronger control and reported addressed with it as
+    /// evidence.
     ///
     /// ## Why it matters
     /// With the default action `Allow`, every address on the internet can reach
@@ -47,7 +48,14 @@ impl Rule for StorageNetworkOpen {
             .and_then(|p| p.internet_reachable)
             == Some(false)
         {
-            return Outcome::not_applicable("public network access is disabled");
+            return Outcome::addressed(
+                "Public network access is disabled, so the network rules admit no internet traffic",
+                vec![evidence(
+                    resource,
+                    "public_access.internet_reachable",
+                    false.into(),
+                )],
+            );
         }
         match resource
             .facets
@@ -69,7 +77,7 @@ impl Rule for StorageNetworkOpen {
 
     #[cfg(test)]
     fn fixtures(&self) -> Vec<crate::testing::Fixture> {
-        use crate::testing::fx_with;
+        use crate::testing::{fx, fx_with};
         use onus_model::Status::*;
         use serde_json::json;
         let src = json!({"network.default_action": "/properties/networkAcls/defaultAction"});
@@ -95,9 +103,10 @@ impl Rule for StorageNetworkOpen {
                 json!({"network": {}}),
                 src.clone(),
             ),
+            fx("not-a-storage-account", NotApplicable, "aws.s3.bucket", json!({})),
             fx_with(
                 "public-access-off",
-                NotApplicable,
+                Addressed,
                 "azure.storage.storage-account",
                 json!({"public_access": {"internet_reachable": false}, "network": {"default_action": "allow"}}),
                 src,
