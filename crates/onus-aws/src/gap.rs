@@ -19,17 +19,23 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     match err {
-        SdkError::TimeoutError(_) => (GapCause::Unreachable, "timed out".to_owned()),
+        SdkError::TimeoutError(_) => (
+            GapCause::TimedOut,
+            "timed out: no answer within the operation timeout (--operation-timeout)".to_owned(),
+        ),
         SdkError::DispatchFailure(d) => {
-            let what = if d.is_io() {
-                "connection failed"
-            } else if d.is_timeout() {
-                "timed out"
+            let (cause, what) = if d.is_timeout() {
+                (
+                    GapCause::TimedOut,
+                    "timed out: no answer within the attempt timeout (--timeout)",
+                )
+            } else if d.is_io() {
+                (GapCause::Unreachable, "connection failed")
             } else {
-                "request could not be sent"
+                (GapCause::Unreachable, "request could not be sent")
             };
             (
-                GapCause::Unreachable,
+                cause,
                 format!(
                     "{what}: {}",
                     aws_smithy_types::error::display::DisplayErrorContext(err)

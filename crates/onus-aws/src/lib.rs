@@ -63,6 +63,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// Collect only the accounts in shard (index, count), 1-based.
     pub shard: Option<(u32, u32)>,
+    /// Connect, attempt and operation timeouts of every call.
+    pub timeouts: onus_endpoint::Timeouts,
 }
 
 impl Default for AwsOptions {
@@ -77,6 +79,7 @@ impl Default for AwsOptions {
             rate_limit: 100,
             max_attempts: 3,
             shard: None,
+            timeouts: onus_endpoint::Timeouts::DEFAULT,
         }
     }
 }
@@ -203,7 +206,16 @@ async fn base_config(opts: &AwsOptions) -> SdkConfig {
     let retry = RetryConfig::adaptive()
         .with_max_attempts(opts.max_attempts.max(1))
         .with_initial_backoff(Duration::from_millis(200));
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+    // Every call is bounded: a black-holed endpoint becomes a timed-out gap, never a hang.
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(opts.timeouts.connect)
+        .read_timeout(opts.timeouts.attempt)
+        .operation_attempt_timeout(opts.timeouts.attempt)
+        .operation_timeout(opts.timeouts.operation)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }

@@ -14,6 +14,7 @@ use azure_core::http::{
     Request, RetryOptions, Url,
 };
 use azure_core::time::Duration;
+use onus_endpoint::{Endpoint, Pages};
 use onus_model::GapCause;
 use serde_json::Value;
 
@@ -131,6 +132,33 @@ impl Policy for LoopbackBearerPolicy {
     }
 }
 
+/// Bounds one attempt of a request (connect, send, read the whole answer): a
+/// per-try policy, so the retry policy sees a timed-out attempt like any other
+/// transport failure and tries again, within the operation timeout.
+#[derive(Debug)]
+struct AttemptTimeout(std::time::Duration);
+
+#[async_trait]
+impl Policy for AttemptTimeout {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        match tokio::time::timeout(self.0, next[0].send(ctx, request, &next[1..])).await {
+            Ok(result) => result,
+            Err(_) => Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Io,
+                format!(
+                    "timed out: no answer within the attempt timeout of {}s (--timeout)",
+                    self.0.as_secs_f64()
+                ),
+            )),
+        }
+    }
+}
+
 /// Whether `host` is a loopback address or `localhost`.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -153,6 +181,8 @@ fn transport_error(e: azure_core::Error) -> ArmError {
     let lower = text.to_ascii_lowercase();
     let cause = if matches!(e.kind(), azure_core::error::ErrorKind::Credential) {
         GapCause::AccessDenied
+    } else if lower.contains("timed out") {
+        GapCause::TimedOut
     } else if matches!(e.kind(), azure_core::error::ErrorKind::Io)
         || [
             "connect",
@@ -178,7 +208,8 @@ fn transport_error(e: azure_core::Error) -> ArmError {
 #[derive(Debug, Clone)]
 pub struct Arm {
     pipeline: Arc<Pipeline>,
-    endpoint: Url,
+    endpoint: Endpoint,
+    operation_timeout: std::time::Duration,
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
 }
 
@@ -189,6 +220,7 @@ impl Arm {
         endpoint: Url,
         credential: Arc<dyn TokenCredential>,
         max_retries: u32,
+        timeouts: onus_endpoint::Timeouts,
     ) -> Result<Arm, String> {
         let loopback_http =
             endpoint.scheme() == "http" && endpoint.host_str().is_some_and(is_loopback);
@@ -206,7 +238,9 @@ impl Arm {
             retry: RetryOptions::exponential(ExponentialRetryOptions {
                 initial_delay: Duration::milliseconds(200),
                 max_retries,
-                max_total_elapsed: Duration::seconds(60),
+                max_total_elapsed: Duration::seconds(
+                    i64::try_from(timeouts.operation.as_secs()).unwrap_or(i64::MAX),
+                ),
                 max_delay: Duration::seconds(30),
             }),
             ..Default::default()
@@ -216,12 +250,13 @@ impl Arm {
             Some(env!("CARGO_PKG_VERSION")),
             options,
             Vec::new(),
-            vec![auth],
+            vec![auth, Arc::new(AttemptTimeout(timeouts.attempt))],
             None,
         );
         Ok(Arm {
             pipeline: Arc::new(pipeline),
-            endpoint,
+            endpoint: Endpoint::new(endpoint),
+            operation_timeout: timeouts.operation,
             calls: Arc::default(),
         })
     }
@@ -231,14 +266,10 @@ impl Arm {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
+    /// A request URL from a path, which may come from response data (a resource
+    /// id): it stays on the endpoint or is refused, and the refusal is a gap.
     fn url(&self, path: &str, api: &str) -> Result<Url, ArmError> {
-        let mut url = self
-            .endpoint
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| ArmError {
-                cause: GapCause::Other,
-                message: format!("bad path {path}: {e}"),
-            })?;
+        let mut url = self.endpoint.join(path).map_err(refused)?;
         url.query_pairs_mut()
             .append_pair("api-version", api_version(api));
         Ok(url)
@@ -276,11 +307,20 @@ impl Arm {
             skip_checks: true,
             ..Default::default()
         };
-        let response = self
-            .pipeline
-            .send(&Context::new(), &mut request, Some(options))
-            .await
-            .map_err(transport_error)?;
+        let sent = tokio::time::timeout(
+            self.operation_timeout,
+            self.pipeline
+                .send(&Context::new(), &mut request, Some(options)),
+        )
+        .await
+        .map_err(|_| ArmError {
+            cause: GapCause::TimedOut,
+            message: format!(
+                "timed out: no answer within the operation timeout of {}s (--operation-timeout)",
+                self.operation_timeout.as_secs_f64()
+            ),
+        })?;
+        let response = sent.map_err(transport_error)?;
         let status = u16::from(response.status());
         let body: &[u8] = response.body().as_ref();
         if !(200..300).contains(&status) {
@@ -323,7 +363,11 @@ impl Arm {
         let api = "Microsoft.ResourceGraph/resources";
         let mut rows = Vec::new();
         let mut skip: Option<String> = None;
-        for _ in 0..10_000 {
+        let mut pages = Pages::new();
+        loop {
+            if let Err(stop) = pages.next(skip.as_deref().unwrap_or("")) {
+                return (rows, Some(paging(stop)));
+            }
             let url = match self.url("providers/Microsoft.ResourceGraph/resources", api) {
                 Ok(u) => u,
                 Err(e) => return (rows, Some(e)),
@@ -345,24 +389,22 @@ impl Arm {
                 None => return (rows, None),
             }
         }
-        (
-            rows,
-            Some(ArmError {
-                cause: GapCause::ApiError,
-                message: "more than 10 000 pages".into(),
-            }),
-        )
     }
 
-    /// GET a list, following `nextLink` on the same host. Returns the items read and
-    /// the error that stopped paging, if any.
+    /// GET a list, following `nextLink` on the endpoint's origin only, each link
+    /// once, at most [`onus_endpoint::MAX_PAGES`] pages. Returns the items read
+    /// and the error that stopped paging, if any.
     pub async fn list(&self, path: &str, api: &str) -> (Vec<Value>, Option<ArmError>) {
         let mut items = Vec::new();
         let mut url = match self.url(path, api) {
             Ok(u) => u,
             Err(e) => return (items, Some(e)),
         };
-        for _ in 0..10_000 {
+        let mut pages = Pages::new();
+        loop {
+            if let Err(stop) = pages.next(url.as_str()) {
+                return (items, Some(paging(stop)));
+            }
             let page = match self.get_url(url.clone(), api).await {
                 Ok(p) => p,
                 Err(e) => return (items, Some(e)),
@@ -373,32 +415,26 @@ impl Arm {
             let Some(next) = page["nextLink"].as_str().filter(|s| !s.is_empty()) else {
                 return (items, None);
             };
-            match Url::parse(next) {
-                // Never send the token to another host than the endpoint's.
-                Ok(n)
-                    if n.host_str() == self.endpoint.host_str()
-                        && n.port_or_known_default() == self.endpoint.port_or_known_default() =>
-                {
-                    url = n
-                }
-                _ => {
-                    return (
-                        items,
-                        Some(ArmError {
-                            cause: GapCause::ApiError,
-                            message: format!("nextLink to another host refused: {next}"),
-                        }),
-                    );
-                }
+            // Never send the token to another host than the endpoint's.
+            match self.endpoint.follow(next) {
+                Ok(n) => url = n,
+                Err(e) => return (items, Some(refused(e))),
             }
         }
-        (
-            items,
-            Some(ArmError {
-                cause: GapCause::ApiError,
-                message: "more than 10 000 pages".into(),
-            }),
-        )
+    }
+}
+
+fn refused(e: onus_endpoint::Refused) -> ArmError {
+    ArmError {
+        cause: GapCause::ApiError,
+        message: e.to_string(),
+    }
+}
+
+fn paging(e: onus_endpoint::PagingStopped) -> ArmError {
+    ArmError {
+        cause: GapCause::ApiError,
+        message: e.to_string(),
     }
 }
 

@@ -36,6 +36,9 @@ pub struct AzureOptions {
     pub resource_graph: bool,
     /// Collect only the subscriptions in shard (index, count), 1-based.
     pub shard: Option<(u32, u32)>,
+    /// Attempt and operation timeouts of every call (the attempt timeout also
+    /// bounds connecting).
+    pub timeouts: onus_endpoint::Timeouts,
 }
 
 impl Default for AzureOptions {
@@ -47,6 +50,7 @@ impl Default for AzureOptions {
             max_retries: 3,
             resource_graph: false,
             shard: None,
+            timeouts: onus_endpoint::Timeouts::DEFAULT,
         }
     }
 }
@@ -103,8 +107,13 @@ pub async fn collect(
         let path = format!("{}/", endpoint.path());
         endpoint.set_path(&path);
     }
-    let arm =
-        Arm::new(endpoint.clone(), credential, opts.max_retries).map_err(AzureError::Options)?;
+    let arm = Arm::new(
+        endpoint.clone(),
+        credential,
+        opts.max_retries,
+        opts.timeouts,
+    )
+    .map_err(AzureError::Options)?;
     for s in &opts.subscriptions {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(AzureError::Options(format!(

@@ -138,7 +138,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let (inventory, source) = match (&args.inventory, args.cloud) {
         (Some(path), _) => load_inventory(path)?,
         (None, Some(cloud)) => (
-            crate::collect::collect(cloud, &args.aws, &args.azure, args.shard)?,
+            crate::collect::collect(cloud, &args.aws, &args.azure, &args.timeouts, args.shard)?,
             format!("{cloud:?}").to_lowercase(),
         ),
         (None, None) => bail!(

@@ -120,6 +120,36 @@ pub enum Cloud {
     Azure,
 }
 
+/// How long cloud calls may take.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Timeouts (every cloud)")]
+pub struct TimeoutArgs {
+    /// Longest one attempt of a cloud call may take (connecting included: at most
+    /// 5 s of it), e.g. 10s, 1m. A call that times out is a gap; the run goes on.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// Longest one cloud call may take with all its retries.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub operation_timeout: std::time::Duration,
+}
+
+impl TimeoutArgs {
+    /// The collectors' timeouts.
+    pub fn timeouts(&self) -> onus_endpoint::Timeouts {
+        onus_endpoint::Timeouts::new(self.timeout, self.operation_timeout)
+    }
+}
+
+/// A timeout between 1 second and 1 hour.
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a duration such as 10s or 1m ({e})"))?;
+    if d < std::time::Duration::from_secs(1) || d > std::time::Duration::from_secs(3600) {
+        return Err(format!("'{s}': a timeout must be between 1s and 1h"));
+    }
+    Ok(d)
+}
+
 /// Scope and credentials of the Azure collector.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Azure scope")]
@@ -202,6 +232,8 @@ pub struct CollectArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub azure: AzureArgs,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 }
 
 /// Arguments of `onus audit`.
@@ -225,6 +257,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub azure: AzureArgs,
+
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 
     /// A catalog file merged over the built-in catalog (reclassify kinds, shift duties).
     #[arg(long, value_name = "FILE")]

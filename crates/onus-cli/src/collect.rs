@@ -2,7 +2,7 @@
 
 use onus_model::Inventory;
 
-use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs};
+use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs, TimeoutArgs};
 
 /// Collection could not start: the run is incomplete (exit 3), not bad input.
 #[derive(Debug, thiserror::Error)]
@@ -14,11 +14,13 @@ pub(crate) fn collect(
     cloud: Cloud,
     aws: &AwsArgs,
     azure: &AzureArgs,
+    timeouts: &TimeoutArgs,
     shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
+    let timeouts = timeouts.timeouts();
     match cloud {
-        Cloud::Aws => collect_aws(aws, shard),
-        Cloud::Azure => collect_azure(azure, aws.concurrency, shard),
+        Cloud::Aws => collect_aws(aws, timeouts, shard),
+        Cloud::Azure => collect_azure(azure, aws.concurrency, timeouts, shard),
     }
 }
 
@@ -26,6 +28,7 @@ pub(crate) fn collect(
 fn collect_azure(
     args: &AzureArgs,
     concurrency: usize,
+    timeouts: onus_endpoint::Timeouts,
     shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
     let opts = onus_azure::AzureOptions {
@@ -35,6 +38,7 @@ fn collect_azure(
         max_retries: 3,
         resource_graph: args.azure_source == crate::cli::AzureSource::ResourceGraph,
         shard,
+        timeouts,
     };
     let (credential, kind) =
         onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)
@@ -64,6 +68,7 @@ fn collect_azure(
 fn collect_azure(
     _args: &AzureArgs,
     _concurrency: usize,
+    _timeouts: onus_endpoint::Timeouts,
     _shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
     anyhow::bail!(
@@ -72,7 +77,11 @@ fn collect_azure(
 }
 
 #[cfg(feature = "aws")]
-fn collect_aws(args: &AwsArgs, shard: Option<(u32, u32)>) -> anyhow::Result<Inventory> {
+fn collect_aws(
+    args: &AwsArgs,
+    timeouts: onus_endpoint::Timeouts,
+    shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
     use std::sync::Arc;
 
     let opts = onus_aws::AwsOptions {
@@ -85,6 +94,7 @@ fn collect_aws(args: &AwsArgs, shard: Option<(u32, u32)>) -> anyhow::Result<Inve
         rate_limit: args.rate_limit,
         max_attempts: args.max_attempts,
         shard,
+        timeouts,
     };
     if let Some(r) = args
         .regions
@@ -118,7 +128,11 @@ fn valid_region(r: &str) -> bool {
 }
 
 #[cfg(not(feature = "aws"))]
-fn collect_aws(_args: &AwsArgs, _shard: Option<(u32, u32)>) -> anyhow::Result<Inventory> {
+fn collect_aws(
+    _args: &AwsArgs,
+    _timeouts: onus_endpoint::Timeouts,
+    _shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `aws` feature, so it cannot collect from AWS; rebuild with `--features aws` or audit an inventory file"
     )
@@ -174,7 +188,13 @@ impl onus_aws::Progress for Bar {
 }
 
 pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
-    let inventory = collect(args.cloud, &args.aws, &args.azure, args.shard)?;
+    let inventory = collect(
+        args.cloud,
+        &args.aws,
+        &args.azure,
+        &args.timeouts,
+        args.shard,
+    )?;
     let text = inventory.to_json_pretty() + "\n";
     crate::output::write_text(&crate::output::Target::new(Some(&args.out)), &text)?;
     let gaps = inventory.gaps.len();

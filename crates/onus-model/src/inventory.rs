@@ -23,8 +23,11 @@ pub enum GapCause {
     ApiError,
     /// The region is not enabled for the account, or the service is not offered there.
     RegionUnavailable,
-    /// The endpoint could not be reached or did not answer in time.
+    /// The endpoint could not be reached (connection refused, DNS).
     Unreachable,
+    /// The call ran out of time (`--timeout`, `--operation-timeout`): the
+    /// endpoint accepted the connection, or not, but never answered in time.
+    TimedOut,
     /// Anything else; the message says what.
     Other,
 }
@@ -38,6 +41,7 @@ impl GapCause {
             GapCause::ApiError => "api-error",
             GapCause::RegionUnavailable => "region-unavailable",
             GapCause::Unreachable => "unreachable",
+            GapCause::TimedOut => "timed-out",
             GapCause::Other => "other",
         }
     }

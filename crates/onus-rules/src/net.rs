@@ -455,8 +455,20 @@ mod tests {
     #[test]
     fn split_ranges_that_cover_the_address_space_are_the_internet() {
         let rules = vec![
-            rule(None, RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "0.0.0.0/1"),
-            rule(None, RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "128.0.0.0/1"),
+            rule(
+                None,
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "0.0.0.0/1",
+            ),
+            rule(
+                None,
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "128.0.0.0/1",
+            ),
         ];
         let e = port_exposure(&rules, 22, Family::V4);
         assert!(e.exposed);
@@ -465,27 +477,51 @@ mod tests {
         assert!(!port_exposure(&rules[..1], 22, Family::V4).exposed);
         let v6 = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::0/0")];
         assert_eq!(all_port_exposures(&v6, Family::V6), vec![0]);
-        let spelled = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "10.1.2.3/0")];
+        let spelled = vec![rule(
+            None,
+            RuleAccess::Allow,
+            Protocol::All,
+            None,
+            "10.1.2.3/0",
+        )];
         assert_eq!(all_port_exposures(&spelled, Family::V4), vec![0]);
     }
 
     #[test]
     fn a_deny_of_part_of_the_space_means_not_all_of_the_internet() {
         let rules = vec![
-            rule(Some(100), RuleAccess::Deny, Protocol::Tcp, Some((22, 22)), "1.2.3.4/32"),
-            rule(Some(200), RuleAccess::Allow, Protocol::Tcp, Some((22, 22)), "*"),
+            rule(
+                Some(100),
+                RuleAccess::Deny,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "1.2.3.4/32",
+            ),
+            rule(
+                Some(200),
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "*",
+            ),
         ];
         assert!(!port_exposure(&rules, 22, Family::V4).exposed);
     }
 
     #[test]
     fn sources_parse_strictly() {
-        assert_eq!(source_span("10.0.0.0/8", Family::V4), Some((0x0a00_0000, 0x0aff_ffff)));
+        assert_eq!(
+            source_span("10.0.0.0/8", Family::V4),
+            Some((0x0a00_0000, 0x0aff_ffff))
+        );
         assert_eq!(source_span("10.0.0.0/33", Family::V4), None);
         assert_eq!(source_span("VirtualNetwork", Family::V4), None);
         assert_eq!(source_span("sg-123", Family::V4), None);
         assert_eq!(source_span("::/0", Family::V4), None);
         assert_eq!(source_span("0.0.0.0/0", Family::V6), None);
-        assert_eq!(source_span("2001:db8::1", Family::V6).map(|s| s.0 == s.1), Some(true));
+        assert_eq!(
+            source_span("2001:db8::1", Family::V6).map(|s| s.0 == s.1),
+            Some(true)
+        );
     }
 }

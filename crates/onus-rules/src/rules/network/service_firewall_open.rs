@@ -102,7 +102,9 @@ impl Rule for ServiceFirewallOpen {
             let mut spans: Vec<(u64, u64, usize)> = ranges
                 .iter()
                 .enumerate()
-                .filter_map(|(i, r)| span(&r.start, &r.end).map(|(s, e)| (u64::from(s), u64::from(e), i)))
+                .filter_map(|(i, r)| {
+                    span(&r.start, &r.end).map(|(s, e)| (u64::from(s), u64::from(e), i))
+                })
                 .filter(|(s, e, _)| s <= e)
                 .collect();
             spans.sort_unstable();

@@ -103,7 +103,12 @@ impl Rule for StorageNetworkOpen {
                 json!({"network": {}}),
                 src.clone(),
             ),
-            fx("not-a-storage-account", NotApplicable, "aws.s3.bucket", json!({})),
+            fx(
+                "not-a-storage-account",
+                NotApplicable,
+                "aws.s3.bucket",
+                json!({}),
+            ),
             fx_with(
                 "public-access-off",
                 Addressed,
