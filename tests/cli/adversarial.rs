@@ -1,0 +1,1 @@
+//! Hostile data through every format.

@@ -1,0 +1,528 @@
+//! `onus audit` of inventory files, and the informational commands: acceptance, exit codes, located errors.
+
+use predicates::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+use crate::util::*;
+
+#[test]
+fn demo_audit_json_meets_the_acceptance_criteria() {
+    let report = demo_report();
+    assert_eq!(report["schema"], "onus.report/v1");
+
+    let mut statuses = BTreeSet::new();
+    let mut duties = BTreeSet::new();
+    let mut models = BTreeSet::new();
+    let mut providers = BTreeSet::new();
+    let resources = report["resources"].as_array().unwrap();
+    assert!(resources.len() >= 40, "{} resources", resources.len());
+    for r in resources {
+        for key in [
+            "id",
+            "provider",
+            "account",
+            "kind",
+            "service_model",
+            "duties",
+        ] {
+            assert!(r.get(key).is_some(), "resource without {key}: {r}");
+        }
+        providers.insert(r["provider"].as_str().unwrap().to_owned());
+        models.insert(r["service_model"].as_str().unwrap().to_owned());
+        for (duty, entry) in r["duties"].as_object().unwrap() {
+            duties.insert(duty.clone());
+            statuses.insert(entry["status"].as_str().unwrap().to_owned());
+            assert!(
+                entry["owner"].is_string()
+                    && entry["reason"].as_str().is_some_and(|s| !s.is_empty()),
+                "{entry}"
+            );
+        }
+    }
+    assert_eq!(
+        statuses,
+        ["addressed", "not_applicable", "unaddressed", "unknown"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(duties.len(), 9, "{duties:?}");
+    assert!(models.len() >= 3, "{models:?}");
+    assert!(
+        providers.contains("aws") && providers.contains("azure"),
+        "{providers:?}"
+    );
+
+    let findings = report["findings"].as_array().unwrap();
+    let codes: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(codes.len() >= 20, "{} distinct rule codes", codes.len());
+    for f in findings {
+        for key in [
+            "rule",
+            "duty",
+            "resource",
+            "status",
+            "severity",
+            "message",
+            "evidence",
+            "remediation",
+        ] {
+            assert!(f.get(key).is_some(), "finding without {key}: {f}");
+        }
+        if f["status"] == "unaddressed" {
+            assert!(
+                !f["evidence"].as_array().unwrap().is_empty(),
+                "unaddressed without evidence: {f}"
+            );
+        }
+    }
+    assert!(!report["gaps"].as_array().unwrap().is_empty());
+    assert_eq!(report["summary"]["complete"], false);
+}
+
+#[test]
+fn truncated_inventory_exits_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(demo()).unwrap();
+    let cut = &text[..text.len() / 2];
+    let path = write(dir.path(), "cut.json", cut);
+    let lines = cut.lines().count();
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("cut.json:{lines}:")))
+        .stderr(predicate::str::contains(
+            "malformed JSON: EOF while parsing",
+        ));
+}
+
+#[test]
+fn rules_lists_at_least_twenty() {
+    let out = onus().args(["rules", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let rules: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rules.len() >= 20);
+    onus().arg("rules").assert().success().stdout(
+        predicate::str::contains("NET001")
+            .and(predicate::str::contains("firewall"))
+            .and(predicate::str::contains("critical")),
+    );
+}
+
+#[test]
+fn demo_table_snapshot() {
+    let out = onus()
+        .args([
+            "audit",
+            "--format",
+            "table",
+            "--inventory",
+            "examples/demo/inventory.json",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour on a pipe");
+    insta::assert_snapshot!("demo_table", text);
+}
+
+#[test]
+fn demo_json_snapshot_of_summary_and_gaps() {
+    let report = demo_report();
+    insta::assert_json_snapshot!("demo_summary", report["summary"]);
+    let unaddressed: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "unaddressed")
+        .collect();
+    insta::assert_json_snapshot!("demo_unaddressed", unaddressed);
+    insta::assert_json_snapshot!("demo_run", report["run"], {
+        ".generated_at" => "[generated_at]",
+        ".onus_version" => "[version]",
+        ".catalog.sha256" => "[sha256]",
+    });
+}
+
+#[test]
+fn stdin_inventory() {
+    let text = std::fs::read_to_string(demo()).unwrap();
+    onus()
+        .args(["audit", "--format", "json", "--inventory", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"inventory\": \"<stdin>\""));
+}
+
+#[test]
+fn exit_codes_follow_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = write(dir.path(), "clean.json", CLEAN);
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&clean)
+        .assert()
+        .code(0);
+
+    let with_gap = CLEAN.replace(
+        "]}",
+        r#"], "gaps": [{"provider": "aws", "account": "111122223333", "region": "us-east-1", "service": "ec2",
+             "operation": "GetEbsEncryptionByDefault", "cause": "region-unavailable", "error": "OptInRequired"}]}"#,
+    );
+    let incomplete = write(dir.path(), "incomplete.json", &with_gap);
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&incomplete)
+        .assert()
+        .code(3);
+    onus()
+        .args(["audit", "--fail-on", "unaddressed", "--inventory"])
+        .arg(&incomplete)
+        .assert()
+        .code(0);
+
+    onus()
+        .args(["audit", "--fail-on", "never", "--inventory"])
+        .arg(demo())
+        .assert()
+        .code(0);
+    onus()
+        .args(["audit", "--fail-on", "unknown", "--inventory"])
+        .arg(demo())
+        .assert()
+        .code(1);
+    onus()
+        .args(["audit", "--fail-on", "never,unknown", "--inventory"])
+        .arg(demo())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be combined"));
+}
+
+#[test]
+fn schema_violation_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        &CLEAN.replace("\"by_default\": true", "\"by_default\": \"yes\""),
+    );
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json:3:"))
+        .stderr(predicate::str::contains("at resources[0].facets.encryption_at_rest.by_default: invalid type: string \"yes\", expected a boolean"));
+}
+
+#[test]
+fn unknown_kind_is_refused_or_audited_as_unclassified() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = write(
+        dir.path(),
+        "odd.json",
+        &CLEAN.replace("aws.ec2.ebs-encryption-default", "aws.ec2.instances"),
+    );
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&odd)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "odd.json: at resources[0].kind: unknown resource kind 'aws.ec2.instances'",
+        ))
+        .stderr(predicate::str::contains("aws.ec2.instance"))
+        .stderr(predicate::str::contains("--allow-unclassified"));
+    let out = onus()
+        .args([
+            "audit",
+            "--allow-unclassified",
+            "--format",
+            "json",
+            "--inventory",
+        ])
+        .arg(&odd)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "unclassified duties are unknown, which the default policy does not fail on"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["resources"][0]["service_model"], Value::Null);
+    assert_eq!(report["summary"]["unclassified"], 1);
+    assert_eq!(
+        report["resources"][0]["duties"]["firewall"]["status"],
+        "unknown"
+    );
+    onus()
+        .args([
+            "audit",
+            "--allow-unclassified",
+            "--fail-on",
+            "unknown",
+            "--inventory",
+        ])
+        .arg(&odd)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn bad_catalog_override_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = write(
+        dir.path(),
+        "cat.toml",
+        "[kinds.\"aws.s3.bucket\".duties]\nencryption-at-rest = { owner = \"someone\" }\n",
+    );
+    onus()
+        .args(["audit", "--catalog"])
+        .arg(&cat)
+        .arg("--inventory")
+        .arg(demo())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cat.toml:2:"))
+        .stderr(predicate::str::contains("unknown variant `someone`"));
+    onus()
+        .args(["matrix", "--catalog"])
+        .arg(&cat)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cat.toml:2:"));
+}
+
+#[test]
+fn catalog_override_reclassifies() {
+    let example = root().join("examples/catalog-override.toml");
+    onus()
+        .args(["matrix", "--kind", "aws.s3.bucket", "--catalog"])
+        .arg(&example)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("SSE-KMS"));
+    let out = onus()
+        .args(["audit", "--format", "json", "--catalog"])
+        .arg(&example)
+        .arg("--inventory")
+        .arg(demo())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["run"]["catalog"]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("catalog-override.toml")
+    );
+    let bucket = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "aws.s3.bucket")
+        .unwrap();
+    assert_eq!(bucket["duties"]["encryption-at-rest"]["owner"], "customer");
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    onus()
+        .args(["audit", "--inventory", "no/such/inventory.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read inventory no/such/inventory.json",
+        ));
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read inventory"));
+    let binary = dir.path().join("binary.json");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x01]).unwrap();
+    onus()
+        .args(["audit", "--inventory"])
+        .arg(&binary)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("binary.json"));
+    onus()
+        .args(["audit", "--catalog", "no/such/catalog.toml", "--inventory"])
+        .arg(demo())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read catalog no/such/catalog.toml",
+        ));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    onus()
+        .args(["audit", "--no-such-flag"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--no-such-flag"));
+    onus()
+        .args(["audit", "--format", "xml", "--inventory", "x"])
+        .assert()
+        .code(2);
+    onus()
+        .arg("audit")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--inventory"));
+    onus()
+        .args(["explain", "NET999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule 'NET999'"));
+    onus()
+        .args(["matrix", "--kind", "aws.ec2.instances"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("aws.ec2.instance"));
+    onus()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Exit codes"));
+    onus()
+        .args(["audit", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("3  audit incomplete"));
+}
+
+#[test]
+fn no_input_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        "",
+        "null",
+        "[]",
+        "{}",
+        "{\"schema\": 3}",
+        "{\"schema\": \"onus.inventory/v1\", \"resources\": {}}",
+        "\u{feff}{}",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let path = write(dir.path(), &format!("case{i}.json"), text);
+        let out = onus()
+            .args(["audit", "--inventory"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{text:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("case{i}.json")) && !stderr.contains("panicked"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn explain_prints_the_documentation() {
+    onus()
+        .args(["explain", "net001"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "NET001: Remote-administration port open to the internet",
+        ))
+        .stdout(predicate::str::contains("## What it checks"))
+        .stdout(predicate::str::contains("## References"));
+}
+
+#[test]
+fn matrix_prints_models_and_kinds() {
+    onus().arg("matrix").assert().success().stdout(
+        predicate::str::contains("guest-os")
+            .and(predicate::str::contains("on-premises"))
+            .and(predicate::str::contains("aws.ec2.instance")),
+    );
+    onus()
+        .args(["matrix", "--kind", "aws.rds.instance"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "RDS patches the database host's operating system",
+        ));
+}
+
+#[test]
+fn schema_command_matches_the_shipped_files() {
+    for (which, file) in [
+        ("inventory", "schema/inventory.v1.schema.json"),
+        ("report", "schema/report.v1.schema.json"),
+    ] {
+        let out = onus().args(["schema", which]).output().unwrap();
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let shipped: Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join(file)).unwrap()).unwrap();
+        assert_eq!(printed, shipped, "{file}");
+    }
+}
+
+#[test]
+fn rules_documentation_is_in_step() {
+    let out = onus()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let path = root().join("docs/rules.md");
+    if std::env::var_os("ONUS_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        shipped == generated,
+        "docs/rules.md is stale: run ONUS_UPDATE_DOCS=1 cargo test --test cli rules_documentation"
+    );
+}
+
+#[test]
+fn raw_payload_secrets_never_reach_outputs() {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let inventory = CLEAN.replace(
+        "\"facets\"",
+        &format!(
+            "\"raw\": {{\"SecretAccessKey\": \"{secret}\", \"Password\": \"{secret}\"}}, \"facets\""
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "secret.json", &inventory);
+    for format in ["json", "table"] {
+        let out = onus()
+            .args(["audit", "--format", format, "--inventory"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(secret),
+            "{format} leaks raw payload secrets"
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(secret));
+    }
+}

@@ -1,0 +1,287 @@
+//! The Azure collector against the mock ARM: both listing paths, plain HTTP only on loopback, unreachable endpoints, shards.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::mock_arm::*;
+use crate::util::*;
+
+pub(crate) fn azure_status(report: &Value, name: &str, duty: &str) -> String {
+    let r = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in the report"));
+    r["duties"][duty]["status"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn azure_audit_against_a_mock_arm_server() {
+    audit_mock_arm("arm");
+}
+
+#[test]
+fn azure_audit_through_resource_graph() {
+    let requests = audit_mock_arm("resource-graph");
+    let graph: Vec<_> = requests
+        .iter()
+        .filter(|(_, t, _)| t.contains("Microsoft.ResourceGraph"))
+        .collect();
+    assert_eq!(graph.len(), 2, "two $skipToken pages");
+    assert!(graph.iter().all(|(m, _, _)| m == "POST"));
+    assert!(
+        !requests
+            .iter()
+            .any(|(_, t, _)| t.contains("providers/Microsoft.Compute/virtualMachines?")),
+        "no ARM list calls"
+    );
+}
+
+pub(crate) fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String>)> {
+    let arm = MockArm::start();
+    let token = "canary-azure-token-ONUS-0123456789";
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", token)
+        .args([
+            "-vv",
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &arm.url,
+            "--azure-source",
+            source,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains(token) && !String::from_utf8_lossy(&out.stdout).contains(token),
+        "the token was logged"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Every served resource appears (4 VMs across two pages, 2 disks from Microsoft's example, 3 NSGs, 2 storage, 2 sites, 2 SQL).
+    let kinds: Vec<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
+    assert_eq!(count("azure.compute.virtual-machine"), 4, "nextLink paging");
+    assert_eq!(
+        count("azure.network.network-security-group"),
+        3,
+        "the 429 was retried after Retry-After"
+    );
+    assert_eq!(
+        (
+            count("azure.storage.storage-account"),
+            count("azure.web.site"),
+            count("azure.sql.server")
+        ),
+        (2, 2, 2)
+    );
+    assert!(count("azure.compute.disk") >= 1);
+
+    let expect = [
+        ("vm-patched", "guest-os-patching", "addressed"),
+        ("vm-behind", "guest-os-patching", "unaddressed"),
+        ("vm-broken", "guest-os-patching", "unknown"),
+        ("vm-manual", "guest-os-patching", "unaddressed"),
+        ("nsg-rdp-open", "firewall", "unaddressed"),
+        ("nsg-shadowed", "firewall", "addressed"),
+        ("nsg-https", "firewall", "addressed"),
+        ("stweak", "encryption-in-transit", "unaddressed"),
+        ("stweak", "public-access", "unaddressed"),
+        ("stweak", "firewall", "unaddressed"),
+        ("ststrong", "encryption-in-transit", "addressed"),
+        ("ststrong", "public-access", "addressed"),
+        ("ststrong", "firewall", "addressed"),
+        ("app-ftp", "encryption-in-transit", "unaddressed"),
+        ("app-http", "encryption-in-transit", "unaddressed"),
+        ("sql-open", "firewall", "unaddressed"),
+        ("sql-open", "public-access", "unaddressed"),
+        ("sql-denied", "firewall", "unknown"),
+    ];
+    let wrong: Vec<String> = expect
+        .iter()
+        .filter(|(n, d, s)| azure_status(&report, n, d) != *s)
+        .map(|(n, d, s)| format!("{n} {d}: want {s}, got {}", azure_status(&report, n, d)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2, "exactly the served failures: {gaps:?}");
+    assert!(
+        gaps.iter().any(
+            |g| g["operation"] == "servers/firewallRules/read" && g["cause"] == "access-denied"
+        ),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter()
+            .any(|g| g["operation"] == "virtualMachines/instanceView/read"
+                && g["cause"] == "api-error"),
+        "{gaps:?}"
+    );
+
+    // Read-only (GET, and POST only for Resource Graph queries), authenticated, api-versioned.
+    let requests = arm.requests.lock().unwrap().clone();
+    assert!(
+        requests.iter().all(|(m, t, _)| m == "GET"
+            || (m == "POST" && t.starts_with("/providers/Microsoft.ResourceGraph/resources?"))),
+        "{requests:?}"
+    );
+    assert!(
+        requests.iter().all(|(_, t, a)| t.contains("api-version=")
+            && a.as_deref() == Some(&format!("Bearer {token}")))
+    );
+    if source == "arm" {
+        let nsg_calls = requests
+            .iter()
+            .filter(|(_, t, _)| t.contains("networkSecurityGroups"))
+            .count();
+        assert!(nsg_calls >= 2, "the 429 was retried after Retry-After");
+    }
+    requests
+}
+
+#[test]
+fn azure_plain_http_only_on_loopback() {
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            "http://management.example.com/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "plain http:// only on a loopback address",
+        ));
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            "not-a-guid",
+            "--azure-endpoint",
+            "http://127.0.0.1:9/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a subscription ID"));
+}
+
+#[test]
+fn azure_unreachable_endpoint_is_a_clear_incomplete_run() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/");
+    onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args(["audit", "azure", "--azure-endpoint", &endpoint])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "cannot list Azure subscriptions at {endpoint}"
+        )))
+        .stderr(predicate::str::contains("Connection refused"));
+    // With a subscription named, every list call is a gap marked unreachable.
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &endpoint,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["cause"] == "unreachable"),
+        "{}",
+        report["gaps"]
+    );
+}
+
+#[test]
+fn shards_split_subscriptions_between_runners() {
+    let arm = MockArm::start();
+    let mut counts = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let out = onus()
+            .env("ONUS_AZURE_TOKEN", "t")
+            .args([
+                "audit",
+                "azure",
+                "--subscription",
+                SUB,
+                "--azure-endpoint",
+                &arm.url,
+                "--shard",
+                shard,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        counts.push(report["resources"].as_array().unwrap().len());
+    }
+    assert_eq!(
+        counts.iter().filter(|n| **n > 0).count(),
+        1,
+        "the subscription is in exactly one shard: {counts:?}"
+    );
+    onus()
+        .args(["audit", "aws", "--shard", "3/2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need 1 <= I <= N"));
+    onus()
+        .args([
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--shard",
+            "1/2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--shard splits a collection"));
+}

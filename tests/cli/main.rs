@@ -1,0 +1,22 @@
+//! End-to-end tests of the `onus` binary: one integration test binary, one
+//! module per area (ripgrep's layout). Harnesses first, then the areas; a
+//! module that needs a collector is compiled only with its feature.
+
+mod util;
+
+#[cfg(feature = "azure")]
+mod mock_arm;
+#[cfg(feature = "aws")]
+mod moto;
+
+mod adversarial;
+mod audit;
+#[cfg(feature = "aws")]
+mod aws;
+#[cfg(feature = "azure")]
+mod azure;
+mod formats;
+mod outputs;
+mod plan;
+mod recipes;
+mod store;

@@ -1,0 +1,281 @@
+//! A mock Azure Resource Manager on loopback: Microsoft's example payloads, paging, throttling, faults, a request log.
+
+use serde_json::Value;
+
+use crate::util::*;
+
+/// A mock ARM server on loopback: routes GET paths to canned payloads, records every
+/// request, and answers the first NSG list with 429 + Retry-After.
+/// Requests a mock server received: (method, target, Authorization header).
+pub(crate) type RequestLog =
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
+
+pub(crate) struct MockArm {
+    pub(crate) url: String,
+    pub(crate) requests: RequestLog,
+}
+
+pub(crate) const SUB: &str = "7f3c2a1e-5b4d-4c8e-9a6f-2d1b0c9e8a7f";
+
+impl MockArm {
+    pub(crate) fn start() -> MockArm {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let requests: RequestLog = Default::default();
+        let log = requests.clone();
+        let base = url.clone();
+        std::thread::spawn(move || {
+            let mut throttled = false;
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let (method, target) = (
+                    parts.next().unwrap_or("").to_owned(),
+                    parts.next().unwrap_or("").to_owned(),
+                );
+                let mut auth = None;
+                let mut length = 0usize;
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                    let (name, value) = h.split_once(':').unwrap_or((&h, ""));
+                    if name.eq_ignore_ascii_case("authorization") {
+                        auth = Some(value.trim().to_owned());
+                    }
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut request_body = vec![0u8; length];
+                let _ = std::io::Read::read_exact(&mut reader, &mut request_body);
+                let request_body = String::from_utf8_lossy(&request_body).into_owned();
+                log.lock()
+                    .unwrap()
+                    .push((method.clone(), target.clone(), auth));
+                let path = target.split('?').next().unwrap_or("").to_owned();
+                let (status, extra, body) = if method == "POST"
+                    && path == "/providers/Microsoft.ResourceGraph/resources"
+                {
+                    resource_graph(&base, &request_body)
+                } else if path.ends_with("/networkSecurityGroups") && !throttled {
+                    throttled = true;
+                    (
+                        429,
+                        "Retry-After: 1\r\n",
+                        serde_json::json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+                    )
+                } else {
+                    arm_route(&base, &path, &target)
+                };
+                let text = body.to_string();
+                let reason = match status {
+                    200 => "OK",
+                    403 => "Forbidden",
+                    429 => "Too Many Requests",
+                    500 => "Internal Server Error",
+                    _ => "Not Found",
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            }
+        });
+        MockArm { url, requests }
+    }
+}
+
+/// Resource Graph: the same estate as the list routes, as rows, in two pages.
+pub(crate) fn resource_graph(base: &str, request: &str) -> (u16, &'static str, Value) {
+    let q: Value = serde_json::from_str(request).unwrap_or(Value::Null);
+    assert!(
+        q["query"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Resources")),
+        "{request}"
+    );
+    let types = [
+        "Microsoft.Compute/virtualMachines",
+        "Microsoft.Compute/disks",
+        "Microsoft.Network/networkSecurityGroups",
+        "Microsoft.Storage/storageAccounts",
+        "Microsoft.Web/sites",
+        "Microsoft.Sql/servers",
+    ];
+    let mut rows = Vec::new();
+    for t in types {
+        let path = format!("/subscriptions/{SUB}/providers/{t}");
+        for target in [path.clone(), format!("{path}?page=2")] {
+            if t != "Microsoft.Compute/virtualMachines" && target.contains("page=2") {
+                continue;
+            }
+            for mut v in arm_route(base, &path, &target).2["value"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
+                v["type"] = serde_json::json!(t.to_lowercase());
+                v["subscriptionId"] = serde_json::json!(SUB);
+                rows.push(v);
+            }
+        }
+    }
+    let second = q["options"]["$skipToken"] == "page-2";
+    let half = rows.len() / 2;
+    if second {
+        (
+            200,
+            "",
+            serde_json::json!({"totalRecords": rows.len(), "count": rows.len() - half, "data": rows[half..].to_vec()}),
+        )
+    } else {
+        (
+            200,
+            "",
+            serde_json::json!({"totalRecords": rows.len(), "count": half, "data": rows[..half].to_vec(), "$skipToken": "page-2"}),
+        )
+    }
+}
+
+pub(crate) fn fixture_body(path: &str) -> Value {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("crates/onus-azure/fixtures/arm").join(path)).unwrap(),
+    )
+    .unwrap();
+    v["responses"]["200"]["body"].clone()
+}
+
+/// The mock estate. Resource IDs live under the test subscription.
+pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static str, Value) {
+    use serde_json::json;
+    let p = format!("/subscriptions/{SUB}/providers");
+    let rid = |rg: &str, t: &str, n: &str| {
+        format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{t}/{n}")
+    };
+    let ok = |v: Value| (200, "", v);
+    let vm = |name: &str, mode: &str| {
+        let mut v =
+            fixture_body("compute/VirtualMachine_ListAll_MinimumSet_Gen.json")["value"][0].clone();
+        v["id"] = json!(rid("rg-app", "Microsoft.Compute/virtualMachines", name));
+        v["name"] = json!(name);
+        v["location"] = json!("westeurope");
+        v["properties"]["osProfile"] = json!({"linuxConfiguration": {"patchSettings": {"patchMode": mode, "assessmentMode": "AutomaticByPlatform"}}});
+        v
+    };
+    let nsg = |name: &str, rules: Value| {
+        json!({"id": rid("rg-net", "Microsoft.Network/networkSecurityGroups", name), "name": name, "location": "westeurope",
+               "properties": {"securityRules": rules, "defaultSecurityRules": fixture_body("network/NetworkSecurityGroupListAll.json")["value"][0]["properties"]["defaultSecurityRules"].clone(),
+                              "subnets": [{"id": "subnet"}]}})
+    };
+    let rule = |name: &str, prio: u32, access: &str, port: &str, src: &str| {
+        json!({"name": name, "properties": {"priority": prio, "access": access, "direction": "Inbound", "protocol": "Tcp",
+               "sourceAddressPrefix": src, "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": port}})
+    };
+    match path {
+        _ if path
+            == format!("/subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines") =>
+        {
+            if target.contains("page=2") {
+                ok(json!({"value": [vm("vm-manual", "ImageDefault")]}))
+            } else {
+                ok(
+                    json!({"value": [vm("vm-patched", "AutomaticByPlatform"), vm("vm-behind", "AutomaticByPlatform"), vm("vm-broken", "AutomaticByPlatform")],
+                          "nextLink": format!("{base}subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01&page=2")}),
+                )
+            }
+        }
+        _ if path.ends_with("/instanceView") => {
+            let mut view = fixture_body("compute/VirtualMachine_Get_InstanceView.json");
+            let summary = &mut view["patchStatus"]["availablePatchSummary"];
+            summary["lastModifiedTime"] = json!(chrono::Utc::now().to_rfc3339());
+            if path.contains("vm-patched") {
+                summary["criticalAndSecurityPatchCount"] = json!(0);
+                view["patchStatus"]["lastPatchInstallationSummary"]["failedPatchCount"] = json!(0);
+            } else if path.contains("vm-broken") {
+                return (
+                    500,
+                    "",
+                    json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+                );
+            }
+            ok(view)
+        }
+        _ if path == format!("{p}/Microsoft.Compute/disks") => {
+            let mut list = fixture_body("compute/Disk_ListBySubscription.json");
+            // The example's nextLink points at a placeholder host, which onus refuses to follow.
+            list.as_object_mut().unwrap().remove("nextLink");
+            for (i, d) in list["value"].as_array_mut().unwrap().iter_mut().enumerate() {
+                d["id"] = json!(rid(
+                    "rg-app",
+                    "Microsoft.Compute/disks",
+                    &format!("disk-{i}")
+                ));
+                d["name"] = json!(format!("disk-{i}"));
+            }
+            ok(list)
+        }
+        _ if path == format!("{p}/Microsoft.Network/networkSecurityGroups") => {
+            ok(json!({"value": [
+                nsg("nsg-rdp-open", json!([rule("AllowRDP", 300, "Allow", "3389", "*")])),
+                nsg("nsg-shadowed", json!([rule("DenySsh", 100, "Deny", "22", "Internet"), rule("AllowSsh", 200, "Allow", "22", "*")])),
+                nsg("nsg-https", json!([{"name": "AllowHttps", "properties": {"priority": 100, "access": "Allow", "direction": "Inbound", "protocol": "Tcp",
+                    "sourceAddressPrefixes": ["0.0.0.0/0", "::/0"], "destinationPortRanges": ["443", "8443-8444"]}}])),
+            ]}))
+        }
+        _ if path == format!("{p}/Microsoft.Network/networkInterfaces") => ok(json!({"value": []})),
+        _ if path == format!("{p}/Microsoft.Storage/storageAccounts") => ok(json!({"value": [
+            {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "stweak"), "name": "stweak", "location": "westeurope",
+             "properties": {"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true,
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"}, "encryption": {"keySource": "Microsoft.Storage"}}},
+            {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "ststrong"), "name": "ststrong", "location": "westeurope",
+             "properties": {"supportsHttpsTrafficOnly": true, "minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": false,
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}, "encryption": {"keySource": "Microsoft.Keyvault"}}},
+        ]})),
+        _ if path == format!("{p}/Microsoft.Web/sites") => ok(json!({"value": [
+            {"id": rid("rg-web", "Microsoft.Web/sites", "app-ftp"), "name": "app-ftp", "location": "West Europe", "properties": {"httpsOnly": true}},
+            {"id": rid("rg-web", "Microsoft.Web/sites", "app-http"), "name": "app-http", "location": "West Europe", "properties": {"httpsOnly": false}},
+        ]})),
+        _ if path.ends_with("/config/web") => ok(if path.contains("app-ftp") {
+            json!({"properties": {"minTlsVersion": "1.2", "ftpsState": "AllAllowed"}})
+        } else {
+            json!({"properties": {"minTlsVersion": "1.0", "ftpsState": "Disabled"}})
+        }),
+        _ if path == format!("{p}/Microsoft.Sql/servers") => {
+            let mut list = fixture_body("sql/ServerList.json");
+            let servers = list["value"].as_array_mut().unwrap();
+            servers.truncate(2);
+            for (s, (name, public)) in servers
+                .iter_mut()
+                .zip([("sql-open", "Enabled"), ("sql-denied", "Enabled")])
+            {
+                s["id"] = json!(rid("rg-data", "Microsoft.Sql/servers", name));
+                s["name"] = json!(name);
+                s["properties"]["publicNetworkAccess"] = json!(public);
+                s["properties"]["minimalTlsVersion"] = json!("1.2");
+            }
+            ok(list)
+        }
+        _ if path.ends_with("sql-open/firewallRules") => ok(json!({"value": [
+            {"name": "AllowAll", "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}]})),
+        _ if path.ends_with("sql-denied/firewallRules") => (
+            403,
+            "",
+            json!({"error": {"code": "AuthorizationFailed",
+            "message": "The client does not have authorization to perform action 'Microsoft.Sql/servers/firewallRules/read'"}}),
+        ),
+        _ => (
+            404,
+            "",
+            json!({"error": {"code": "NotFound", "message": path}}),
+        ),
+    }
+}
