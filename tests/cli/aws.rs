@@ -172,3 +172,142 @@ fn aws_unreachable_endpoint_is_a_clear_incomplete_run() {
         )))
         .stderr(predicate::str::contains("unreachable"));
 }
+
+/// Status of every (resource name, duty) pair of a report.
+fn ledger(report: &Value) -> std::collections::BTreeMap<(String, String), String> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in report["resources"].as_array().unwrap() {
+        for (duty, e) in r["duties"].as_object().unwrap() {
+            out.insert(
+                (r["id"].as_str().unwrap().to_owned(), duty.clone()),
+                e["status"].as_str().unwrap().to_owned(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
+    let Some(moto) = Moto::start("aws_faults_become_unknown") else {
+        return;
+    };
+    moto.python("seed.py");
+    let audit = |endpoint: &str| {
+        let started = std::time::Instant::now();
+        let out = moto
+            .onus()
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .args([
+                "audit",
+                "aws",
+                "--regions",
+                "us-east-1,eu-west-1",
+                "--format",
+                "json",
+                "--timeout",
+                "2s",
+                "--operation-timeout",
+                "15s",
+                "--max-attempts",
+                "2",
+            ])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (report, started.elapsed())
+    };
+    let (clean, _) = audit(&moto.url);
+
+    let proxy = FaultProxy::start(
+        &moto.url,
+        vec![
+            // RDS never answers in either region.
+            ("Action=DescribeDBInstances", Fault::Hang),
+            // Lambda function URLs denied (REST-JSON).
+            (
+                "/url ",
+                Fault::Respond(
+                    403,
+                    "x-amzn-ErrorType: AccessDeniedException\r\nContent-Type: application/json\r\n",
+                    r#"{"Message":"User is not authorized to perform lambda:GetFunctionUrlConfig"}"#,
+                ),
+            ),
+            // CloudTrail fails with HTTP 500 (JSON protocol).
+            (
+                "DescribeTrails",
+                Fault::Respond(
+                    500,
+                    "Content-Type: application/x-amz-json-1.1\r\n",
+                    r#"{"__type":"InternalFailure","message":"injected"}"#,
+                ),
+            ),
+            // DynamoDB throttles beyond every retry.
+            (
+                "DynamoDB_20120810.ListTables",
+                Fault::Respond(
+                    400,
+                    "Content-Type: application/x-amz-json-1.0\r\n",
+                    r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}"#,
+                ),
+            ),
+        ],
+    );
+    let (faulty, elapsed) = audit(&proxy.url);
+    assert!(
+        elapsed < std::time::Duration::from_secs(60),
+        "the audit took {elapsed:?} with one endpoint hanging"
+    );
+
+    let hits = proxy.hits.lock().unwrap().clone();
+    for needle in [
+        "DescribeDBInstances",
+        "/url ",
+        "DescribeTrails",
+        "ListTables",
+    ] {
+        assert!(
+            hits.iter().any(|h| h.contains(needle)),
+            "{needle} never asked: {hits:?}"
+        );
+    }
+    // Every fault is a named gap with its cause.
+    let gaps = faulty["gaps"].as_array().unwrap();
+    let gap = |service: &str, cause: &str| {
+        gaps.iter()
+            .any(|g| g["service"] == service && g["cause"] == cause)
+    };
+    assert!(gap("rds", "timed-out"), "{gaps:#?}");
+    assert!(gap("lambda", "access-denied"), "{gaps:#?}");
+    assert!(gap("cloudtrail", "api-error"), "{gaps:#?}");
+    assert!(gap("dynamodb", "throttled"), "{gaps:#?}");
+
+    // Every duty either kept its status or became unknown; nothing turned into a
+    // pass or a fail because data was missing.
+    let (before, after) = (ledger(&clean), ledger(&faulty));
+    let mut changed = 0;
+    for (key, status) in &after {
+        let was = &before[key];
+        if was != status {
+            changed += 1;
+            assert_eq!(status, "unknown", "{key:?}: {was} became {status}");
+        }
+    }
+    assert!(changed > 0, "the faults touched no duty");
+    // Resources only the faulted listings return are gone, never passed.
+    for (id, _) in before.keys().filter(|k| !after.contains_key(*k)) {
+        assert!(
+            [":rds:", ":dynamodb:", ":cloudtrail:"]
+                .iter()
+                .any(|s| id.contains(s)),
+            "{id} vanished without a faulted listing"
+        );
+    }
+    // Lambda identity (function URL auth) is unknown on every function; their other duties held.
+    for r in faulty["resources"].as_array().unwrap() {
+        if r["kind"] == "aws.lambda.function" {
+            assert_eq!(r["duties"]["identity-access"]["status"], "unknown", "{r:#}");
+        }
+    }
+}
