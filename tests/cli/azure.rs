@@ -285,3 +285,107 @@ fn shards_split_subscriptions_between_runners() {
         .code(2)
         .stderr(predicate::str::contains("--shard splits a collection"));
 }
+
+#[test]
+fn azure_token_never_leaves_the_endpoint() {
+    use serde_json::json;
+    // A trap on another loopback address: nothing may ever arrive there.
+    let (trap, trapped) = serve("127.0.0.2:0", |_, _| (200, json!({"value": []})));
+    let trap_host = trap.trim_end_matches('/').to_owned();
+    let foreign = |name: &str| {
+        format!(
+            "{trap_host}/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/{name}"
+        )
+    };
+    let (vm_evil, sql_evil) = (foreign("vm-evil"), foreign("sql-evil"));
+    let (base_url, _) = {
+        let vm_evil = vm_evil.clone();
+        let sql_evil = sql_evil.clone();
+        let trap_host = trap_host.clone();
+        // The endpoint's own address is only known once bound; links to it are
+        // made relative to the Host the client used.
+        let base: std::sync::Arc<std::sync::Mutex<String>> = Default::default();
+        let b = base.clone();
+        let served = serve("127.0.0.1:0", move |_, target| {
+            let path = target.split('?').next().unwrap_or("");
+            let p = format!("/subscriptions/{SUB}/providers");
+            let me = b.lock().unwrap().clone();
+            match path {
+                _ if path == format!("{p}/Microsoft.Compute/virtualMachines") => (
+                    200,
+                    json!({"value": [
+                        {"id": vm_evil, "name": "vm-evil", "location": "westeurope", "properties": {}},
+                        {"id": "//127.0.0.2/x", "name": "vm-scheme-relative", "location": "westeurope", "properties": {}},
+                    ]}),
+                ),
+                // A nextLink that loops to itself.
+                _ if path == format!("{p}/Microsoft.Compute/disks") => (
+                    200,
+                    json!({"value": [],
+                    "nextLink": format!("{me}subscriptions/{SUB}/providers/Microsoft.Compute/disks?api-version=x&page=1")}),
+                ),
+                // A nextLink to another host.
+                _ if path == format!("{p}/Microsoft.Network/networkSecurityGroups") => (
+                    200,
+                    json!({"value": [],
+                    "nextLink": format!("{trap_host}/steal")}),
+                ),
+                _ if path == format!("{p}/Microsoft.Sql/servers") => (
+                    200,
+                    json!({"value": [
+                        {"id": sql_evil, "name": "sql-evil", "location": "westeurope", "properties": {"publicNetworkAccess": "Enabled"}},
+                    ]}),
+                ),
+                _ => (200, json!({"value": []})),
+            }
+        });
+        *base.lock().unwrap() = served.0.clone();
+        served
+    };
+    let token = "canary-azure-token-CONFINED-42";
+    let started = std::time::Instant::now();
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", token)
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &base_url,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains(token), "{stderr}");
+    assert!(
+        trapped.lock().unwrap().is_empty(),
+        "a request reached another host: {:?}",
+        trapped.lock().unwrap()
+    );
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let gaps: Vec<String> = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["error"].as_str().unwrap().to_owned())
+        .collect();
+    let has = |s: &str| gaps.iter().any(|g| g.contains(s));
+    assert!(has("leaves the endpoint"), "{gaps:#?}");
+    assert!(has("repeated a page link"), "{gaps:#?}");
+    // The foreign-id VM and SQL server are still in the ledger, their per-resource
+    // calls refused: never passed, never failed on data that was not read.
+    for name in ["vm-evil", "sql-evil"] {
+        let r = report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        assert_ne!(r["duties"]["firewall"]["status"], "addressed", "{r:#}");
+    }
+}

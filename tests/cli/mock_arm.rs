@@ -279,3 +279,53 @@ pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static 
         ),
     }
 }
+
+/// A minimal HTTP server on `bind` answering every request with `route(method,
+/// target)`, recording (method, target, Authorization). Runs until the test ends.
+pub(crate) fn serve(
+    bind: &str,
+    route: impl Fn(&str, &str) -> (u16, Value) + Send + 'static,
+) -> (String, RequestLog) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind(bind).unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let requests: RequestLog = Default::default();
+    let log = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let (method, target) = (
+                parts.next().unwrap_or("").to_owned(),
+                parts.next().unwrap_or("").to_owned(),
+            );
+            let mut auth = None;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                    break;
+                }
+                let (name, value) = h.split_once(':').unwrap_or((&h, ""));
+                if name.eq_ignore_ascii_case("authorization") {
+                    auth = Some(value.trim().to_owned());
+                }
+            }
+            log.lock()
+                .unwrap()
+                .push((method.clone(), target.clone(), auth));
+            let (status, body) = route(&method, &target);
+            let text = body.to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+        }
+    });
+    (url, requests)
+}
