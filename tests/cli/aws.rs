@@ -281,7 +281,12 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
     assert!(gap("rds", "timed-out"), "{gaps:#?}");
     assert!(gap("lambda", "access-denied"), "{gaps:#?}");
     assert!(gap("cloudtrail", "api-error"), "{gaps:#?}");
-    assert!(gap("dynamodb", "throttled"), "{gaps:#?}");
+    // Adaptive retry slows down after throttling; on a loaded machine its waits
+    // can use up the operation timeout first. Either way a named gap.
+    assert!(
+        gap("dynamodb", "throttled") || gap("dynamodb", "timed-out"),
+        "{gaps:#?}"
+    );
 
     // Every duty either kept its status or became unknown; nothing turned into a
     // pass or a fail because data was missing.

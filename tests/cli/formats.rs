@@ -182,7 +182,8 @@ fn seven_formats_are_written_and_validate() {
     if let Some(chromium) = tool("html", PathBuf::from("/usr/bin/chromium")) {
         let profile = tempfile::tempdir().unwrap();
         let page = format!(
-            "file://{}#status=unaddressed&provider=azure",
+            // A hostile key first: it must not stop the filters from running.
+            "file://{}#a%22%5D=1&a\"]=1&status=unaddressed&provider=azure",
             dir.path().join("onus.html").display()
         );
         let out = std::process::Command::new(chromium)
