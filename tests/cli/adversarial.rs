@@ -369,3 +369,26 @@ fn secrets_in_store_urls_never_reach_messages() {
     }
     assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
 }
+
+#[test]
+fn logs_into_a_file_carry_no_colour_codes() {
+    let out = onus()
+        .args([
+            "-v",
+            "--color",
+            "auto",
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--output",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
