@@ -175,10 +175,37 @@ fn concurrent_runs_to_one_path_all_land_whole() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
-/// Every command that prints, with the exit code it has when all goes well.
+/// Every command that prints, with the exit code it has when all goes well. Two
+/// runs are stored first, for `history`, `diff` and `report`.
 fn printing_commands(store: &str) -> Vec<(Vec<String>, i32)> {
     let demo = "examples/demo/inventory.json";
     let v = |args: &[&str]| args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    for _ in 0..2 {
+        let out = onus()
+            .args([
+                "audit",
+                "--inventory",
+                demo,
+                "--output",
+                "/dev/null",
+                "--store",
+                store,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let history = onus()
+        .args(["history", "--format", "json", "--store", store])
+        .output()
+        .unwrap();
+    let runs: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let run = runs[0]["id"].as_str().unwrap().to_owned();
     let mut list = vec![
         (v(&["rules"]), 0),
         (v(&["rules", "--format", "json"]), 0),
@@ -203,6 +230,19 @@ fn printing_commands(store: &str) -> Vec<(Vec<String>, i32)> {
             0,
         ),
         (v(&["history", "--store", store]), 0),
+        (v(&["diff", "--store", store]), 0),
+        (
+            v(&[
+                "report", "--run", &run, "--format", "json", "--store", store,
+            ]),
+            0,
+        ),
+        (
+            v(&[
+                "report", "--run", &run, "--format", "table", "--store", store,
+            ]),
+            0,
+        ),
     ];
     if cfg!(feature = "aws") {
         // Nothing listens there: an incomplete inventory (exit 3), still printed.
