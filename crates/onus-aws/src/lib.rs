@@ -166,12 +166,14 @@ impl Account {
 pub(crate) struct Collected {
     pub resources: Vec<Resource>,
     pub gaps: Vec<Gap>,
+    pub sources: Vec<onus_model::EnumerationSource>,
 }
 
 impl Collected {
     pub fn extend(&mut self, other: Collected) {
         self.resources.extend(other.resources);
         self.gaps.extend(other.gaps);
+        self.sources.extend(other.sources);
     }
 }
 
@@ -194,6 +196,7 @@ pub(crate) fn resource(
         facets: Default::default(),
         sources: Default::default(),
         raw: serde_json::Value::Null,
+        enumerated_only: false,
     }
 }
 
@@ -445,6 +448,7 @@ pub async fn collect(
         }),
         resources: collected.resources,
         gaps: collected.gaps,
+        sources: collected.sources,
     })
 }
 

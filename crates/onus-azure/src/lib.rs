@@ -237,6 +237,7 @@ pub async fn collect(
         }),
         resources,
         gaps,
+        sources: Vec::new(),
     };
     Ok((inventory, arm.calls()))
 }

@@ -29,6 +29,7 @@ fn base(kind: &str, subscription: &str, v: &Value) -> Option<Resource> {
         facets: Default::default(),
         sources: Default::default(),
         raw: v.clone(),
+        enumerated_only: false,
     })
 }
 
@@ -562,6 +563,7 @@ mod tests {
                                 facets: Default::default(),
                                 sources: Default::default(),
                                 raw: v.clone(),
+                                enumerated_only: false,
                             }),
                         }
                     })

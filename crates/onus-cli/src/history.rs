@@ -134,7 +134,12 @@ fn render_diff(d: &RunDiff, format: HistoryFormat) -> anyhow::Result<String> {
         }
         out.push('\n');
     }
-    for (title, list) in [("Appeared", &d.appeared), ("Disappeared", &d.disappeared)] {
+    for (title, list) in [
+        ("Kinds appeared", &d.kinds_appeared),
+        ("Kinds disappeared", &d.kinds_disappeared),
+        ("Appeared", &d.appeared),
+        ("Disappeared", &d.disappeared),
+    ] {
         if !list.is_empty() {
             let _ = writeln!(out, "### {title}\n");
             for r in list {

@@ -142,6 +142,9 @@ pub struct Inventory {
     /// What could not be read.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// The whole-estate enumeration sources and how each fared, per scope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::coverage::EnumerationSource>,
 }
 
 impl Default for Inventory {
@@ -152,6 +155,7 @@ impl Default for Inventory {
             collector: None,
             resources: Vec::new(),
             gaps: Vec::new(),
+            sources: Vec::new(),
         }
     }
 }

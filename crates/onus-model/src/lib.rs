@@ -10,6 +10,7 @@
 //! given, so that every other crate can rely on the same types and the same
 //! error messages.
 
+mod coverage;
 mod facets;
 mod inventory;
 pub mod json;
@@ -18,6 +19,7 @@ mod report;
 mod resource;
 mod vocabulary;
 
+pub use coverage::{Coverage, CoverageTotals, EnumerationSource, KindCoverage, SourceStatus};
 pub use facets::{
     AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource,
     Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion, Transport,

@@ -146,6 +146,10 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// Collection gaps, copied from the inventory.
     pub gaps: Vec<Gap>,
+    /// What was enumerated and how deeply each kind was evaluated; the
+    /// enumeration sources and how they fared.
+    #[serde(default)]
+    pub coverage: crate::coverage::Coverage,
     /// The comparison with a baseline, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineComparison>,

@@ -79,6 +79,11 @@ pub struct Resource {
     /// The provider payload (or the part of it that was read), kept for evidence.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub raw: serde_json::Value,
+    /// Seen only by whole-estate enumeration (tagging API, AWS Config, Resource
+    /// Graph): classified, but its settings were not read, so its customer duties
+    /// are `unknown` ("enumerated, not evaluated in depth").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enumerated_only: bool,
 }
 
 impl Resource {

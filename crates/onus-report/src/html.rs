@@ -134,6 +134,14 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
         s.coverage * 100.0
     );
 
+    let _ = write!(
+        out,
+        "<p id=\"coverage\">coverage: {}</p>",
+        esc(&report.coverage.line())
+    );
+    if let Some(sources) = report.coverage.sources_line() {
+        let _ = write!(out, "<p>{}</p>", esc(&sources));
+    }
     if !trend.is_empty() {
         let _ = write!(
             out,

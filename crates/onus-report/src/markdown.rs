@@ -54,6 +54,10 @@ pub fn render(report: &AuditReport) -> String {
             format!(" · ⚠ audit incomplete: {} collection gap(s)", s.gaps)
         }
     );
+    let _ = writeln!(out, "Coverage: {}\n", report.coverage.line());
+    if let Some(sources) = report.coverage.sources_line() {
+        let _ = writeln!(out, "{}\n", text(&sources));
+    }
     let gaps: Vec<&Finding> = report
         .findings
         .iter()

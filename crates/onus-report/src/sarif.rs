@@ -206,9 +206,40 @@ pub fn render(report: &AuditReport) -> String {
         .semantic_version(report.run.onus_version.clone())
         .rules(rules)
         .build();
+    // What was looked at, and how deeply: a SARIF run property, so a code-scanning
+    // consumer can tell an empty result list from an unexamined estate.
+    let coverage = &report.coverage;
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
+        .properties(props(&[
+            (
+                "onusCoverage",
+                serde_json::to_value(&coverage.totals).unwrap_or_default(),
+            ),
+            (
+                "onusEnumeratedOnlyKinds",
+                serde_json::json!(
+                    coverage
+                        .kinds
+                        .iter()
+                        .filter(|(_, k)| k.enumerated_only > 0)
+                        .map(|(kind, _)| kind.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            (
+                "onusUnclassifiedKinds",
+                serde_json::json!(
+                    coverage
+                        .kinds
+                        .iter()
+                        .filter(|(_, k)| k.unclassified)
+                        .map(|(kind, _)| kind.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            ),
+        ]))
         .build();
     let sarif = Sarif::builder()
         .version(serde_json::json!("2.1.0"))

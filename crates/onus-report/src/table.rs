@@ -49,6 +49,10 @@ fn header(report: &AuditReport, style: Style, out: &mut String) {
         join(&providers)
     );
     let _ = writeln!(out, "service models: {}", join(&models));
+    let _ = writeln!(out, "coverage: {}", report.coverage.line());
+    if let Some(sources) = report.coverage.sources_line() {
+        let _ = writeln!(out, "{}", t(&sources));
+    }
     let mut source = String::new();
     if let Some(inv) = &report.run.inventory {
         source.push_str(&format!("inventory {}", t(inv)));

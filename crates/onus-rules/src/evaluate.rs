@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use onus_model::{
-    AuditReport, Classification, Duty, Finding, Gap, Inventory, LedgerEntry, Owner, REPORT_SCHEMA,
-    ReportResource, Resource, RunInfo, Severity, Status, StatusCounts, Summary,
+    AuditReport, Classification, Coverage, CoverageTotals, Duty, Finding, Gap, Inventory,
+    KindCoverage, LedgerEntry, Owner, REPORT_SCHEMA, ReportResource, Resource, RunInfo, Severity,
+    Status, StatusCounts, Summary,
 };
 
 use crate::registry::registry;
@@ -58,6 +59,24 @@ pub fn ledger_for(
                     owner: known_owner,
                     status: Status::NotApplicable,
                     reason: reason.clone(),
+                    rules: vec![],
+                },
+            );
+            continue;
+        }
+        if resource.enumerated_only {
+            // Seen by whole-estate enumeration only: nothing about its settings was
+            // read, so no rule may speak, and absence is never evidence.
+            ledger.insert(
+                duty,
+                LedgerEntry {
+                    owner: known_owner,
+                    status: Status::Unknown,
+                    reason: format!(
+                        "enumerated, not evaluated in depth: onus saw this {} but did not read its settings; the duty is the customer's{} and must be verified another way",
+                        resource.kind,
+                        if owner == Owner::Shared { " (shared)" } else { "" }
+                    ),
                     rules: vec![],
                 },
             );
@@ -189,6 +208,7 @@ pub fn audit(
     let mut customer_addressed = 0;
     let mut unclassified = 0;
     let mut cache: BTreeMap<&str, Classification> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, KindCoverage> = BTreeMap::new();
     for resource in &inventory.resources {
         let classification = cache
             .entry(resource.kind.as_str())
@@ -199,6 +219,21 @@ pub fn audit(
         *service_models.entry(model.to_owned()).or_default() += 1;
         if classification.service_model.is_none() {
             unclassified += 1;
+        }
+        let k = kinds
+            .entry(resource.kind.clone())
+            .or_insert_with(|| KindCoverage {
+                resources: 0,
+                service_model: classification.service_model,
+                evaluated: 0,
+                enumerated_only: 0,
+                unclassified: classification.service_model.is_none(),
+            });
+        k.resources += 1;
+        if resource.enumerated_only {
+            k.enumerated_only += 1;
+        } else {
+            k.evaluated += 1;
         }
         let (ledger, mut found) = ledger_for(resource, classification, ctx, &inventory.gaps);
         for (duty, entry) in &ledger {
@@ -261,6 +296,14 @@ pub fn audit(
         gaps: inventory.gaps.len(),
         complete: inventory.gaps.is_empty(),
     };
+    let totals = CoverageTotals {
+        resources: resources.len(),
+        evaluated: kinds.values().map(|k| k.evaluated).sum(),
+        enumerated_only: kinds.values().map(|k| k.enumerated_only).sum(),
+        enumerated_only_kinds: kinds.values().filter(|k| k.enumerated_only > 0).count(),
+        unclassified,
+        kinds: kinds.len(),
+    };
     AuditReport {
         schema: REPORT_SCHEMA.to_owned(),
         run,
@@ -268,6 +311,11 @@ pub fn audit(
         resources,
         findings,
         gaps: inventory.gaps.clone(),
+        coverage: Coverage {
+            totals,
+            kinds,
+            sources: inventory.sources.clone(),
+        },
         baseline: None,
         expired_waivers: Vec::new(),
     }
@@ -481,5 +529,82 @@ mod tests {
         assert_eq!(report.findings[0].status, Status::Unaddressed, "gaps first");
         assert!(report.summary.complete);
         assert!(report.summary.coverage > 0.0 && report.summary.coverage < 1.0);
+    }
+
+    #[test]
+    fn enumerated_resources_are_unknown_and_counted_in_the_coverage() {
+        let mut seen = fx(
+            "seen",
+            Status::Unknown,
+            "aws.ec2.volume",
+            // Even a facet that would fail the rule is not read: enumeration only.
+            json!({"encryption_at_rest": {"enabled": false}}),
+        )
+        .resource;
+        seen.enumerated_only = true;
+        let deep = fx(
+            "deep",
+            Status::Unaddressed,
+            "aws.ec2.volume",
+            json!({"encryption_at_rest": {"enabled": false}}),
+        )
+        .resource;
+        let inv = Inventory {
+            resources: vec![seen, deep],
+            sources: vec![onus_model::EnumerationSource {
+                provider: Provider::Aws,
+                account: "1".into(),
+                region: Some("us-east-1".into()),
+                source: "resourcegroupstaggingapi".into(),
+                status: onus_model::SourceStatus::Used,
+                resources: 1,
+                detail: None,
+            }],
+            ..Inventory::default()
+        };
+        let class = classification("aws.ec2.volume", ServiceModel::Iaas, &[], &[]);
+        let run = RunInfo {
+            onus_version: "test".into(),
+            generated_at: reference_time(),
+            reference_time: reference_time(),
+            inventory: None,
+            collected_at: None,
+            catalog: onus_model::CatalogInfo {
+                source: "test".into(),
+                sha256: String::new(),
+            },
+            rules: 0,
+        };
+        let report = audit(
+            &inv,
+            &|_| class.clone(),
+            &Context::new(reference_time()),
+            run,
+        );
+        let seen = &report.resources[0];
+        let entry = &seen.duties[&Duty::EncryptionAtRest];
+        assert_eq!(entry.status, Status::Unknown);
+        assert!(
+            entry
+                .reason
+                .starts_with("enumerated, not evaluated in depth")
+        );
+        assert!(report.findings.iter().all(|f| !f.resource.contains("seen")));
+        let c = &report.coverage;
+        assert_eq!(
+            (
+                c.totals.resources,
+                c.totals.evaluated,
+                c.totals.enumerated_only
+            ),
+            (2, 1, 1)
+        );
+        assert_eq!(c.totals.enumerated_only_kinds, 1);
+        assert_eq!(c.kinds["aws.ec2.volume"].enumerated_only, 1);
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(
+            c.line(),
+            "2 resources · 1 evaluated in depth · 1 enumerated only (1 kind) · 0 unclassified"
+        );
     }
 }

@@ -37,6 +37,12 @@ pub struct RunDiff {
     pub appeared: Vec<String>,
     /// Resources only in the older run.
     pub disappeared: Vec<String>,
+    /// Kinds only in the newer run (a service deployed, or newly enumerated).
+    #[serde(default)]
+    pub kinds_appeared: Vec<String>,
+    /// Kinds only in the older run.
+    #[serde(default)]
+    pub kinds_disappeared: Vec<String>,
 }
 
 /// Compare two runs' reports.
@@ -56,6 +62,10 @@ pub fn diff(old_id: &str, old: &AuditReport, new_id: &str, new: &AuditReport) ->
             .collect()
     };
     let (l_old, l_new) = (ledger(old), ledger(new));
+    let kinds = |r: &AuditReport| -> BTreeSet<String> {
+        r.resources.iter().map(|x| x.kind.clone()).collect()
+    };
+    let (k_old, k_new) = (kinds(old), kinds(new));
     let ids = |r: &AuditReport| -> BTreeSet<String> {
         r.resources.iter().map(|x| x.id.clone()).collect()
     };
@@ -80,5 +90,7 @@ pub fn diff(old_id: &str, old: &AuditReport, new_id: &str, new: &AuditReport) ->
             .collect(),
         appeared: i_new.difference(&i_old).cloned().collect(),
         disappeared: i_old.difference(&i_new).cloned().collect(),
+        kinds_appeared: k_new.difference(&k_old).cloned().collect(),
+        kinds_disappeared: k_old.difference(&k_new).cloned().collect(),
     }
 }
