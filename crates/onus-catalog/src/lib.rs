@@ -57,6 +57,8 @@ struct CatalogFile {
     #[serde(default)]
     kinds: BTreeMap<String, KindFile>,
     #[serde(default)]
+    services: BTreeMap<String, ServiceFile>,
+    #[serde(default)]
     migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
 }
 
@@ -117,6 +119,19 @@ struct KindFile {
     not_applicable: BTreeMap<Duty, String>,
 }
 
+/// A whole provider service (`aws.sqs`): every kind under it that has no entry
+/// of its own is classified by the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceFile {
+    title: String,
+    service_model: ServiceModel,
+    #[serde(default)]
+    duties: BTreeMap<Duty, ShiftFile>,
+    #[serde(default)]
+    not_applicable: BTreeMap<Duty, String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShiftFile {
@@ -142,6 +157,7 @@ pub struct KindEntry {
 pub struct Catalog {
     matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
     kinds: BTreeMap<String, KindEntry>,
+    services: BTreeMap<String, KindEntry>,
     migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
     info: CatalogInfo,
 }
@@ -153,6 +169,7 @@ impl Catalog {
         let mut catalog = Catalog {
             matrix: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            services: BTreeMap::new(),
             migration: BTreeMap::new(),
             info: CatalogInfo {
                 source: "built-in".to_owned(),
@@ -270,6 +287,38 @@ impl Catalog {
             };
             self.kinds.insert(kind, merged);
         }
+        for (service, entry) in file.services {
+            let path = format!("services.\"{service}\"");
+            if !is_valid_kind(&service) || service.split('.').count() != 2 {
+                return Err(invalid(
+                    path,
+                    "malformed service (expected provider.service, such as 'aws.sqs')".to_owned(),
+                ));
+            }
+            if let Some(duty) = entry
+                .duties
+                .keys()
+                .find(|d| entry.not_applicable.contains_key(d))
+            {
+                return Err(invalid(
+                    format!("{path}.not_applicable.{duty}"),
+                    "a duty cannot be both shifted and not applicable".to_owned(),
+                ));
+            }
+            self.services.insert(
+                service,
+                KindEntry {
+                    title: entry.title,
+                    service_model: entry.service_model,
+                    shifts: entry
+                        .duties
+                        .into_iter()
+                        .map(|(d, s)| (d, (s.owner, s.note)))
+                        .collect(),
+                    not_applicable: entry.not_applicable,
+                },
+            );
+        }
         for (asset, strategies) in file.migration {
             for (strategy, clouds) in &strategies {
                 for (cloud, kind) in clouds {
@@ -324,10 +373,38 @@ impl Catalog {
         &self.info
     }
 
-    /// Classify a kind: its service model and the owner of every duty.
-    /// `None` when the catalog does not know the kind.
+    /// The service entry that classifies `kind` when it has no entry of its own
+    /// (`aws.sqs` for `aws.sqs.queue`).
+    pub fn service(&self, kind: &str) -> Option<(&str, &KindEntry)> {
+        let mut parts = kind.splitn(3, '.');
+        let service = format!("{}.{}", parts.next()?, parts.next()?);
+        self.services
+            .get_key_value(&service)
+            .map(|(k, e)| (k.as_str(), e))
+    }
+
+    /// Every classified service, in order.
+    pub fn services(&self) -> impl Iterator<Item = (&str, &KindEntry)> {
+        self.services.iter().map(|(k, e)| (k.as_str(), e))
+    }
+
+    /// Classify a kind: its service model and the owner of every duty, from the
+    /// kind's own entry, else from its service's. `None` when the catalog knows
+    /// neither.
     pub fn classify(&self, kind: &str) -> Option<Classification> {
-        let entry = self.kinds.get(kind)?;
+        let by_service;
+        let entry = match self.kinds.get(kind) {
+            Some(e) => e,
+            None => {
+                let (_, service) = self.service(kind)?;
+                let resource = kind.splitn(3, '.').nth(2).unwrap_or("resource");
+                by_service = KindEntry {
+                    title: format!("{} {}", service.title, resource.replace(['-', '.'], " ")),
+                    ..service.clone()
+                };
+                &by_service
+            }
+        };
         let duties = Duty::ALL
             .iter()
             .map(|&duty| {
@@ -597,7 +674,19 @@ service_model = "paas"
     #[test]
     fn unknown_kind_gets_suggestions() {
         let c = builtin();
-        assert!(c.classify("aws.ec2.instances").is_none());
+        // A kind with no entry of its own is classified by its service (for
+        // enumerated resources), but is still not a kind of its own (the CLI
+        // refuses it on a resource with settings: a typo).
+        assert!(c.kind("aws.ec2.instances").is_none());
+        let by_service = c.classify("aws.sqs.queue").unwrap();
+        assert_eq!(by_service.service_model, Some(ServiceModel::Paas));
+        assert_eq!(by_service.title, "Amazon SQS queue");
+        assert_eq!(
+            c.classify("aws.ec2.transit-gateway").unwrap().service_model,
+            Some(ServiceModel::Iaas)
+        );
+        assert!(c.classify("aws.nosuchservice.thing").is_none());
+        assert!(c.services().count() > 150);
         assert!(c.suggest("aws.ec2.instances").contains(&"aws.ec2.instance"));
     }
 }

@@ -53,7 +53,7 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
         // An enumerated resource of a type the catalog does not know is reported
         // as unclassified (the coverage says so); a resource with settings and an
         // unknown kind is more likely a typo.
-        .filter(|(_, r)| !r.enumerated_only && catalog.classify(&r.kind).is_none())
+        .filter(|(_, r)| !r.enumerated_only && catalog.kind(&r.kind).is_none())
         .map(|(i, r)| (i, r.kind.as_str()))
         .collect();
     let Some(&(first, kind)) = unknown.first() else {

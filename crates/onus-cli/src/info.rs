@@ -128,6 +128,14 @@ pub(crate) fn matrix(args: &MatrixArgs, style: Style) -> anyhow::Result<u8> {
                 bail!("unknown resource kind '{kind}'{hint}; `onus matrix` lists every kind");
             };
             text = format!("{}\n", onus_report::matrix::render_kind(&class, style));
+            if catalog.kind(kind).is_none()
+                && let Some((service, _)) = catalog.service(kind)
+            {
+                let _ = writeln!(
+                    text,
+                    "Classified by its service, {service}: onus has no entry of its own for this kind, so a resource with settings of this kind is refused (a typo?) and an enumerated one is classified like this."
+                );
+            }
         }
         None => {
             let _ = writeln!(
@@ -151,6 +159,16 @@ pub(crate) fn matrix(args: &MatrixArgs, style: Style) -> anyhow::Result<u8> {
                 kinds.len()
             );
             let _ = writeln!(text, "{}", onus_report::matrix::render_kinds(&kinds));
+            let services: Vec<_> = catalog
+                .services()
+                .map(|(k, e)| (k, e.title.as_str(), e.service_model))
+                .collect();
+            let _ = writeln!(
+                text,
+                "\nClassified services ({}): every other kind under one of them takes its service model:",
+                services.len()
+            );
+            let _ = writeln!(text, "{}", onus_report::matrix::render_kinds(&services));
         }
     }
     crate::output::stdout(&text)?;
