@@ -9,7 +9,8 @@ import sys
 import urllib.parse
 import urllib.request
 
-READ = ("Describe", "Get", "List")
+# AWS Config's Select* operations run a read-only query over recorded resources.
+READ = ("Describe", "Get", "List", "Select")
 
 with urllib.request.urlopen(sys.argv[1] + "/moto-api/recorder/download-recording") as response:
     lines = [l for l in response.read().decode().splitlines() if l.strip()]

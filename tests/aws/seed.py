@@ -173,4 +173,18 @@ expect("thumbnailer", runtime_updates="unaddressed", identity_access="unaddresse
 lam.create_function(FunctionName="resizer", Runtime="python3.12", Role=role, Handler="handler.handler", Code={"ZipFile": buf.getvalue()})
 expect("resizer", runtime_updates="addressed")
 
+# ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
+# Found by the Resource Groups Tagging API, classified by the catalog, their
+# customer duties unknown ("enumerated, not evaluated in depth"), the provider's
+# not applicable.
+sqs = client("sqs")
+sqs.create_queue(QueueName="onus-events", tags={"team": "orders"})
+client("sns").create_topic(Name="onus-alerts", Tags=[{"Key": "team", "Value": "ops"}])
+client("kms").create_key(Description="onus test key", Tags=[{"TagKey": "Name", "TagValue": "onus-cmk"}])
+client("secretsmanager").create_secret(Name="onus-db-password", SecretString="not-a-real-secret",
+                                       Tags=[{"Key": "team", "Value": "data"}])
+client("logs", "eu-west-1").create_log_group(logGroupName="/onus/app", tags={"team": "app"})
+for name in ("onus-events", "onus-alerts", "onus-cmk", "onus-db-password", "/onus/app"):
+    expect(name, encryption_at_rest="unknown", guest_os_patching="not_applicable")
+
 json.dump(expected, sys.stdout, indent=1, sort_keys=True)

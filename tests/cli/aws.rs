@@ -53,6 +53,50 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 
+    // Whole-estate enumeration: the tagging API was read in both regions, the
+    // kinds onus does not evaluate are in the ledger, and the coverage says so.
+    let coverage = &report["coverage"];
+    let sources = coverage["sources"].as_array().unwrap();
+    for region in ["us-east-1", "eu-west-1"] {
+        assert!(
+            sources
+                .iter()
+                .any(|s| s["source"] == "resourcegroupstaggingapi"
+                    && s["region"] == region
+                    && s["status"] == "used"),
+            "{sources:#?}"
+        );
+        assert!(
+            sources
+                .iter()
+                .any(|s| s["source"] == "config" && s["region"] == region),
+            "AWS Config's fate is recorded too: {sources:#?}"
+        );
+    }
+    assert!(
+        coverage["totals"]["enumerated_only"].as_u64().unwrap() >= 5,
+        "{coverage:#}"
+    );
+    for kind in [
+        "aws.sqs.queue",
+        "aws.sns.topic",
+        "aws.kms.key",
+        "aws.secretsmanager.secret",
+        "aws.logs.log-group",
+    ] {
+        assert_eq!(
+            coverage["kinds"][kind]["service_model"], "paas",
+            "{kind}: {coverage:#}"
+        );
+    }
+    // A resource read in depth is not duplicated by its enumeration.
+    let ids: Vec<&str> = resources
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "a resource appears twice");
+
     // The emulator's SSM answers HTTP 500: recorded as gaps naming the operation.
     let gaps = report["gaps"].as_array().unwrap();
     assert!(gaps.iter().any(|g| g["service"] == "ssm"

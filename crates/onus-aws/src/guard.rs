@@ -17,6 +17,26 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// Every operation the collector may call, as (SDK service id, operation, IAM action).
 /// `config/aws-readonly-policy.json` lists exactly these actions; a test keeps them in step.
 pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    (
+        "Config Service",
+        "DescribeConfigurationRecorders",
+        "config:DescribeConfigurationRecorders",
+    ),
+    (
+        "Config Service",
+        "SelectAggregateResourceConfig",
+        "config:SelectAggregateResourceConfig",
+    ),
+    (
+        "Config Service",
+        "SelectResourceConfig",
+        "config:SelectResourceConfig",
+    ),
+    (
+        "Resource Groups Tagging API",
+        "GetResources",
+        "tag:GetResources",
+    ),
     ("CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"),
     ("CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"),
     (
@@ -215,7 +235,8 @@ mod tests {
     fn only_read_operations_are_listed() {
         for (service, op, action) in OPERATIONS {
             assert!(
-                ["Describe", "Get", "List"]
+                // Config's Select* run a read-only query over recorded resources.
+                ["Describe", "Get", "List", "Select"]
                     .iter()
                     .any(|p| op.starts_with(p))
                     || (*service == "STS" && *op == "AssumeRole"),
@@ -224,7 +245,7 @@ mod tests {
             let (prefix, name) = action.split_once(':').unwrap();
             assert!(
                 !prefix.is_empty()
-                    && ["Describe", "Get", "List", "AssumeRole"]
+                    && ["Describe", "Get", "List", "Select", "AssumeRole"]
                         .iter()
                         .any(|p| name.starts_with(p)),
                 "{action}"

@@ -18,9 +18,11 @@ mod cloudtrail;
 mod dynamodb;
 mod ec2;
 mod elasticbeanstalk;
+mod enumerate;
 mod gap;
 pub mod guard;
 mod iam;
+mod kinds;
 mod lambda;
 mod limit;
 mod rds;
@@ -65,6 +67,11 @@ pub struct AwsOptions {
     pub shard: Option<(u32, u32)>,
     /// Connect, attempt and operation timeouts of every call.
     pub timeouts: onus_endpoint::Timeouts,
+    /// Enumerate the whole estate (tagging API, AWS Config) besides the deep collectors.
+    pub enumerate: bool,
+    /// Read this organisation Config aggregator (in the base account) instead of
+    /// each account's recorder.
+    pub config_aggregator: Option<String>,
 }
 
 impl Default for AwsOptions {
@@ -80,6 +87,8 @@ impl Default for AwsOptions {
             max_attempts: 3,
             shard: None,
             timeouts: onus_endpoint::Timeouts::DEFAULT,
+            enumerate: true,
+            config_aggregator: None,
         }
     }
 }
@@ -391,6 +400,25 @@ pub async fn collect(
 
     let semaphore = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut tasks: JoinSet<Collected> = JoinSet::new();
+    if let (true, Some(name)) = (opts.enumerate, &opts.config_aggregator) {
+        // One query for the whole organisation, from the base account.
+        let region = base
+            .region()
+            .map_or_else(|| "us-east-1".to_owned(), |r| r.to_string());
+        let account = mk(base_account.clone(), base.clone());
+        let name = name.clone();
+        progress.add_tasks(1);
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            let out = enumerate::aggregator(account, region, name).await;
+            progress.task_done("config aggregator");
+            out
+        });
+    }
+    let plan = Plan {
+        enumerate: opts.enumerate,
+        per_region_config: opts.config_aggregator.is_none(),
+    };
     for account in accounts {
         let regions = match &opts.regions {
             Some(r) => r.clone(),
@@ -407,6 +435,7 @@ pub async fn collect(
             account,
             regions,
             opts.regions.clone(),
+            plan,
         );
     }
     while let Some(joined) = tasks.join_next().await {
@@ -428,6 +457,7 @@ pub async fn collect(
     }
 
     summarise_trails(&mut collected);
+    collected.resources = enumerate::merge(std::mem::take(&mut collected.resources));
     collected
         .resources
         .sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
@@ -454,6 +484,13 @@ pub async fn collect(
 
 type Task = std::pin::Pin<Box<dyn Future<Output = Collected> + Send>>;
 
+/// Which enumeration sources to run besides the deep collectors.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    enumerate: bool,
+    per_region_config: bool,
+}
+
 fn schedule(
     tasks: &mut JoinSet<Collected>,
     semaphore: &Arc<Semaphore>,
@@ -461,6 +498,7 @@ fn schedule(
     account: Account,
     regions: Vec<String>,
     explicit_regions: Option<Vec<String>>,
+    plan: Plan,
 ) {
     let mut jobs: Vec<(String, Task)> = vec![
         (
@@ -499,6 +537,18 @@ fn schedule(
             format!("{} {region} elasticbeanstalk", a.id),
             Box::pin(elasticbeanstalk::collect(a.clone(), r.clone())),
         ));
+        if plan.enumerate {
+            jobs.push((
+                format!("{} {region} tagging", a.id),
+                Box::pin(enumerate::tagging(a.clone(), r.clone())),
+            ));
+            if plan.per_region_config {
+                jobs.push((
+                    format!("{} {region} config", a.id),
+                    Box::pin(enumerate::config(a.clone(), r.clone())),
+                ));
+            }
+        }
     }
     progress.add_tasks(jobs.len() as u64);
     for (label, job) in jobs {

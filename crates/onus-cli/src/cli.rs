@@ -213,6 +213,14 @@ pub struct AwsArgs {
     /// Attempts per request, retries included (adaptive retry with backoff).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub max_attempts: u32,
+    /// Read this AWS Config aggregator (in the caller's account) to enumerate an
+    /// organisation's resources in one query, instead of each account's recorder.
+    #[arg(long, value_name = "NAME")]
+    pub config_aggregator: Option<String>,
+    /// Skip whole-estate enumeration (tagging API, AWS Config): only the kinds
+    /// onus evaluates in depth are collected, and the coverage says so.
+    #[arg(long)]
+    pub no_enumerate: bool,
 }
 
 /// Arguments of `onus collect`.

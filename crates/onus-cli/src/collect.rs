@@ -95,6 +95,8 @@ fn collect_aws(
         max_attempts: args.max_attempts,
         shard,
         timeouts,
+        enumerate: !args.no_enumerate,
+        config_aggregator: args.config_aggregator.clone(),
     };
     if let Some(r) = args
         .regions

@@ -1,0 +1,490 @@
+//! Whole-estate enumeration: every resource in scope, whether or not onus
+//! evaluates its kind. Sources: the Resource Groups Tagging API (`GetResources`:
+//! every tagged or once-tagged resource of every service, per region), AWS
+//! Config where a recorder exists (`SelectResourceConfig`, per region), and an
+//! organisation's Config aggregator in one query (`--config-aggregator`).
+//! Results merge by ARN with the deep collectors' resources; each source's fate
+//! per scope is recorded for the coverage, and a denied or failed source is a gap.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_config::error::ProvideErrorMetadata;
+use onus_model::{EnumerationSource, GapCause, Provider, Resource, SourceStatus};
+use serde_json::{Value, json};
+
+use crate::gap::gap;
+use crate::kinds::{kind_for_arn, kind_for_type, parse_arn};
+use crate::{Account, Collected};
+
+/// The pseudo facet enumeration gaps name, so that they explain no facet of any
+/// resource (a failed enumeration hides resources, not settings).
+const ENUMERATION: &str = "enumeration";
+
+pub(crate) const TAGGING: &str = "resourcegroupstaggingapi";
+pub(crate) const CONFIG: &str = "config";
+
+fn source(
+    account: &str,
+    region: Option<&str>,
+    name: &str,
+    status: SourceStatus,
+    n: usize,
+    detail: Option<String>,
+) -> EnumerationSource {
+    EnumerationSource {
+        provider: Provider::Aws,
+        account: account.to_owned(),
+        region: region.map(str::to_owned),
+        source: name.to_owned(),
+        status,
+        resources: n,
+        detail,
+    }
+}
+
+fn status_of(cause: GapCause) -> SourceStatus {
+    if cause == GapCause::AccessDenied {
+        SourceStatus::Denied
+    } else {
+        SourceStatus::Failed
+    }
+}
+
+/// An enumerated resource: its kind from its ARN (or Config type), its tags, and
+/// the source's own record as `raw`.
+fn enumerated(
+    arn: &str,
+    kind: String,
+    name: Option<String>,
+    account: &str,
+    region: Option<&str>,
+    tags: BTreeMap<String, String>,
+    raw: Value,
+) -> Resource {
+    let parsed = parse_arn(arn);
+    let region = parsed
+        .as_ref()
+        .map(|a| a.region)
+        .filter(|r| !r.is_empty())
+        .or(region)
+        .map(str::to_owned);
+    let account = parsed
+        .as_ref()
+        .map(|a| a.account)
+        .filter(|a| !a.is_empty())
+        .unwrap_or(account)
+        .to_owned();
+    let name = tags.get("Name").cloned().or(name);
+    Resource {
+        id: arn.to_owned(),
+        provider: Provider::Aws,
+        account,
+        region,
+        kind,
+        name,
+        tags,
+        facets: Default::default(),
+        sources: Default::default(),
+        raw,
+        enumerated_only: true,
+    }
+}
+
+/// Every tagged (or once-tagged) resource of `region` through `GetResources`.
+pub(crate) async fn tagging(account: Account, region: String) -> Collected {
+    let config = account.in_region(&region);
+    let client = aws_sdk_resourcegroupstagging::Client::from_conf(
+        aws_sdk_resourcegroupstagging::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    );
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    account.pace(Some(&region), TAGGING).await;
+    let (pages, err) = crate::pages(client.get_resources().into_paginator().send()).await;
+    for mapping in pages.iter().flat_map(|p| p.resource_tag_mapping_list()) {
+        let Some(arn) = mapping.resource_arn() else {
+            continue;
+        };
+        let Some((kind, name)) = kind_for_arn(arn) else {
+            continue;
+        };
+        let tags: BTreeMap<String, String> = mapping
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect();
+        let raw = json!({
+            "ResourceARN": arn,
+            "Tags": mapping.tags().iter().map(|t| json!({"Key": t.key(), "Value": t.value()})).collect::<Vec<_>>(),
+        });
+        out.resources.push(enumerated(
+            arn,
+            kind,
+            Some(name),
+            &account.id,
+            Some(&region),
+            tags,
+            raw,
+        ));
+    }
+    match err {
+        Some(e) => {
+            let g = gap(
+                &scope,
+                "tag",
+                "GetResources",
+                &e,
+                &[],
+                &[ENUMERATION],
+                vec![],
+            );
+            out.sources.push(source(
+                &account.id,
+                Some(&region),
+                TAGGING,
+                status_of(g.cause),
+                out.resources.len(),
+                Some(g.error.clone()),
+            ));
+            out.gaps.push(g);
+        }
+        None => out.sources.push(source(
+            &account.id,
+            Some(&region),
+            TAGGING,
+            SourceStatus::Used,
+            out.resources.len(),
+            None,
+        )),
+    }
+    out
+}
+
+/// The query both Config paths run: every resource with its configuration.
+const QUERY: &str =
+    "SELECT resourceId, resourceName, resourceType, arn, awsRegion, accountId, tags, configuration";
+
+/// Resources from Config's query rows.
+fn config_rows(rows: &[String], account: &str, region: Option<&str>) -> Vec<Resource> {
+    rows.iter()
+        .filter_map(|row| serde_json::from_str::<Value>(row).ok())
+        .filter_map(|v| {
+            let rtype = v["resourceType"].as_str()?;
+            let kind = kind_for_type(rtype)?;
+            let id = v["resourceId"].as_str().unwrap_or_default();
+            let arn = v["arn"]
+                .as_str()
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                // A few types have no ARN: name them by type and id.
+                .unwrap_or_else(|| format!("{rtype}/{id}"));
+            let tags: BTreeMap<String, String> = v["tags"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|t| {
+                            Some((
+                                t["key"].as_str()?.to_owned(),
+                                t["value"].as_str().unwrap_or_default().to_owned(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let account = v["accountId"].as_str().unwrap_or(account).to_owned();
+            let name = v["resourceName"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| (!id.is_empty()).then(|| id.to_owned()));
+            let region = v["awsRegion"]
+                .as_str()
+                .filter(|r| !r.is_empty() && *r != "global")
+                .or(region)
+                .map(str::to_owned);
+            Some(enumerated(
+                &arn,
+                kind,
+                name,
+                &account,
+                region.as_deref(),
+                tags,
+                v,
+            ))
+        })
+        .collect()
+}
+
+fn config_client(account: &Account, region: &str) -> aws_sdk_config::Client {
+    let config = account.in_region(region);
+    aws_sdk_config::Client::from_conf(
+        aws_sdk_config::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    )
+}
+
+/// Every resource AWS Config recorded in `region`, when a recorder exists there.
+pub(crate) async fn config(account: Account, region: String) -> Collected {
+    let client = config_client(&account, &region);
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    account.pace(Some(&region), CONFIG).await;
+    match client.describe_configuration_recorders().send().await {
+        Ok(r) if r.configuration_recorders().is_empty() => {
+            out.sources.push(source(
+                &account.id,
+                Some(&region),
+                CONFIG,
+                SourceStatus::Absent,
+                0,
+                Some("no configuration recorder in this region".to_owned()),
+            ));
+            return out;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let g = gap(
+                &scope,
+                CONFIG,
+                "DescribeConfigurationRecorders",
+                &e,
+                &[],
+                &[ENUMERATION],
+                vec![],
+            );
+            out.sources.push(source(
+                &account.id,
+                Some(&region),
+                CONFIG,
+                status_of(g.cause),
+                0,
+                Some(g.error.clone()),
+            ));
+            out.gaps.push(g);
+            return out;
+        }
+    }
+    let mut token: Option<String> = None;
+    let mut pages = onus_endpoint::Pages::new();
+    loop {
+        account.pace(Some(&region), CONFIG).await;
+        let result = client
+            .select_resource_config()
+            .expression(QUERY)
+            .set_next_token(token.clone())
+            .send()
+            .await;
+        match result {
+            Ok(page) => {
+                out.resources
+                    .extend(config_rows(page.results(), &account.id, Some(&region)));
+                match page.next_token().filter(|t| !t.is_empty()) {
+                    Some(t) if pages.next(t).is_ok() => token = Some(t.to_owned()),
+                    _ => break,
+                }
+            }
+            Err(e) => {
+                // An emulator or a partition without the query API is not a denial.
+                let unsupported = e.code().is_some_and(|c| {
+                    c.contains("NotImplemented") || c.contains("UnknownOperation")
+                });
+                let g = gap(
+                    &scope,
+                    CONFIG,
+                    "SelectResourceConfig",
+                    &e,
+                    &[],
+                    &[ENUMERATION],
+                    vec![],
+                );
+                let status = if unsupported {
+                    SourceStatus::Absent
+                } else {
+                    status_of(g.cause)
+                };
+                out.sources.push(source(
+                    &account.id,
+                    Some(&region),
+                    CONFIG,
+                    status,
+                    out.resources.len(),
+                    Some(g.error.clone()),
+                ));
+                if !unsupported {
+                    out.gaps.push(g);
+                }
+                return out;
+            }
+        }
+    }
+    out.sources.push(source(
+        &account.id,
+        Some(&region),
+        CONFIG,
+        SourceStatus::Used,
+        out.resources.len(),
+        None,
+    ));
+    out
+}
+
+/// Every resource of an organisation's Config aggregator, in one paged query.
+pub(crate) async fn aggregator(account: Account, region: String, name: String) -> Collected {
+    let client = config_client(&account, &region);
+    let scope = account.scope(Some(&region));
+    let label = format!("config-aggregator:{name}");
+    let mut out = Collected::default();
+    let mut token: Option<String> = None;
+    let mut pages = onus_endpoint::Pages::new();
+    loop {
+        account.pace(Some(&region), CONFIG).await;
+        let result = client
+            .select_aggregate_resource_config()
+            .configuration_aggregator_name(&name)
+            .expression(QUERY)
+            .set_next_token(token.clone())
+            .send()
+            .await;
+        match result {
+            Ok(page) => {
+                out.resources
+                    .extend(config_rows(page.results(), &account.id, None));
+                match page.next_token().filter(|t| !t.is_empty()) {
+                    Some(t) if pages.next(t).is_ok() => token = Some(t.to_owned()),
+                    _ => break,
+                }
+            }
+            Err(e) => {
+                let g = gap(
+                    &scope,
+                    CONFIG,
+                    "SelectAggregateResourceConfig",
+                    &e,
+                    &[],
+                    &[ENUMERATION],
+                    vec![],
+                );
+                out.sources.push(source(
+                    &account.id,
+                    Some(&region),
+                    &label,
+                    status_of(g.cause),
+                    out.resources.len(),
+                    Some(g.error.clone()),
+                ));
+                out.gaps.push(g);
+                return out;
+            }
+        }
+    }
+    out.sources.push(source(
+        &account.id,
+        Some(&region),
+        &label,
+        SourceStatus::Used,
+        out.resources.len(),
+        None,
+    ));
+    out
+}
+
+/// Merge enumerated resources into the deep collectors' by ARN: a resource the
+/// deep collectors read keeps their settings and gains tags it lacked; one seen
+/// by several sources is kept once (Config's record, with its configuration,
+/// wins over the tagging API's).
+pub(crate) fn merge(resources: Vec<Resource>) -> Vec<Resource> {
+    let mut by_id: BTreeMap<String, Resource> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for r in resources {
+        match by_id.get_mut(&r.id) {
+            None => {
+                order.push(r.id.clone());
+                by_id.insert(r.id.clone(), r);
+            }
+            Some(existing) => {
+                let (keep, other) = match (existing.enumerated_only, r.enumerated_only) {
+                    // The deep record stays; the enumerated one lends its tags.
+                    (false, true) => (None, r),
+                    (true, false) => (Some(r), existing.clone()),
+                    // Two enumerations: the one with more to say (Config) wins.
+                    (true, true) if r.raw.get("configuration").is_some() => {
+                        (Some(r), existing.clone())
+                    }
+                    _ => (None, r),
+                };
+                if let Some(k) = keep {
+                    *existing = k;
+                }
+                for (key, value) in other.tags {
+                    existing.tags.entry(key).or_insert(value);
+                }
+                if existing.name.is_none() {
+                    existing.name = other.name;
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deep(id: &str) -> Resource {
+        Resource {
+            id: id.to_owned(),
+            provider: Provider::Aws,
+            account: "1".into(),
+            region: None,
+            kind: "aws.s3.bucket".into(),
+            name: Some("b".into()),
+            tags: Default::default(),
+            facets: Default::default(),
+            sources: Default::default(),
+            raw: Value::Null,
+            enumerated_only: false,
+        }
+    }
+
+    #[test]
+    fn merge_keeps_deep_records_and_lends_tags() {
+        let mut seen = deep("arn:aws:s3:::b");
+        seen.enumerated_only = true;
+        seen.tags.insert("team".into(), "data".into());
+        let other = {
+            let mut r = deep("arn:aws:sqs:us-east-1:1:q");
+            r.enumerated_only = true;
+            r.kind = "aws.sqs.queue".into();
+            r
+        };
+        let merged = merge(vec![seen, deep("arn:aws:s3:::b"), other]);
+        assert_eq!(merged.len(), 2);
+        assert!(!merged[0].enumerated_only, "the deep record wins");
+        assert_eq!(merged[0].tags["team"], "data");
+        assert!(merged[1].enumerated_only);
+    }
+
+    #[test]
+    fn config_rows_become_enumerated_resources() {
+        let rows = vec![
+            r#"{"resourceId":"q1","resourceName":"orders","resourceType":"AWS::SQS::Queue","arn":"arn:aws:sqs:us-east-1:123456789012:orders","awsRegion":"us-east-1","accountId":"123456789012","tags":[{"key":"team","value":"orders"}],"configuration":{"SqsManagedSseEnabled":"true"}}"#.to_owned(),
+            r#"{"resourceId":"x","resourceType":"Custom::Thing"}"#.to_owned(),
+            "not json".to_owned(),
+        ];
+        let got = config_rows(&rows, "999", Some("eu-west-1"));
+        assert_eq!(got.len(), 1);
+        let r = &got[0];
+        assert_eq!(
+            (r.kind.as_str(), r.account.as_str(), r.region.as_deref()),
+            ("aws.sqs.queue", "123456789012", Some("us-east-1"))
+        );
+        assert_eq!(r.tags["team"], "orders");
+        assert!(r.enumerated_only);
+        assert_eq!(r.raw["configuration"]["SqsManagedSseEnabled"], "true");
+    }
+}
