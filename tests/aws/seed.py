@@ -173,18 +173,38 @@ expect("thumbnailer", runtime_updates="unaddressed", identity_access="unaddresse
 lam.create_function(FunctionName="resizer", Runtime="python3.12", Role=role, Handler="handler.handler", Code={"ZipFile": buf.getvalue()})
 expect("resizer", runtime_updates="addressed")
 
-# ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
-# Found by the Resource Groups Tagging API, classified by the catalog, their
-# customer duties unknown ("enumerated, not evaluated in depth"), the provider's
-# not applicable.
+# ---- Services evaluated through the catalog's declarative mappings ---------------------------
 sqs = client("sqs")
-sqs.create_queue(QueueName="onus-events", tags={"team": "orders"})
-client("sns").create_topic(Name="onus-alerts", Tags=[{"Key": "team", "Value": "ops"}])
-client("kms").create_key(Description="onus test key", Tags=[{"TagKey": "Name", "TagValue": "onus-cmk"}])
+sqs.create_queue(QueueName="onus-events", Attributes={"SqsManagedSseEnabled": "true"}, tags={"team": "orders"})
+sqs.create_queue(QueueName="onus-plain-queue", Attributes={"SqsManagedSseEnabled": "false"})
+expect("onus-events", encryption_at_rest="addressed", guest_os_patching="not_applicable")
+expect("onus-plain-queue", encryption_at_rest="unaddressed")
+sns = client("sns")
+sns.create_topic(Name="onus-alerts", Attributes={"KmsMasterKeyId": "alias/aws/sns"}, Tags=[{"Key": "team", "Value": "ops"}])
+sns.create_topic(Name="onus-plain-topic")
+expect("onus-alerts", encryption_at_rest="addressed")
+expect("onus-plain-topic", encryption_at_rest="unaddressed")
+kms = client("kms")
+kms.create_key(Description="onus-cmk", Tags=[{"TagKey": "Name", "TagValue": "onus-cmk"}])
+rotating = kms.create_key(Description="onus-rotating-cmk")["KeyMetadata"]["KeyId"]
+kms.enable_key_rotation(KeyId=rotating)
+expect("onus-cmk", encryption_at_rest="unaddressed")
+expect("onus-rotating-cmk", encryption_at_rest="addressed")
 client("secretsmanager").create_secret(Name="onus-db-password", SecretString="not-a-real-secret",
                                        Tags=[{"Key": "team", "Value": "data"}])
+expect("onus-db-password", identity_access="unaddressed", encryption_at_rest="not_applicable")
+efs = client("efs")
+efs.create_file_system(CreationToken="onus-good", Encrypted=True, Backup=True, Tags=[{"Key": "Name", "Value": "onus-good-fs"}])
+efs.create_file_system(CreationToken="onus-bad", Encrypted=False, Tags=[{"Key": "Name", "Value": "onus-bad-fs"}])
+expect("onus-good-fs", encryption_at_rest="addressed", backup="addressed")
+expect("onus-bad-fs", encryption_at_rest="unaddressed", backup="unaddressed")
+
+# ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
+# Found by the Resource Groups Tagging API, classified by the catalog, their
+# customer duties unknown ("enumerated, not evaluated in depth").
 client("logs", "eu-west-1").create_log_group(logGroupName="/onus/app", tags={"team": "app"})
-for name in ("onus-events", "onus-alerts", "onus-cmk", "onus-db-password", "/onus/app"):
+client("ecs").create_cluster(clusterName="onus-cluster", tags=[{"key": "team", "value": "platform"}])
+for name in ("/onus/app", "onus-cluster"):
     expect(name, encryption_at_rest="unknown", guest_os_patching="not_applicable")
 
 json.dump(expected, sys.stdout, indent=1, sort_keys=True)

@@ -18,6 +18,28 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// `config/aws-readonly-policy.json` lists exactly these actions; a test keeps them in step.
 pub const OPERATIONS: &[(&str, &str, &str)] = &[
     (
+        "EFS",
+        "DescribeBackupPolicy",
+        "elasticfilesystem:DescribeBackupPolicy",
+    ),
+    (
+        "EFS",
+        "DescribeFileSystems",
+        "elasticfilesystem:DescribeFileSystems",
+    ),
+    ("KMS", "DescribeKey", "kms:DescribeKey"),
+    ("KMS", "GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
+    ("KMS", "ListKeys", "kms:ListKeys"),
+    (
+        "Secrets Manager",
+        "ListSecrets",
+        "secretsmanager:ListSecrets",
+    ),
+    ("SNS", "GetTopicAttributes", "sns:GetTopicAttributes"),
+    ("SNS", "ListTopics", "sns:ListTopics"),
+    ("SQS", "GetQueueAttributes", "sqs:GetQueueAttributes"),
+    ("SQS", "ListQueues", "sqs:ListQueues"),
+    (
         "Config Service",
         "DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorders",

@@ -17,16 +17,21 @@
 mod cloudtrail;
 mod dynamodb;
 mod ec2;
+mod efs;
 mod elasticbeanstalk;
 mod enumerate;
 mod gap;
 pub mod guard;
 mod iam;
 mod kinds;
+mod kms;
 mod lambda;
 mod limit;
 mod rds;
 pub mod s3;
+mod secretsmanager;
+mod sns;
+mod sqs;
 mod ssm;
 
 use std::sync::Arc;
@@ -536,6 +541,27 @@ fn schedule(
         jobs.push((
             format!("{} {region} elasticbeanstalk", a.id),
             Box::pin(elasticbeanstalk::collect(a.clone(), r.clone())),
+        ));
+        // Services whose facets come from the catalog's mappings: fetch only.
+        jobs.push((
+            format!("{} {region} sqs", a.id),
+            Box::pin(sqs::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} sns", a.id),
+            Box::pin(sns::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} kms", a.id),
+            Box::pin(kms::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} secretsmanager", a.id),
+            Box::pin(secretsmanager::collect(a.clone(), r.clone())),
+        ));
+        jobs.push((
+            format!("{} {region} efs", a.id),
+            Box::pin(efs::collect(a.clone(), r.clone())),
         ));
         if plan.enumerate {
             jobs.push((

@@ -204,6 +204,7 @@ pub fn disk(subscription: &str, v: &Value) -> Option<Resource> {
         key_source,
         key_id: e["diskEncryptionSetId"].as_str().map(str::to_owned),
         by_default: None,
+        ..Default::default()
     });
     src(
         &mut r,

@@ -6,11 +6,14 @@
 //! file of the same format can be merged over it ([`Catalog::with_override`]),
 //! so a kind can be reclassified or a duty shifted without recompiling.
 
+pub mod mapping;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use onus_model::{
-    CatalogInfo, Classification, Duty, DutyAssignment, Layer, Owner, ServiceModel, is_valid_kind,
+    CatalogInfo, Classification, Duty, DutyAssignment, Inventory, Layer, Owner, ServiceModel,
+    is_valid_kind,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -113,6 +116,9 @@ impl Strategy {
 struct KindFile {
     title: Option<String>,
     service_model: Option<ServiceModel>,
+    /// Facet field -> JMESPath expression over `raw`.
+    #[serde(default)]
+    facets: BTreeMap<String, String>,
     #[serde(default)]
     duties: BTreeMap<Duty, ShiftFile>,
     #[serde(default)]
@@ -158,6 +164,7 @@ pub struct Catalog {
     matrix: BTreeMap<ServiceModel, BTreeMap<Layer, Owner>>,
     kinds: BTreeMap<String, KindEntry>,
     services: BTreeMap<String, KindEntry>,
+    mappings: BTreeMap<String, Vec<mapping::FacetMapping>>,
     migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
     info: CatalogInfo,
 }
@@ -170,6 +177,7 @@ impl Catalog {
             matrix: BTreeMap::new(),
             kinds: BTreeMap::new(),
             services: BTreeMap::new(),
+            mappings: BTreeMap::new(),
             migration: BTreeMap::new(),
             info: CatalogInfo {
                 source: "built-in".to_owned(),
@@ -247,6 +255,20 @@ impl Catalog {
                     format!("{path}.not_applicable.{duty}"),
                     "a duty cannot be both shifted and not applicable".to_owned(),
                 ));
+            }
+            // Facet mappings: each field's expression replaces the built-in one.
+            let mut compiled = Vec::new();
+            for (facet, expression) in &entry.facets {
+                let m = mapping::FacetMapping::new(facet, expression)
+                    .map_err(|e| invalid(format!("{path}.facets.\"{facet}\""), e.to_string()))?;
+                compiled.push(m);
+            }
+            if !compiled.is_empty() {
+                let list = self.mappings.entry(kind.clone()).or_default();
+                for m in compiled {
+                    list.retain(|x| x.facet != m.facet);
+                    list.push(m);
+                }
             }
             let merged = match self.kinds.remove(&kind) {
                 Some(mut existing) => {
@@ -371,6 +393,29 @@ impl Catalog {
     /// Where the catalog came from and its digest.
     pub fn info(&self) -> &CatalogInfo {
         &self.info
+    }
+
+    /// The facet mappings of a kind (JMESPath over `raw`), in facet order.
+    pub fn mappings(&self, kind: &str) -> &[mapping::FacetMapping] {
+        self.mappings.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every kind with facet mappings.
+    pub fn mapped_kinds(&self) -> impl Iterator<Item = (&str, &[mapping::FacetMapping])> {
+        self.mappings
+            .iter()
+            .map(|(k, m)| (k.as_str(), m.as_slice()))
+    }
+
+    /// Derive every resource's facets from its `raw` through its kind's mappings.
+    /// Collectors fetch; this is where the catalog interprets.
+    pub fn apply_mappings(&self, inventory: &mut Inventory) -> Result<(), mapping::MappingError> {
+        for r in &mut inventory.resources {
+            if let Some(m) = self.mappings.get(&r.kind) {
+                mapping::apply(m, r)?;
+            }
+        }
+        Ok(())
     }
 
     /// The service entry that classifies `kind` when it has no entry of its own
@@ -678,9 +723,9 @@ service_model = "paas"
         // enumerated resources), but is still not a kind of its own (the CLI
         // refuses it on a resource with settings: a typo).
         assert!(c.kind("aws.ec2.instances").is_none());
-        let by_service = c.classify("aws.sqs.queue").unwrap();
+        let by_service = c.classify("aws.sqs.dead-letter-queue").unwrap();
         assert_eq!(by_service.service_model, Some(ServiceModel::Paas));
-        assert_eq!(by_service.title, "Amazon SQS queue");
+        assert_eq!(by_service.title, "Amazon SQS dead letter queue");
         assert_eq!(
             c.classify("aws.ec2.transit-gateway").unwrap().service_model,
             Some(ServiceModel::Iaas)

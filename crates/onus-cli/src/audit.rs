@@ -149,9 +149,14 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             "nothing to audit: give a cloud to collect from (`onus audit aws`) or an inventory (`onus audit --inventory FILE`)"
         ),
     };
+    let mut inventory = inventory;
     if !args.allow_unclassified {
         check_kinds(&inventory, &catalog, &source)?;
     }
+    // The catalog interprets: facets from `raw` through the kinds' mappings.
+    catalog
+        .apply_mappings(&mut inventory)
+        .map_err(|e| anyhow::anyhow!("{source}: catalog facet mapping: {e}"))?;
 
     let now = Utc::now();
     let reference_time = inventory.collected_at.unwrap_or(now);

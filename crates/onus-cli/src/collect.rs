@@ -190,13 +190,19 @@ impl onus_aws::Progress for Bar {
 }
 
 pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
-    let inventory = collect(
+    let mut inventory = collect(
         args.cloud,
         &args.aws,
         &args.azure,
         &args.timeouts,
         args.shard,
     )?;
+    // The inventory carries the facets the catalog's mappings derive from `raw`
+    // (an audit derives them again, so a --catalog given then wins).
+    let catalog = crate::audit::load_catalog(None)?;
+    catalog
+        .apply_mappings(&mut inventory)
+        .map_err(|e| anyhow::anyhow!("catalog facet mapping: {e}"))?;
     let text = inventory.to_json_pretty() + "\n";
     crate::output::write_text(&crate::output::Target::new(Some(&args.out)), &text)?;
     let gaps = inventory.gaps.len();

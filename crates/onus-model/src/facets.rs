@@ -71,6 +71,9 @@ pub struct EncryptionAtRest {
     /// For account or region settings: new storage is encrypted by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_default: Option<bool>,
+    /// For a key itself (a KMS key): automatic rotation of its key material is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_rotation_enabled: Option<bool>,
 }
 
 /// A TLS protocol version.
@@ -282,6 +285,10 @@ pub struct Identity {
     /// An invocation endpoint (Lambda function URL) requires authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_auth_required: Option<bool>,
+    /// A stored credential (a Secrets Manager secret, a Key Vault secret) is
+    /// rotated automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_rotation_enabled: Option<bool>,
 }
 
 /// Guest OS patch management.

@@ -5,8 +5,11 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
 declare_rule! {
     /// ## What it checks
     /// That block and object storage is encrypted at rest: EBS volumes and
-    /// snapshots, Azure managed disks, S3 buckets (default encryption) and Azure
-    /// storage accounts.
+    /// snapshots, Azure managed disks, S3 buckets (default encryption), Azure
+    /// storage accounts, EFS file systems, and the messages SQS queues (SSE-SQS or
+    /// SSE-KMS) and SNS topics (SSE-KMS) hold. A provider default the customer
+    /// can switch off leaves the duty with the customer: a queue with SSE turned
+    /// off is unaddressed.
     ///
     /// ## Why it matters
     /// Unencrypted volumes and snapshots leak their contents through every copy,
@@ -27,10 +30,10 @@ declare_rule! {
     /// - Microsoft, Server-side encryption of Azure Disk Storage: <https://learn.microsoft.com/azure/virtual-machines/disk-encryption>
     pub struct StorageUnencrypted {
         code: "ENC001",
-        title: "Volume, snapshot, disk or bucket not encrypted at rest",
+        title: "Storage or message store not encrypted at rest",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server"],
+        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system"],
         facets: &["encryption_at_rest"],
         remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
     }

@@ -1,0 +1,61 @@
+//! SNS: topics and their attributes. Fetch only; the catalog maps
+//! `Attributes.KmsMasterKeyId` to the encryption facet.
+
+use serde_json::{Map, Value, json};
+
+use crate::gap::gap;
+use crate::{Account, Collected, pages, resource};
+
+pub(crate) const TOPIC: &str = "aws.sns.topic";
+
+pub(crate) async fn collect(account: Account, region: String) -> Collected {
+    let config = account.in_region(&region);
+    let sns = aws_sdk_sns::Client::from_conf(
+        aws_sdk_sns::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    );
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    account.pace(Some(&region), "sns").await;
+    let (list, err) = pages(sns.list_topics().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps
+            .push(gap(&scope, "sns", "ListTopics", &e, &[TOPIC], &[], vec![]));
+    }
+    for arn in list
+        .iter()
+        .flat_map(|p| p.topics())
+        .filter_map(|t| t.topic_arn())
+    {
+        let name = arn.rsplit(':').next().unwrap_or(arn);
+        let mut raw = json!({"TopicArn": arn});
+        account.pace(Some(&region), "sns").await;
+        match sns.get_topic_attributes().topic_arn(arn).send().await {
+            Ok(a) => {
+                let attributes: Map<String, Value> = a
+                    .attributes()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                raw["Attributes"] = Value::Object(attributes);
+            }
+            Err(e) => out.gaps.push(gap(
+                &scope,
+                "sns",
+                "GetTopicAttributes",
+                &e,
+                &[TOPIC],
+                &[],
+                vec![arn.to_owned()],
+            )),
+        }
+        let mut r = resource(arn, &account.id, Some(&region), TOPIC, Some(name));
+        r.raw = raw;
+        out.resources.push(r);
+    }
+    out
+}

@@ -1,0 +1,239 @@
+//! Declarative facet mappings: for a kind, each facet field is a JMESPath
+//! expression over the resource's `raw` payload (the API's own field names), as
+//! `aws --query` and `az --query` use them.
+//!
+//! - An expression that evaluates to `null` means **not observed**: the facet
+//!   stays absent.
+//! - A value of the wrong type for the facet is a catalog error, never a silent
+//!   false (the built-in mappings are checked against recorded payloads by tests).
+//! - The first path the expression reads becomes the facet's `sources` pointer,
+//!   so evidence points into `raw` for free.
+
+use jmespath::ast::Ast;
+use onus_model::{Facets, Resource};
+use serde_json::Value;
+
+/// One facet field read by one expression.
+#[derive(Debug, Clone)]
+pub struct FacetMapping {
+    /// The facet field, e.g. `encryption_at_rest.enabled`.
+    pub facet: String,
+    /// The JMESPath expression, as written.
+    pub expression: String,
+    /// The JSON Pointer into `raw` of the first path the expression reads.
+    pub source: Option<String>,
+    compiled: jmespath::Expression<'static>,
+}
+
+/// Why a mapping could not be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingError {
+    /// The expression is not JMESPath.
+    #[error("not a JMESPath expression: {0}")]
+    Syntax(String),
+    /// The facet field does not exist.
+    #[error("unknown facet field '{0}' (see `onus schema inventory`, `facets`)")]
+    UnknownFacet(String),
+    /// The expression produced a value the facet cannot hold.
+    #[error("{0}")]
+    Type(String),
+}
+
+/// Set `facet` (a dotted path) to `value` in a facets JSON object.
+fn set_path(root: &mut Value, facet: &str, value: Value) {
+    let mut node = root;
+    let parts: Vec<&str> = facet.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !node.is_object() {
+            *node = Value::Object(Default::default());
+        }
+        let Some(obj) = node.as_object_mut() else {
+            return;
+        };
+        if i + 1 == parts.len() {
+            obj.insert((*part).to_owned(), value);
+            return;
+        }
+        node = obj
+            .entry((*part).to_owned())
+            .or_insert_with(|| Value::Object(Default::default()));
+    }
+}
+
+/// The dotted field path of a chain of fields (`Attributes.KmsMasterKeyId`).
+fn field_path(ast: &Ast) -> Option<Vec<String>> {
+    match ast {
+        Ast::Field { name, .. } => Some(vec![name.clone()]),
+        Ast::Subexpr { lhs, rhs, .. } => {
+            let mut l = field_path(lhs)?;
+            l.extend(field_path(rhs)?);
+            Some(l)
+        }
+        Ast::Index { idx, .. } if *idx >= 0 => Some(vec![idx.to_string()]),
+        _ => None,
+    }
+}
+
+/// The first field path an expression reads, depth-first, left to right.
+fn first_path(ast: &Ast) -> Option<Vec<String>> {
+    if let Some(p) = field_path(ast) {
+        return Some(p);
+    }
+    match ast {
+        Ast::Comparison { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::Subexpr { lhs, rhs, .. } => first_path(lhs).or_else(|| first_path(rhs)),
+        Ast::Condition {
+            predicate, then, ..
+        } => first_path(predicate).or_else(|| first_path(then)),
+        Ast::Not { node, .. } | Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => {
+            first_path(node)
+        }
+        Ast::Function { args, .. } => args.iter().find_map(first_path),
+        Ast::MultiList { elements, .. } => elements.iter().find_map(first_path),
+        _ => None,
+    }
+}
+
+fn pointer(path: &[String]) -> String {
+    path.iter()
+        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+impl FacetMapping {
+    /// Compile a mapping, checking the facet field exists.
+    pub fn new(facet: &str, expression: &str) -> Result<FacetMapping, MappingError> {
+        // The facet field must exist: set it to null and let the facet types
+        // (which deny unknown fields) say whether they know it.
+        let mut probe = Value::Object(Default::default());
+        set_path(&mut probe, facet, Value::Null);
+        if facet.split('.').count() < 2 || serde_json::from_value::<Facets>(probe).is_err() {
+            return Err(MappingError::UnknownFacet(facet.to_owned()));
+        }
+        let compiled =
+            jmespath::compile(expression).map_err(|e| MappingError::Syntax(e.to_string()))?;
+        let source = first_path(compiled.as_ast()).map(|p| pointer(&p));
+        Ok(FacetMapping {
+            facet: facet.to_owned(),
+            expression: expression.to_owned(),
+            source,
+            compiled,
+        })
+    }
+
+    /// Evaluate over `raw`: `None` when the value is `null` (not observed).
+    pub fn evaluate(&self, raw: &Value) -> Option<Value> {
+        let result = self.compiled.search(raw).ok()?;
+        let value = serde_json::to_value(&*result).ok()?;
+        (!value.is_null()).then_some(value)
+    }
+}
+
+/// Apply `mappings` to `resource`: every non-null value is set on its facet field
+/// and its source recorded. A resource seen only by enumeration is left alone
+/// (its `raw` is the enumeration source's record, not the service's).
+pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Result<(), MappingError> {
+    if mappings.is_empty() || resource.enumerated_only || resource.raw.is_null() {
+        return Ok(());
+    }
+    let mut facets = serde_json::to_value(&resource.facets).unwrap_or_default();
+    let mut set = Vec::new();
+    for m in mappings {
+        if let Some(value) = m.evaluate(&resource.raw) {
+            set_path(&mut facets, &m.facet, value.clone());
+            // Check each field alone, so the error names the mapping at fault.
+            let mut probe = Value::Object(Default::default());
+            set_path(&mut probe, &m.facet, value.clone());
+            if let Err(e) = serde_json::from_value::<Facets>(probe) {
+                return Err(MappingError::Type(format!(
+                    "kind {}: facet {} = `{}` gave {value} on resource {}, which the facet cannot hold ({e})",
+                    resource.kind, m.facet, m.expression, resource.id
+                )));
+            }
+            set.push(m);
+        }
+    }
+    if set.is_empty() {
+        return Ok(());
+    }
+    resource.facets = serde_json::from_value(facets).map_err(|e| {
+        MappingError::Type(format!(
+            "kind {}: the mapped facets of resource {} do not fit together ({e})",
+            resource.kind, resource.id
+        ))
+    })?;
+    for m in set {
+        if let Some(p) = &m.source {
+            resource.sources.insert(m.facet.clone(), p.clone());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn queue(raw: Value) -> Resource {
+        serde_json::from_value(json!({
+            "id": "arn:aws:sqs:us-east-1:1:q", "provider": "aws", "account": "1",
+            "kind": "aws.sqs.queue", "raw": raw
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn expressions_set_facets_and_sources() {
+        let m = FacetMapping::new(
+            "encryption_at_rest.enabled",
+            "Attributes && (Attributes.SqsManagedSseEnabled == 'true' || Attributes.KmsMasterKeyId != null)",
+        )
+        .unwrap();
+        assert_eq!(m.source.as_deref(), Some("/Attributes"));
+        let mut on = queue(json!({"Attributes": {"SqsManagedSseEnabled": "true"}}));
+        apply(std::slice::from_ref(&m), &mut on).unwrap();
+        assert_eq!(on.facets.encryption_at_rest.unwrap().enabled, Some(true));
+        assert_eq!(on.sources["encryption_at_rest.enabled"], "/Attributes");
+        let mut off = queue(json!({"Attributes": {"SqsManagedSseEnabled": "false"}}));
+        apply(std::slice::from_ref(&m), &mut off).unwrap();
+        assert_eq!(off.facets.encryption_at_rest.unwrap().enabled, Some(false));
+        // Nothing read: not observed, never false.
+        let mut unread = queue(json!({"QueueUrl": "x"}));
+        apply(std::slice::from_ref(&m), &mut unread).unwrap();
+        assert!(unread.facets.encryption_at_rest.is_none());
+        assert!(unread.sources.is_empty());
+    }
+
+    #[test]
+    fn sources_follow_the_first_path_read() {
+        let m = FacetMapping::new("encryption_at_rest.enabled", "Encrypted").unwrap();
+        assert_eq!(m.source.as_deref(), Some("/Encrypted"));
+        let m = FacetMapping::new("identity.mfa_enabled", "KeyMetadata.Enabled == `true`").unwrap();
+        assert_eq!(m.source.as_deref(), Some("/KeyMetadata/Enabled"));
+    }
+
+    #[test]
+    fn type_mismatches_and_unknown_facets_are_errors() {
+        let m = FacetMapping::new(
+            "encryption_at_rest.enabled",
+            "Attributes.SqsManagedSseEnabled",
+        )
+        .unwrap();
+        let mut q = queue(json!({"Attributes": {"SqsManagedSseEnabled": "true"}}));
+        let err = apply(&[m], &mut q).unwrap_err();
+        assert!(matches!(err, MappingError::Type(_)), "{err}");
+        assert!(err.to_string().contains("\"true\""), "{err}");
+        assert!(matches!(
+            FacetMapping::new("encryption_at_rest.enabld", "x"),
+            Err(MappingError::UnknownFacet(_))
+        ));
+        assert!(matches!(
+            FacetMapping::new("encryption_at_rest.enabled", "a ||| b"),
+            Err(MappingError::Syntax(_))
+        ));
+    }
+}
