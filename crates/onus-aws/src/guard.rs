@@ -1,7 +1,7 @@
 //! The read-only guard: every SDK client onus builds carries this interceptor.
 //!
 //! It refuses, before anything is sent, any operation that is not in
-//! [`OPERATIONS`], and records every operation it lets through, so tests can
+//! [`operations`], and records every operation it lets through, so tests can
 //! prove the collector read-only and the shipped IAM policy exact.
 
 use std::collections::BTreeMap;
@@ -14,159 +14,26 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// Every operation the collector may call, as (SDK service id, operation, IAM action).
-/// `config/aws-readonly-policy.json` lists exactly these actions; a test keeps them in step.
-pub const OPERATIONS: &[(&str, &str, &str)] = &[
-    (
-        "EFS",
-        "DescribeBackupPolicy",
-        "elasticfilesystem:DescribeBackupPolicy",
-    ),
-    (
-        "EFS",
-        "DescribeFileSystems",
-        "elasticfilesystem:DescribeFileSystems",
-    ),
-    ("KMS", "DescribeKey", "kms:DescribeKey"),
-    ("KMS", "GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
-    ("KMS", "ListKeys", "kms:ListKeys"),
-    (
-        "Secrets Manager",
-        "ListSecrets",
-        "secretsmanager:ListSecrets",
-    ),
-    ("SNS", "GetTopicAttributes", "sns:GetTopicAttributes"),
-    ("SNS", "ListTopics", "sns:ListTopics"),
-    ("SQS", "GetQueueAttributes", "sqs:GetQueueAttributes"),
-    ("SQS", "ListQueues", "sqs:ListQueues"),
-    (
-        "Config Service",
-        "DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorders",
-    ),
-    (
-        "Config Service",
-        "SelectAggregateResourceConfig",
-        "config:SelectAggregateResourceConfig",
-    ),
-    (
-        "Config Service",
-        "SelectResourceConfig",
-        "config:SelectResourceConfig",
-    ),
-    (
-        "Resource Groups Tagging API",
-        "GetResources",
-        "tag:GetResources",
-    ),
-    ("CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"),
-    ("CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"),
-    (
-        "DynamoDB",
-        "DescribeContinuousBackups",
-        "dynamodb:DescribeContinuousBackups",
-    ),
-    ("DynamoDB", "DescribeTable", "dynamodb:DescribeTable"),
-    ("DynamoDB", "ListTables", "dynamodb:ListTables"),
-    ("EC2", "DescribeInstances", "ec2:DescribeInstances"),
-    (
-        "EC2",
-        "DescribeNetworkInterfaces",
-        "ec2:DescribeNetworkInterfaces",
-    ),
-    ("EC2", "DescribeRegions", "ec2:DescribeRegions"),
-    (
-        "EC2",
-        "DescribeSecurityGroups",
-        "ec2:DescribeSecurityGroups",
-    ),
-    (
-        "EC2",
-        "DescribeSnapshotAttribute",
-        "ec2:DescribeSnapshotAttribute",
-    ),
-    ("EC2", "DescribeSnapshots", "ec2:DescribeSnapshots"),
-    ("EC2", "DescribeVolumes", "ec2:DescribeVolumes"),
-    (
-        "EC2",
-        "GetEbsEncryptionByDefault",
-        "ec2:GetEbsEncryptionByDefault",
-    ),
-    (
-        "Elastic Beanstalk",
-        "DescribeConfigurationSettings",
-        "elasticbeanstalk:DescribeConfigurationSettings",
-    ),
-    (
-        "Elastic Beanstalk",
-        "DescribeEnvironments",
-        "elasticbeanstalk:DescribeEnvironments",
-    ),
-    (
-        "Elastic Beanstalk",
-        "DescribePlatformVersion",
-        "elasticbeanstalk:DescribePlatformVersion",
-    ),
-    (
-        "IAM",
-        "GetAccountPasswordPolicy",
-        "iam:GetAccountPasswordPolicy",
-    ),
-    ("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
-    ("IAM", "GetLoginProfile", "iam:GetLoginProfile"),
-    ("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
-    ("IAM", "ListMFADevices", "iam:ListMFADevices"),
-    ("IAM", "ListUsers", "iam:ListUsers"),
-    (
-        "Lambda",
-        "GetFunctionUrlConfig",
-        "lambda:GetFunctionUrlConfig",
-    ),
-    ("Lambda", "ListFunctions", "lambda:ListFunctions"),
-    (
-        "Organizations",
-        "ListAccounts",
-        "organizations:ListAccounts",
-    ),
-    ("RDS", "DescribeDBInstances", "rds:DescribeDBInstances"),
-    ("S3", "GetBucketAcl", "s3:GetBucketAcl"),
-    ("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
-    ("S3", "GetBucketLocation", "s3:GetBucketLocation"),
-    ("S3", "GetBucketLogging", "s3:GetBucketLogging"),
-    ("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
-    ("S3", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"),
-    ("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
-    (
-        "S3",
-        "GetPublicAccessBlock",
-        "s3:GetBucketPublicAccessBlock",
-    ),
-    ("S3", "ListBuckets", "s3:ListAllMyBuckets"),
-    (
-        "S3 Control",
-        "GetPublicAccessBlock",
-        "s3:GetAccountPublicAccessBlock",
-    ),
-    (
-        "SSM",
-        "DescribeInstanceInformation",
-        "ssm:DescribeInstanceInformation",
-    ),
-    (
-        "SSM",
-        "DescribeInstancePatchStates",
-        "ssm:DescribeInstancePatchStates",
-    ),
-    ("STS", "AssumeRole", "sts:AssumeRole"),
-    ("STS", "GetCallerIdentity", "sts:GetCallerIdentity"),
-];
+/// Every operation the collector may call, as (SDK service id, operation, IAM
+/// action): the core operations and every service row's
+/// (`crate::services::SERVICES`). `config/aws-readonly-policy.json` lists
+/// exactly these actions; a test keeps them in step.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    crate::services::CORE_OPERATIONS
+        .iter()
+        .chain(
+            crate::services::SERVICES
+                .iter()
+                .flat_map(|s| s.operations.iter()),
+        )
+        .copied()
+}
 
 /// The IAM action of an SDK (service, operation), if the collector may call it.
 pub fn action_of(service: &str, operation: &str) -> Option<&'static str> {
-    OPERATIONS
-        .iter()
+    operations()
         .find(|(s, o, _)| *s == service && *o == operation)
-        .map(|(_, _, a)| *a)
+        .map(|(_, _, a)| a)
 }
 
 /// Counts of the operations the collector called, keyed `Service:Operation`.
@@ -193,7 +60,7 @@ impl OperationLog {
     }
 }
 
-/// The interceptor: refuses operations outside [`OPERATIONS`], records the rest.
+/// The interceptor: refuses operations outside [`operations`], records the rest.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOnlyGuard {
     log: OperationLog,
@@ -255,13 +122,13 @@ mod tests {
 
     #[test]
     fn only_read_operations_are_listed() {
-        for (service, op, action) in OPERATIONS {
+        for (service, op, action) in operations() {
             assert!(
                 // Config's Select* run a read-only query over recorded resources.
                 ["Describe", "Get", "List", "Select"]
                     .iter()
                     .any(|p| op.starts_with(p))
-                    || (*service == "STS" && *op == "AssumeRole"),
+                    || (service == "STS" && op == "AssumeRole"),
                 "{service}:{op} is not a read"
             );
             let (prefix, name) = action.split_once(':').unwrap();
@@ -296,7 +163,7 @@ mod tests {
             })
             .collect();
         shipped.sort();
-        let mut used: Vec<String> = OPERATIONS.iter().map(|(_, _, a)| (*a).to_owned()).collect();
+        let mut used: Vec<String> = operations().map(|(_, _, a)| a.to_owned()).collect();
         used.sort();
         used.dedup();
         assert_eq!(

@@ -30,6 +30,7 @@ mod limit;
 mod rds;
 pub mod s3;
 mod secretsmanager;
+mod services;
 mod sns;
 mod sqs;
 mod ssm;
@@ -267,6 +268,15 @@ fn sts(config: &SdkConfig, guard: &ReadOnlyGuard) -> aws_sdk_sts::Client {
     )
 }
 
+/// Every service onus reads in depth, with the kinds it yields (for the
+/// catalog's tests and the documentation).
+pub fn service_kinds() -> Vec<(&'static str, &'static [&'static str])> {
+    services::SERVICES
+        .iter()
+        .map(|s| (s.name, s.kinds))
+        .collect()
+}
+
 /// Collect an inventory. Fails only when the base credentials cannot identify the
 /// caller; every later failure becomes a gap.
 pub async fn collect(
@@ -487,7 +497,7 @@ pub async fn collect(
     })
 }
 
-type Task = std::pin::Pin<Box<dyn Future<Output = Collected> + Send>>;
+pub(crate) type Task = std::pin::Pin<Box<dyn Future<Output = Collected> + Send>>;
 
 /// Which enumeration sources to run besides the deep collectors.
 #[derive(Debug, Clone, Copy)]
@@ -505,74 +515,30 @@ fn schedule(
     explicit_regions: Option<Vec<String>>,
     plan: Plan,
 ) {
-    let mut jobs: Vec<(String, Task)> = vec![
-        (
-            format!("{} iam", account.id),
-            Box::pin(iam::collect(account.clone())),
-        ),
-        (
-            format!("{} s3", account.id),
-            Box::pin(s3::collect(account.clone(), explicit_regions.clone())),
-        ),
-        (
-            format!("{} cloudtrail", account.id),
-            Box::pin(cloudtrail::collect(account.clone(), regions.clone())),
-        ),
-    ];
-    for region in &regions {
-        let a = &account;
-        let r = region.clone();
-        jobs.push((
-            format!("{} {region} ec2", a.id),
-            Box::pin(ec2::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} rds", a.id),
-            Box::pin(rds::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} dynamodb", a.id),
-            Box::pin(dynamodb::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} lambda", a.id),
-            Box::pin(lambda::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} elasticbeanstalk", a.id),
-            Box::pin(elasticbeanstalk::collect(a.clone(), r.clone())),
-        ));
-        // Services whose facets come from the catalog's mappings: fetch only.
-        jobs.push((
-            format!("{} {region} sqs", a.id),
-            Box::pin(sqs::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} sns", a.id),
-            Box::pin(sns::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} kms", a.id),
-            Box::pin(kms::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} secretsmanager", a.id),
-            Box::pin(secretsmanager::collect(a.clone(), r.clone())),
-        ));
-        jobs.push((
-            format!("{} {region} efs", a.id),
-            Box::pin(efs::collect(a.clone(), r.clone())),
-        ));
-        if plan.enumerate {
-            jobs.push((
-                format!("{} {region} tagging", a.id),
-                Box::pin(enumerate::tagging(a.clone(), r.clone())),
-            ));
-            if plan.per_region_config {
-                jobs.push((
-                    format!("{} {region} config", a.id),
-                    Box::pin(enumerate::config(a.clone(), r.clone())),
-                ));
+    let mut jobs: Vec<(String, Task)> = Vec::new();
+    for service in services::SERVICES {
+        let here = |region: &str| services::Where {
+            region: region.to_owned(),
+            regions: regions.clone(),
+            explicit_regions: explicit_regions.clone(),
+        };
+        match service.scope {
+            services::Scope::Account => jobs.push((
+                format!("{} {}", account.id, service.name),
+                (service.fetch)(account.clone(), here("")),
+            )),
+            services::Scope::Regional | services::Scope::Enumeration => {
+                if service.scope == services::Scope::Enumeration
+                    && (!plan.enumerate || (service.name == "config" && !plan.per_region_config))
+                {
+                    continue;
+                }
+                for region in &regions {
+                    jobs.push((
+                        format!("{} {region} {}", account.id, service.name),
+                        (service.fetch)(account.clone(), here(region)),
+                    ));
+                }
             }
         }
     }

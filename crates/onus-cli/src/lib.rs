@@ -142,6 +142,20 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "aws")]
+    #[test]
+    fn every_kind_an_aws_service_yields_is_in_the_catalog() {
+        let catalog = onus_catalog::Catalog::builtin().expect("built-in catalog");
+        for (service, kinds) in onus_aws::service_kinds() {
+            for kind in kinds {
+                assert!(
+                    catalog.kind(kind).is_some(),
+                    "the {service} collector yields {kind}, which has no catalog entry of its own"
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_rule_can_speak_somewhere() {
         // A rule whose duty is the provider's or not applicable on every kind it
