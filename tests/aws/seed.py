@@ -199,6 +199,21 @@ efs.create_file_system(CreationToken="onus-bad", Encrypted=False, Tags=[{"Key": 
 expect("onus-good-fs", encryption_at_rest="addressed", backup="addressed")
 expect("onus-bad-fs", encryption_at_rest="unaddressed", backup="unaddressed")
 
+kinesis = client("kinesis")
+kinesis.create_stream(StreamName="onus-clicks", ShardCount=1)
+kinesis.create_stream(StreamName="onus-orders-stream", ShardCount=1)
+kinesis.start_stream_encryption(StreamName="onus-orders-stream", EncryptionType="KMS", KeyId="alias/aws/kinesis")
+expect("onus-clicks", encryption_at_rest="unaddressed")
+expect("onus-orders-stream", encryption_at_rest="addressed")
+eks = client("eks")
+eks.create_cluster(name="onus-eks-open", roleArn=role,
+                   resourcesVpcConfig={"subnetIds": ["subnet-1", "subnet-2"], "endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]})
+eks.create_cluster(name="onus-eks-private", roleArn=role,
+                   resourcesVpcConfig={"subnetIds": ["subnet-1", "subnet-2"], "endpointPublicAccess": False, "endpointPrivateAccess": True},
+                   logging={"clusterLogging": [{"types": ["api", "audit"], "enabled": True}]})
+expect("onus-eks-open", firewall="unaddressed", logging="unaddressed")
+expect("onus-eks-private", firewall="addressed", logging="addressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

@@ -8,8 +8,8 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, cloudtrail, dynamodb, ec2, efs, elasticbeanstalk, enumerate, iam, kms, lambda,
-    rds, s3, secretsmanager, sns, sqs,
+    Account, Task, cloudtrail, dynamodb, ec2, efs, eks, elasticbeanstalk, enumerate, iam, kinesis,
+    kms, lambda, rds, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -282,6 +282,30 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(efs::collect(a, w.region)),
+    },
+    Service {
+        name: "kinesis",
+        scope: Scope::Regional,
+        kinds: &["aws.kinesis.stream"],
+        operations: &[
+            (
+                "Kinesis",
+                "DescribeStreamSummary",
+                "kinesis:DescribeStreamSummary",
+            ),
+            ("Kinesis", "ListStreams", "kinesis:ListStreams"),
+        ],
+        fetch: |a, w| Box::pin(kinesis::collect(a, w.region)),
+    },
+    Service {
+        name: "eks",
+        scope: Scope::Regional,
+        kinds: &["aws.eks.cluster"],
+        operations: &[
+            ("EKS", "DescribeCluster", "eks:DescribeCluster"),
+            ("EKS", "ListClusters", "eks:ListClusters"),
+        ],
+        fetch: |a, w| Box::pin(eks::collect(a, w.region)),
     },
     Service {
         name: "tagging",

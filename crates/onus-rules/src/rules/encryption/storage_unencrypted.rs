@@ -6,8 +6,8 @@ declare_rule! {
     /// ## What it checks
     /// That block and object storage is encrypted at rest: EBS volumes and
     /// snapshots, Azure managed disks, S3 buckets (default encryption), Azure
-    /// storage accounts, EFS file systems, and the messages SQS queues (SSE-SQS or
-    /// SSE-KMS) and SNS topics (SSE-KMS) hold. A provider default the customer
+    /// storage accounts, EFS file systems, and the records and messages Kinesis
+    /// streams (KMS), SQS queues (SSE-SQS or SSE-KMS) and SNS topics (SSE-KMS) hold. A provider default the customer
     /// can switch off leaves the duty with the customer: a queue with SSE turned
     /// off is unaddressed.
     ///
@@ -33,7 +33,7 @@ declare_rule! {
         title: "Storage or message store not encrypted at rest",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system"],
+        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream"],
         facets: &["encryption_at_rest"],
         remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
     }

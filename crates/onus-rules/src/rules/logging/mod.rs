@@ -1,2 +1,3 @@
 pub(crate) mod access_logging_off;
 pub(crate) mod audit_log_off;
+pub(crate) mod control_plane_audit_off;
