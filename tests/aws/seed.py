@@ -214,12 +214,18 @@ eks.create_cluster(name="onus-eks-private", roleArn=role,
 expect("onus-eks-open", firewall="unaddressed", logging="unaddressed")
 expect("onus-eks-private", firewall="addressed", logging="addressed")
 
+logs = client("logs", "eu-west-1")
+logs.create_log_group(logGroupName="/onus/app", tags={"team": "app"})
+logs.put_retention_policy(logGroupName="/onus/app", retentionInDays=7)
+logs.create_log_group(logGroupName="/onus/audit")
+expect("/onus/app", logging="unaddressed", encryption_at_rest="not_applicable")
+expect("/onus/audit", logging="addressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").
-client("logs", "eu-west-1").create_log_group(logGroupName="/onus/app", tags={"team": "app"})
 client("ecs").create_cluster(clusterName="onus-cluster", tags=[{"key": "team", "value": "platform"}])
-for name in ("/onus/app", "onus-cluster"):
+for name in ("onus-cluster",):
     expect(name, encryption_at_rest="unknown", guest_os_patching="not_applicable")
 
 json.dump(expected, sys.stdout, indent=1, sort_keys=True)

@@ -74,25 +74,19 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
         );
     }
     assert!(
-        coverage["totals"]["enumerated_only"].as_u64().unwrap() >= 2,
+        coverage["totals"]["enumerated_only"].as_u64().unwrap() >= 1,
         "{coverage:#}"
     );
-    for kind in ["aws.logs.log-group", "aws.ecs.cluster"] {
-        assert_eq!(
-            coverage["kinds"][kind]["service_model"], "paas",
-            "{kind}: {coverage:#}"
-        );
-        assert_eq!(
-            coverage["kinds"][kind]["evaluated"], 0,
-            "{kind}: {coverage:#}"
-        );
-    }
+    let ecs = &coverage["kinds"]["aws.ecs.cluster"];
+    assert_eq!(ecs["service_model"], "paas", "{coverage:#}");
+    assert_eq!(ecs["evaluated"], 0, "{coverage:#}");
     for kind in [
         "aws.sqs.queue",
         "aws.sns.topic",
         "aws.kms.key",
         "aws.secretsmanager.secret",
         "aws.efs.file-system",
+        "aws.logs.log-group",
     ] {
         assert_eq!(
             coverage["kinds"][kind]["enumerated_only"], 0,

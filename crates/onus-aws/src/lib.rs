@@ -29,6 +29,7 @@ mod kinesis;
 mod kms;
 mod lambda;
 mod limit;
+mod logs;
 mod rds;
 pub mod s3;
 mod secretsmanager;

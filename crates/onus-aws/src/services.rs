@@ -9,7 +9,7 @@
 
 use crate::{
     Account, Task, cloudtrail, dynamodb, ec2, efs, eks, elasticbeanstalk, enumerate, iam, kinesis,
-    kms, lambda, rds, s3, secretsmanager, sns, sqs,
+    kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -306,6 +306,17 @@ pub(crate) const SERVICES: &[Service] = &[
             ("EKS", "ListClusters", "eks:ListClusters"),
         ],
         fetch: |a, w| Box::pin(eks::collect(a, w.region)),
+    },
+    Service {
+        name: "logs",
+        scope: Scope::Regional,
+        kinds: &["aws.logs.log-group"],
+        operations: &[(
+            "CloudWatch Logs",
+            "DescribeLogGroups",
+            "logs:DescribeLogGroups",
+        )],
+        fetch: |a, w| Box::pin(logs::collect(a, w.region)),
     },
     Service {
         name: "tagging",

@@ -331,6 +331,9 @@ pub struct Logging {
     /// Access to the data is logged (S3 server access logging, storage diagnostics).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logging: Option<bool>,
+    /// How many days a log store keeps its entries (36500 for "never expires").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// Backups, point-in-time recovery, versioning.

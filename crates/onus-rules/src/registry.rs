@@ -25,6 +25,7 @@ static RULES: &[&dyn Rule] = &[
     &logging::audit_log_off::AuditLogOff,
     &logging::access_logging_off::AccessLoggingOff,
     &logging::control_plane_audit_off::ControlPlaneAuditOff,
+    &logging::log_retention_short::LogRetentionShort,
     &network::admin_ports_open::AdminPortsOpen,
     &network::database_ports_open::DatabasePortsOpen,
     &network::all_ports_open::AllPortsOpen,
