@@ -217,6 +217,20 @@ fn structured_formats_stay_valid() {
         .collect();
     assert!(bad.is_empty(), "characters XML 1.0 cannot carry: {bad:?}");
     assert!(!junit.contains("<script>"));
+    // Coverage travels in every format that has room for it.
+    assert!(
+        junit.contains("onus.coverage.enumerated_only"),
+        "JUnit suite properties"
+    );
+    let sarif: Value = serde_json::from_slice(&render(&inv, "sarif", &[])).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["onusCoverage"]["enumerated_only"],
+        3
+    );
+    assert_eq!(
+        sarif["runs"][0]["properties"]["onusUnclassifiedKinds"],
+        json!(["aws.braket.quantum-task"])
+    );
 }
 
 #[test]

@@ -12,6 +12,16 @@ pub fn render(report: &AuditReport) -> String {
     let mut junit = Report::new("onus");
     for duty in Duty::ALL {
         let mut suite = TestSuite::new(duty.as_str());
+        // What the run looked at, so CI can tell "no failures" from "not examined".
+        let t = &report.coverage.totals;
+        for (name, value) in [
+            ("onus.coverage.resources", t.resources),
+            ("onus.coverage.evaluated", t.evaluated),
+            ("onus.coverage.enumerated_only", t.enumerated_only),
+            ("onus.coverage.unclassified", t.unclassified),
+        ] {
+            suite.add_property((name.to_owned(), value.to_string()));
+        }
         for r in &report.resources {
             let Some(entry) = r.duties.get(duty) else {
                 continue;
