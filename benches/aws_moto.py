@@ -4,7 +4,7 @@
     .venv/bin/python benches/aws_moto.py [--runs 5] [--prowler PATH_TO_PROWLER]
 
 Starts moto on 127.0.0.1 (a free port), seeds it with tests/aws/seed.py (about
-40 resources across us-east-1 and eu-west-1), then times
+60 resources across us-east-1 and eu-west-1), then times
 `onus audit aws --regions us-east-1,eu-west-1 --format json` (best and median of
 --runs) and counts the requests moto received during one audit. With --prowler,
 times Prowler's equivalent checks against the same emulator for comparison.
@@ -101,7 +101,7 @@ def main():
         rec = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/recording.py"), url]))
         print(f"estate: {len(seeded)} seeded resources checked, {resources} resources in the report")
         print(f"onus audit aws: best {min(times):.3f} s, median {statistics.median(times):.3f} s over {args.runs} runs; "
-              f"{rec['requests']} requests, {len(rec['writes'])} writes")
+              f"{rec['requests']} requests ({rec['requests'] / max(resources, 1):.2f} per resource), {len(rec['writes'])} writes")
         if args.prowler:
             pcmd = [args.prowler, "aws", "--no-banner", "-f", "us-east-1", "eu-west-1", "--checks", *PROWLER_CHECKS,
                     "-M", "json-ocsf", "-o", f"/tmp/prowler-bench-{port}"]
