@@ -221,6 +221,23 @@ logs.create_log_group(logGroupName="/onus/audit")
 expect("/onus/app", logging="unaddressed", encryption_at_rest="not_applicable")
 expect("/onus/audit", logging="addressed")
 
+elbv2 = client("elbv2")
+cert = client("acm").request_certificate(DomainName="onus.example")["CertificateArn"]
+lb_subnets = [s["SubnetId"] for s in client("ec2").describe_subnets()["Subnets"]][:2]
+for name, http_action, policy in (("onus-alb-good", "redirect", "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                                  ("onus-alb-bad", "forward", "ELBSecurityPolicy-2016-08")):
+    lb = elbv2.create_load_balancer(Name=name, Subnets=lb_subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elbv2.create_target_group(Name=f"{name}-tg", Protocol="HTTP", Port=80,
+                                   VpcId=client("ec2").describe_vpcs()["Vpcs"][0]["VpcId"])["TargetGroups"][0]["TargetGroupArn"]
+    action = ({"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+              if http_action == "redirect" else {"Type": "forward", "TargetGroupArn": tg})
+    elbv2.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=[action])
+    elbv2.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, SslPolicy=policy,
+                          Certificates=[{"CertificateArn": cert}],
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+expect("onus-alb-good", encryption_in_transit="addressed")
+expect("onus-alb-bad", encryption_in_transit="unaddressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

@@ -20,6 +20,7 @@ mod ec2;
 mod efs;
 mod eks;
 mod elasticbeanstalk;
+mod elbv2;
 mod enumerate;
 mod gap;
 pub mod guard;

@@ -8,8 +8,8 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, cloudtrail, dynamodb, ec2, efs, eks, elasticbeanstalk, enumerate, iam, kinesis,
-    kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
+    Account, Task, cloudtrail, dynamodb, ec2, efs, eks, elasticbeanstalk, elbv2, enumerate, iam,
+    kinesis, kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -317,6 +317,24 @@ pub(crate) const SERVICES: &[Service] = &[
             "logs:DescribeLogGroups",
         )],
         fetch: |a, w| Box::pin(logs::collect(a, w.region)),
+    },
+    Service {
+        name: "elbv2",
+        scope: Scope::Regional,
+        kinds: &["aws.elasticloadbalancingv2.load-balancer"],
+        operations: &[
+            (
+                "Elastic Load Balancing v2",
+                "DescribeListeners",
+                "elasticloadbalancing:DescribeListeners",
+            ),
+            (
+                "Elastic Load Balancing v2",
+                "DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeLoadBalancers",
+            ),
+        ],
+        fetch: |a, w| Box::pin(elbv2::collect(a, w.region)),
     },
     Service {
         name: "tagging",

@@ -237,3 +237,32 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod builtin_tests {
+    use serde_json::json;
+
+    #[test]
+    fn load_balancer_tls_versions_follow_the_security_policy() {
+        let catalog = crate::Catalog::builtin().unwrap();
+        let m = catalog
+            .mappings("aws.elasticloadbalancingv2.load-balancer")
+            .iter()
+            .find(|m| m.facet == "transport.min_tls_version")
+            .unwrap();
+        for (policy, want) in [
+            ("ELBSecurityPolicy-TLS13-1-2-2021-06", "1.2"),
+            ("ELBSecurityPolicy-TLS13-1-3-2021-06", "1.3"),
+            ("ELBSecurityPolicy-FS-1-2-Res-2020-10", "1.2"),
+            ("ELBSecurityPolicy-TLS-1-1-2017-01", "1.1"),
+            ("ELBSecurityPolicy-2016-08", "1.0"),
+        ] {
+            let raw = json!({"Listeners": [{"Protocol": "HTTP"}, {"Protocol": "HTTPS", "SslPolicy": policy}]});
+            assert_eq!(m.evaluate(&raw), Some(json!(want)), "{policy}");
+        }
+        // Only TLS listeners' policies count (an emulator may report one on HTTP).
+        let none =
+            json!({"Listeners": [{"Protocol": "HTTP", "SslPolicy": "ELBSecurityPolicy-2016-08"}]});
+        assert_eq!(m.evaluate(&none), None, "no TLS listener: not observed");
+    }
+}

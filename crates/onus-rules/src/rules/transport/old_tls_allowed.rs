@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it checks
     /// That an endpoint's minimum TLS version is 1.2 or later: Azure storage
     /// `minimumTlsVersion`, App Service `minTlsVersion`, Azure SQL
-    /// `minimalTlsVersion`.
+    /// `minimalTlsVersion`, and the security policies of a load balancer's TLS
+    /// listeners (`ELBSecurityPolicy-2016-08` accepts TLS 1.0;
+    /// `ELBSecurityPolicy-TLS13-1-2-2021-06` does not).
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to known downgrade and
@@ -26,7 +28,7 @@ declare_rule! {
         title: "TLS older than 1.2 accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server"],
+        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer"],
         facets: &["transport"],
         remediation: "Set the minimum TLS version to 1.2 or later.",
     }

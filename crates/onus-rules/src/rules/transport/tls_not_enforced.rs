@@ -7,7 +7,9 @@ declare_rule! {
     /// That an endpoint refuses plain-text requests: an S3 bucket policy denies
     /// requests without `aws:SecureTransport`; an Azure storage account has
     /// `supportsHttpsTrafficOnly`; an App Service site has `httpsOnly`; an Elastic
-    /// Beanstalk environment's load balancer has an HTTPS listener.
+    /// Beanstalk environment's load balancer has an HTTPS listener; an
+    /// application load balancer has no HTTP listener that forwards instead of
+    /// redirecting to HTTPS.
     ///
     /// ## Why it matters
     /// Without enforcement, any client (or any attacker who can downgrade one)
@@ -28,7 +30,7 @@ declare_rule! {
         title: "Plain-text requests accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer"],
         facets: &["transport"],
         remediation: "Refuse plain-text requests: aws:SecureTransport deny statement, HTTPS-only setting, HTTPS listener.",
     }

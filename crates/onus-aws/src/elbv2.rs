@@ -1,0 +1,88 @@
+//! Elastic Load Balancing v2: application and network load balancers and their
+//! listeners (protocol, TLS policy, default action). Fetch only; the catalog
+//! maps the listeners to the transport facet.
+
+use serde_json::{Value, json};
+
+use crate::gap::gap;
+use crate::{Account, Collected, pages, resource};
+
+pub(crate) const LOAD_BALANCER: &str = "aws.elasticloadbalancingv2.load-balancer";
+
+pub(crate) async fn collect(account: Account, region: String) -> Collected {
+    let config = account.in_region(&region);
+    let elb = aws_sdk_elasticloadbalancingv2::Client::from_conf(
+        aws_sdk_elasticloadbalancingv2::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .build(),
+    );
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    account.pace(Some(&region), "elbv2").await;
+    let (list, err) = pages(elb.describe_load_balancers().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps.push(gap(
+            &scope,
+            "elasticloadbalancing",
+            "DescribeLoadBalancers",
+            &e,
+            &[LOAD_BALANCER],
+            &[],
+            vec![],
+        ));
+    }
+    for lb in list.iter().flat_map(|p| p.load_balancers()) {
+        let Some(arn) = lb.load_balancer_arn() else {
+            continue;
+        };
+        let name = lb.load_balancer_name().unwrap_or(arn);
+        let mut raw = json!({
+            "LoadBalancerArn": arn,
+            "LoadBalancerName": name,
+            "Type": lb.r#type().map(|t| t.as_str()),
+            "Scheme": lb.scheme().map(|s| s.as_str()),
+        });
+        account.pace(Some(&region), "elbv2").await;
+        let (listeners, err) = pages(
+            elb.describe_listeners()
+                .load_balancer_arn(arn)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+        match err {
+            Some(e) => out.gaps.push(gap(
+                &scope,
+                "elasticloadbalancing",
+                "DescribeListeners",
+                &e,
+                &[LOAD_BALANCER],
+                &["transport"],
+                vec![arn.to_owned()],
+            )),
+            None => {
+                let listeners: Vec<Value> = listeners
+                    .iter()
+                    .flat_map(|p| p.listeners())
+                    .map(|l| {
+                        json!({
+                            "ListenerArn": l.listener_arn(),
+                            "Protocol": l.protocol().map(|p| p.as_str()),
+                            "Port": l.port(),
+                            "SslPolicy": l.ssl_policy(),
+                            "DefaultActions": l.default_actions().iter().map(|a| json!({
+                                "Type": a.r#type().map(|t| t.as_str()),
+                                "RedirectConfig": a.redirect_config().map(|r| json!({"Protocol": r.protocol(), "Port": r.port()})),
+                            })).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                raw["Listeners"] = Value::Array(listeners);
+            }
+        }
+        let mut r = resource(arn, &account.id, Some(&region), LOAD_BALANCER, Some(name));
+        r.raw = raw;
+        out.resources.push(r);
+    }
+    out
+}
