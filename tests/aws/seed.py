@@ -238,6 +238,12 @@ for name, http_action, policy in (("onus-alb-good", "redirect", "ELBSecurityPoli
 expect("onus-alb-good", encryption_in_transit="addressed")
 expect("onus-alb-bad", encryption_in_transit="unaddressed")
 
+ecr = client("ecr")
+ecr.create_repository(repositoryName="onus-scanned", imageScanningConfiguration={"scanOnPush": True})
+ecr.create_repository(repositoryName="onus-unscanned", imageScanningConfiguration={"scanOnPush": False})
+expect("onus-scanned", runtime_updates="addressed")
+expect("onus-unscanned", runtime_updates="unaddressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

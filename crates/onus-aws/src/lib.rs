@@ -17,6 +17,7 @@
 mod cloudtrail;
 mod dynamodb;
 mod ec2;
+mod ecr;
 mod efs;
 mod eks;
 mod elasticbeanstalk;

@@ -8,8 +8,8 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, cloudtrail, dynamodb, ec2, efs, eks, elasticbeanstalk, elbv2, enumerate, iam,
-    kinesis, kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
+    Account, Task, cloudtrail, dynamodb, ec2, ecr, efs, eks, elasticbeanstalk, elbv2, enumerate,
+    iam, kinesis, kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -335,6 +335,13 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(elbv2::collect(a, w.region)),
+    },
+    Service {
+        name: "ecr",
+        scope: Scope::Regional,
+        kinds: &["aws.ecr.repository"],
+        operations: &[("ECR", "DescribeRepositories", "ecr:DescribeRepositories")],
+        fetch: |a, w| Box::pin(ecr::collect(a, w.region)),
     },
     Service {
         name: "tagging",

@@ -370,4 +370,7 @@ pub struct Runtime {
     /// Engine minor versions are upgraded automatically (RDS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_minor_version_upgrade: Option<bool>,
+    /// Images pushed to the registry are scanned for known vulnerabilities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_scan_on_push: Option<bool>,
 }

@@ -42,6 +42,7 @@ static RULES: &[&dyn Rule] = &[
     &runtime::deprecated_runtime::DeprecatedRuntime,
     &runtime::managed_updates_off::ManagedUpdatesOff,
     &runtime::auto_minor_upgrade_off::AutoMinorUpgradeOff,
+    &runtime::image_scan_off::ImageScanOff,
     &transport::tls_not_enforced::TlsNotEnforced,
     &transport::old_tls_allowed::OldTlsAllowed,
     &transport::plaintext_ftp_allowed::PlaintextFtpAllowed,
