@@ -244,6 +244,15 @@ ecr.create_repository(repositoryName="onus-unscanned", imageScanningConfiguratio
 expect("onus-scanned", runtime_updates="addressed")
 expect("onus-unscanned", runtime_updates="unaddressed")
 
+redshift = client("redshift")
+redshift.create_cluster(ClusterIdentifier="onus-dw-good", NodeType="dc2.large", MasterUsername="admin",
+                        MasterUserPassword="Not-a-real-password1", Encrypted=True, PubliclyAccessible=False)
+redshift.create_cluster(ClusterIdentifier="onus-dw-bad", NodeType="dc2.large", MasterUsername="admin",
+                        MasterUserPassword="Not-a-real-password1", Encrypted=False, PubliclyAccessible=True)
+redshift.enable_logging(ClusterIdentifier="onus-dw-good", BucketName="onus-access-logs")
+expect("onus-dw-good", encryption_at_rest="addressed", public_access="addressed", logging="addressed")
+expect("onus-dw-bad", encryption_at_rest="unaddressed", public_access="unaddressed", logging="unaddressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

@@ -33,6 +33,7 @@ mod lambda;
 mod limit;
 mod logs;
 mod rds;
+mod redshift;
 pub mod s3;
 mod secretsmanager;
 mod services;

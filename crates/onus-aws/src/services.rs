@@ -9,7 +9,7 @@
 
 use crate::{
     Account, Task, cloudtrail, dynamodb, ec2, ecr, efs, eks, elasticbeanstalk, elbv2, enumerate,
-    iam, kinesis, kms, lambda, logs, rds, s3, secretsmanager, sns, sqs,
+    iam, kinesis, kms, lambda, logs, rds, redshift, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -342,6 +342,20 @@ pub(crate) const SERVICES: &[Service] = &[
         kinds: &["aws.ecr.repository"],
         operations: &[("ECR", "DescribeRepositories", "ecr:DescribeRepositories")],
         fetch: |a, w| Box::pin(ecr::collect(a, w.region)),
+    },
+    Service {
+        name: "redshift",
+        scope: Scope::Regional,
+        kinds: &["aws.redshift.cluster"],
+        operations: &[
+            ("Redshift", "DescribeClusters", "redshift:DescribeClusters"),
+            (
+                "Redshift",
+                "DescribeLoggingStatus",
+                "redshift:DescribeLoggingStatus",
+            ),
+        ],
+        fetch: |a, w| Box::pin(redshift::collect(a, w.region)),
     },
     Service {
         name: "tagging",

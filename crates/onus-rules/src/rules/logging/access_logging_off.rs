@@ -5,7 +5,8 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 declare_rule! {
     /// ## What it checks
     /// That access to stored data is logged: S3 server access logging, Azure
-    /// storage diagnostic logs for reads, writes and deletes.
+    /// storage diagnostic logs for reads, writes and deletes, Redshift audit
+    /// logging (connections and queries).
     ///
     /// ## Why it matters
     /// Management-plane audit logs do not show who read which object. After a
@@ -24,7 +25,7 @@ declare_rule! {
         title: "Data access logging off",
         duty: Duty::Logging,
         severity: Severity::Low,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "aws.redshift.cluster"],
         facets: &["logging"],
         remediation: "Turn on S3 server access logging or CloudTrail data events; send storage resource logs to Log Analytics.",
     }

@@ -5,7 +5,8 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 declare_rule! {
     /// ## What it checks
     /// That a managed database does not accept connections from the internet: RDS
-    /// `PubliclyAccessible` false; Azure SQL `publicNetworkAccess` `Disabled`.
+    /// and Redshift `PubliclyAccessible` false; Azure SQL `publicNetworkAccess`
+    /// `Disabled`.
     ///
     /// ## Why it matters
     /// A publicly accessible database endpoint turns every weak password and
@@ -27,7 +28,7 @@ declare_rule! {
         title: "Database publicly accessible",
         duty: Duty::PublicAccess,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "azure.sql.server"],
+        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster"],
         facets: &["public_access"],
         remediation: "Make the database private: RDS --no-publicly-accessible in private subnets; Azure SQL public network access disabled with a private endpoint.",
     }
