@@ -253,6 +253,13 @@ redshift.enable_logging(ClusterIdentifier="onus-dw-good", BucketName="onus-acces
 expect("onus-dw-good", encryption_at_rest="addressed", public_access="addressed", logging="addressed")
 expect("onus-dw-bad", encryption_at_rest="unaddressed", public_access="unaddressed", logging="unaddressed")
 
+rds.create_db_cluster(DBClusterIdentifier="onus-aurora-good", Engine="aurora-postgresql", MasterUsername="app",
+                      MasterUserPassword="not-a-real-password", StorageEncrypted=True, BackupRetentionPeriod=7)
+rds.create_db_cluster(DBClusterIdentifier="onus-aurora-bad", Engine="aurora-mysql", MasterUsername="app",
+                      MasterUserPassword="not-a-real-password", StorageEncrypted=False)
+expect("onus-aurora-good", encryption_at_rest="addressed", backup="addressed", guest_os_patching="not_applicable")
+expect("onus-aurora-bad", encryption_at_rest="unaddressed")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

@@ -14,6 +14,7 @@
 //! - Every client carries the [`guard::ReadOnlyGuard`], which refuses any
 //!   operation outside the read-only list before it is sent and counts the rest.
 
+mod aurora;
 mod cloudtrail;
 mod dynamodb;
 mod ec2;

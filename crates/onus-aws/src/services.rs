@@ -8,8 +8,8 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, cloudtrail, dynamodb, ec2, ecr, efs, eks, elasticbeanstalk, elbv2, enumerate,
-    iam, kinesis, kms, lambda, logs, rds, redshift, s3, secretsmanager, sns, sqs,
+    Account, Task, aurora, cloudtrail, dynamodb, ec2, ecr, efs, eks, elasticbeanstalk, elbv2,
+    enumerate, iam, kinesis, kms, lambda, logs, rds, redshift, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -356,6 +356,13 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(redshift::collect(a, w.region)),
+    },
+    Service {
+        name: "rds-clusters",
+        scope: Scope::Regional,
+        kinds: &["aws.rds.db-cluster"],
+        operations: &[("RDS", "DescribeDBClusters", "rds:DescribeDBClusters")],
+        fetch: |a, w| Box::pin(aurora::collect(a, w.region)),
     },
     Service {
         name: "tagging",

@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it checks
     /// That a managed database encrypts its storage: RDS `StorageEncrypted`,
     /// Azure SQL transparent data encryption, DynamoDB server-side encryption,
-    /// Redshift cluster `Encrypted`.
+    /// Redshift cluster `Encrypted`, RDS DB cluster (Aurora) `StorageEncrypted`.
     ///
     /// ## Why it matters
     /// A database's storage, automated backups, read replicas and snapshots all
@@ -29,7 +29,7 @@ declare_rule! {
         title: "Database storage not encrypted",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "aws.dynamodb.table", "azure.sql.server", "aws.redshift.cluster"],
+        kinds: &["aws.rds.instance", "aws.dynamodb.table", "azure.sql.server", "aws.redshift.cluster", "aws.rds.db-cluster"],
         facets: &["encryption_at_rest"],
         remediation: "Restore the database from an encrypted snapshot copy (RDS) or turn on transparent data encryption (Azure SQL).",
     }
