@@ -479,6 +479,21 @@ mod tests {
         );
     }
 
+    fn test_run() -> RunInfo {
+        RunInfo {
+            onus_version: "test".into(),
+            generated_at: reference_time(),
+            reference_time: reference_time(),
+            inventory: None,
+            collected_at: None,
+            catalog: onus_model::CatalogInfo {
+                source: "test".into(),
+                sha256: String::new(),
+            },
+            rules: 0,
+        }
+    }
+
     #[test]
     fn audit_counts_and_orders() {
         let inv = Inventory {
@@ -501,18 +516,7 @@ mod tests {
             ..Inventory::default()
         };
         let class = classification("aws.ec2.volume", ServiceModel::Iaas, &[], &[]);
-        let run = RunInfo {
-            onus_version: "test".into(),
-            generated_at: reference_time(),
-            reference_time: reference_time(),
-            inventory: None,
-            collected_at: None,
-            catalog: onus_model::CatalogInfo {
-                source: "test".into(),
-                sha256: String::new(),
-            },
-            rules: 0,
-        };
+        let run = test_run();
         let report = audit(
             &inv,
             &|_| class.clone(),
@@ -563,18 +567,7 @@ mod tests {
             ..Inventory::default()
         };
         let class = classification("aws.ec2.volume", ServiceModel::Iaas, &[], &[]);
-        let run = RunInfo {
-            onus_version: "test".into(),
-            generated_at: reference_time(),
-            reference_time: reference_time(),
-            inventory: None,
-            collected_at: None,
-            catalog: onus_model::CatalogInfo {
-                source: "test".into(),
-                sha256: String::new(),
-            },
-            rules: 0,
-        };
+        let run = test_run();
         let report = audit(
             &inv,
             &|_| class.clone(),
