@@ -50,6 +50,65 @@ fn status_of(cause: GapCause) -> SourceStatus {
     }
 }
 
+/// Record a source that failed in a scope: its status (denied or failed) with the
+/// reason, and the gap.
+#[allow(clippy::too_many_arguments)]
+fn fail<E>(
+    out: &mut Collected,
+    scope: &crate::gap::Scope,
+    service: &str,
+    operation: &str,
+    name: &str,
+    err: &aws_smithy_runtime_api::client::result::SdkError<
+        E,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+) where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let g = gap(scope, service, operation, err, &[], &[ENUMERATION], vec![]);
+    out.sources.push(source(
+        &scope.account,
+        scope.region.as_deref(),
+        name,
+        status_of(g.cause),
+        out.resources.len(),
+        Some(g.error.clone()),
+    ));
+    out.gaps.push(g);
+}
+
+/// Record a listing whose paging stopped early (a repeated token, or past the
+/// page cap): what was read is kept, and the rest is a gap, never a silent end.
+fn truncated(
+    out: &mut Collected,
+    scope: &crate::gap::Scope,
+    operation: &str,
+    name: &str,
+    why: String,
+) {
+    out.sources.push(source(
+        &scope.account,
+        scope.region.as_deref(),
+        name,
+        SourceStatus::Failed,
+        out.resources.len(),
+        Some(why.clone()),
+    ));
+    out.gaps.push(onus_model::Gap {
+        provider: Provider::Aws,
+        account: Some(scope.account.clone()),
+        region: scope.region.clone(),
+        service: CONFIG.to_owned(),
+        operation: operation.to_owned(),
+        cause: GapCause::ApiError,
+        error: why,
+        kinds: vec![],
+        facets: vec![ENUMERATION.to_owned()],
+        resources: vec![],
+    });
+}
+
 /// An enumerated resource: its kind from its ARN (or Config type), its tags, and
 /// the source's own record as `raw`.
 fn enumerated(
@@ -129,26 +188,7 @@ pub(crate) async fn tagging(account: Account, region: String) -> Collected {
         ));
     }
     match err {
-        Some(e) => {
-            let g = gap(
-                &scope,
-                "tag",
-                "GetResources",
-                &e,
-                &[],
-                &[ENUMERATION],
-                vec![],
-            );
-            out.sources.push(source(
-                &account.id,
-                Some(&region),
-                TAGGING,
-                status_of(g.cause),
-                out.resources.len(),
-                Some(g.error.clone()),
-            ));
-            out.gaps.push(g);
-        }
+        Some(e) => fail(&mut out, &scope, "tag", "GetResources", TAGGING, &e),
         None => out.sources.push(source(
             &account.id,
             Some(&region),
@@ -244,24 +284,14 @@ pub(crate) async fn config(account: Account, region: String) -> Collected {
         }
         Ok(_) => {}
         Err(e) => {
-            let g = gap(
+            fail(
+                &mut out,
                 &scope,
                 CONFIG,
                 "DescribeConfigurationRecorders",
-                &e,
-                &[],
-                &[ENUMERATION],
-                vec![],
-            );
-            out.sources.push(source(
-                &account.id,
-                Some(&region),
                 CONFIG,
-                status_of(g.cause),
-                0,
-                Some(g.error.clone()),
-            ));
-            out.gaps.push(g);
+                &e,
+            );
             return out;
         }
     }
@@ -275,47 +305,30 @@ pub(crate) async fn config(account: Account, region: String) -> Collected {
             .set_next_token(token.clone())
             .send()
             .await;
-        match result {
-            Ok(page) => {
-                out.resources
-                    .extend(config_rows(page.results(), &account.id, Some(&region)));
-                match page.next_token().filter(|t| !t.is_empty()) {
-                    Some(t) if pages.next(t).is_ok() => token = Some(t.to_owned()),
-                    _ => break,
-                }
-            }
+        let page = match result {
+            Ok(page) => page,
             Err(e) => {
-                // An emulator or a partition without the query API is not a denial.
-                let unsupported = e.code().is_some_and(|c| {
-                    c.contains("NotImplemented") || c.contains("UnknownOperation")
-                });
-                let g = gap(
-                    &scope,
-                    CONFIG,
-                    "SelectResourceConfig",
-                    &e,
-                    &[],
-                    &[ENUMERATION],
-                    vec![],
-                );
-                let status = if unsupported {
-                    SourceStatus::Absent
-                } else {
-                    status_of(g.cause)
-                };
-                out.sources.push(source(
-                    &account.id,
-                    Some(&region),
-                    CONFIG,
-                    status,
-                    out.resources.len(),
-                    Some(g.error.clone()),
-                ));
-                if !unsupported {
-                    out.gaps.push(g);
-                }
+                fail(&mut out, &scope, CONFIG, "SelectResourceConfig", CONFIG, &e);
                 return out;
             }
+        };
+        out.resources
+            .extend(config_rows(page.results(), &account.id, Some(&region)));
+        match page.next_token().filter(|t| !t.is_empty()) {
+            None => break,
+            Some(t) => match pages.next(t) {
+                Ok(()) => token = Some(t.to_owned()),
+                Err(stop) => {
+                    truncated(
+                        &mut out,
+                        &scope,
+                        "SelectResourceConfig",
+                        CONFIG,
+                        stop.to_string(),
+                    );
+                    return out;
+                }
+            },
         }
     }
     out.sources.push(source(
@@ -346,36 +359,37 @@ pub(crate) async fn aggregator(account: Account, region: String, name: String) -
             .set_next_token(token.clone())
             .send()
             .await;
-        match result {
-            Ok(page) => {
-                out.resources
-                    .extend(config_rows(page.results(), &account.id, None));
-                match page.next_token().filter(|t| !t.is_empty()) {
-                    Some(t) if pages.next(t).is_ok() => token = Some(t.to_owned()),
-                    _ => break,
-                }
-            }
+        let page = match result {
+            Ok(page) => page,
             Err(e) => {
-                let g = gap(
+                fail(
+                    &mut out,
                     &scope,
                     CONFIG,
                     "SelectAggregateResourceConfig",
-                    &e,
-                    &[],
-                    &[ENUMERATION],
-                    vec![],
-                );
-                out.sources.push(source(
-                    &account.id,
-                    Some(&region),
                     &label,
-                    status_of(g.cause),
-                    out.resources.len(),
-                    Some(g.error.clone()),
-                ));
-                out.gaps.push(g);
+                    &e,
+                );
                 return out;
             }
+        };
+        out.resources
+            .extend(config_rows(page.results(), &account.id, None));
+        match page.next_token().filter(|t| !t.is_empty()) {
+            None => break,
+            Some(t) => match pages.next(t) {
+                Ok(()) => token = Some(t.to_owned()),
+                Err(stop) => {
+                    truncated(
+                        &mut out,
+                        &scope,
+                        "SelectAggregateResourceConfig",
+                        &label,
+                        stop.to_string(),
+                    );
+                    return out;
+                }
+            },
         }
     }
     out.sources.push(source(

@@ -145,6 +145,25 @@ struct ShiftFile {
     note: Option<String>,
 }
 
+/// A file's shifted duties as the catalog keeps them.
+fn shifts(duties: BTreeMap<Duty, ShiftFile>) -> BTreeMap<Duty, (Owner, Option<String>)> {
+    duties
+        .into_iter()
+        .map(|(d, s)| (d, (s.owner, s.note)))
+        .collect()
+}
+
+/// A duty an entry both shifts and marks not applicable: a contradiction.
+fn shifted_and_not_applicable(
+    duties: &BTreeMap<Duty, ShiftFile>,
+    not_applicable: &BTreeMap<Duty, String>,
+) -> Option<Duty> {
+    duties
+        .keys()
+        .find(|d| not_applicable.contains_key(d))
+        .copied()
+}
+
 /// One kind's catalog entry, after merging.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindEntry {
@@ -246,11 +265,7 @@ impl Catalog {
             }
             // One entry says one thing of a duty: shifted to an owner, or not
             // applicable, never both (whether the kind is new or overridden).
-            if let Some(duty) = entry
-                .duties
-                .keys()
-                .find(|d| entry.not_applicable.contains_key(d))
-            {
+            if let Some(duty) = shifted_and_not_applicable(&entry.duties, &entry.not_applicable) {
                 return Err(invalid(
                     format!("{path}.not_applicable.{duty}"),
                     "a duty cannot be both shifted and not applicable".to_owned(),
@@ -298,11 +313,7 @@ impl Catalog {
                     KindEntry {
                         title: entry.title.unwrap_or_else(|| kind.clone()),
                         service_model,
-                        shifts: entry
-                            .duties
-                            .into_iter()
-                            .map(|(d, s)| (d, (s.owner, s.note)))
-                            .collect(),
+                        shifts: shifts(entry.duties),
                         not_applicable: entry.not_applicable,
                     }
                 }
@@ -317,11 +328,7 @@ impl Catalog {
                     "malformed service (expected provider.service, such as 'aws.sqs')".to_owned(),
                 ));
             }
-            if let Some(duty) = entry
-                .duties
-                .keys()
-                .find(|d| entry.not_applicable.contains_key(d))
-            {
+            if let Some(duty) = shifted_and_not_applicable(&entry.duties, &entry.not_applicable) {
                 return Err(invalid(
                     format!("{path}.not_applicable.{duty}"),
                     "a duty cannot be both shifted and not applicable".to_owned(),
@@ -332,11 +339,7 @@ impl Catalog {
                 KindEntry {
                     title: entry.title,
                     service_model: entry.service_model,
-                    shifts: entry
-                        .duties
-                        .into_iter()
-                        .map(|(d, s)| (d, (s.owner, s.note)))
-                        .collect(),
+                    shifts: shifts(entry.duties),
                     not_applicable: entry.not_applicable,
                 },
             );
