@@ -9,6 +9,8 @@ Starts moto on 127.0.0.1 (a free port), seeds it with tests/aws/seed.py (about
 --runs) and counts the requests moto received during one audit. With --prowler,
 times Prowler's equivalent checks against the same emulator for comparison.
 Nothing leaves the machine: every request goes to the loopback emulator.
+moto has no Resource Explorer; a loopback stub answers it as AWS does for an
+account without an index (the SDK's per-service endpoint variable points there).
 """
 import argparse
 import json
@@ -17,8 +19,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.path.dirname(sys.executable), "moto_server")
@@ -60,6 +64,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+class NoExplorerIndex(BaseHTTPRequestHandler):
+    """Resource Explorer for an account without an aggregator index."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"Indexes":[]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 def post(url):
     urllib.request.urlopen(urllib.request.Request(url, method="POST")).read()
 
@@ -85,8 +105,11 @@ def main():
             except OSError:
                 time.sleep(0.1)
         seeded = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/seed.py"), url]))
+        explorer = ThreadingHTTPServer(("127.0.0.1", 0), NoExplorerIndex)
+        threading.Thread(target=explorer.serve_forever, daemon=True).start()
         audit_env = dict(os.environ, AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-                         AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+                         AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
+                         AWS_ENDPOINT_URL_RESOURCE_EXPLORER_2=f"http://127.0.0.1:{explorer.server_address[1]}")
         cmd = [args.onus, "audit", "aws", "--regions", "us-east-1,eu-west-1", "--format", "json"]
         times, resources = [], 0
         for i in range(args.runs):

@@ -11,6 +11,8 @@ import urllib.request
 
 # AWS Config's Select* operations run a read-only query over recorded resources.
 READ = ("Describe", "Get", "List", "Select")
+# REST APIs whose read operations are POSTs (a request body too large for a query string).
+READ_POSTS = {("es", "/2021-01-01/opensearch/domain-info"): "DescribeDomains"}
 
 with urllib.request.urlopen(sys.argv[1] + "/moto-api/recorder/download-recording") as response:
     lines = [l for l in response.read().decode().splitlines() if l.strip()]
@@ -33,8 +35,9 @@ for line in lines:
         is_read = op.startswith(READ)
     else:
         path = urllib.parse.urlparse(entry.get("url", "")).path
-        op = f"{method} {path}"
-        is_read = method in ("GET", "HEAD")
+        op = READ_POSTS.get((service, path)) if method == "POST" else None
+        is_read = op is not None or method in ("GET", "HEAD")
+        op = op or f"{method} {path}"
     key = f"{service}:{op}"
     operations[key] = operations.get(key, 0) + 1
     if not is_read:

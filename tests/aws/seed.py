@@ -260,6 +260,75 @@ rds.create_db_cluster(DBClusterIdentifier="onus-aurora-bad", Engine="aurora-mysq
 expect("onus-aurora-good", encryption_at_rest="addressed", backup="addressed", guest_os_patching="not_applicable")
 expect("onus-aurora-bad", encryption_at_rest="unaddressed")
 
+# ---- OpenSearch, ElastiCache, CloudFront, API Gateway ------------------------------------------
+opensearch = client("opensearch")
+open_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "es:*",
+     "Resource": f"arn:aws:es:us-east-1:{ACCOUNT}:domain/onus-search-open/*"}]})
+opensearch.create_domain(DomainName="onus-search-open", EngineVersion="OpenSearch_2.11", AccessPolicies=open_policy,
+                         EncryptionAtRestOptions={"Enabled": False},
+                         NodeToNodeEncryptionOptions={"Enabled": False},
+                         DomainEndpointOptions={"EnforceHTTPS": False, "TLSSecurityPolicy": "Policy-Min-TLS-1-0-2019-07"})
+role_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/search"}, "Action": "es:ESHttpGet"}]})
+opensearch.create_domain(DomainName="onus-search-good", EngineVersion="OpenSearch_2.11", AccessPolicies=role_policy,
+                         EncryptionAtRestOptions={"Enabled": True},
+                         NodeToNodeEncryptionOptions={"Enabled": True},
+                         DomainEndpointOptions={"EnforceHTTPS": True, "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"})
+expect("onus-search-open", encryption_at_rest="unaddressed", encryption_in_transit="unaddressed",
+       public_access="unaddressed")
+expect("onus-search-good", encryption_at_rest="addressed", encryption_in_transit="addressed",
+       public_access="addressed", guest_os_patching="not_applicable")
+
+elasticache = client("elasticache")
+elasticache.create_replication_group(ReplicationGroupId="onus-cache-good", ReplicationGroupDescription="sound",
+                                     Engine="redis", CacheNodeType="cache.t3.micro", NumCacheClusters=1,
+                                     AtRestEncryptionEnabled=True, TransitEncryptionEnabled=True,
+                                     SnapshotRetentionLimit=5)
+elasticache.create_replication_group(ReplicationGroupId="onus-cache-bad", ReplicationGroupDescription="plain",
+                                     Engine="redis", CacheNodeType="cache.t3.micro", NumCacheClusters=1,
+                                     AtRestEncryptionEnabled=False, TransitEncryptionEnabled=False,
+                                     SnapshotRetentionLimit=0)
+expect("onus-cache-good", encryption_at_rest="addressed", encryption_in_transit="addressed", backup="addressed")
+expect("onus-cache-bad", encryption_at_rest="unaddressed", encryption_in_transit="unaddressed", backup="unaddressed")
+
+cloudfront = client("cloudfront")
+
+
+def distribution(reference, policy, logging):
+    config = {
+        "CallerReference": reference, "Comment": reference, "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": "onus-logs.s3.amazonaws.com",
+                                                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": policy,
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0},
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "MinTTL": 0},
+        "Logging": {"Enabled": logging, "IncludeCookies": False,
+                    "Bucket": "onus-access-logs.s3.amazonaws.com" if logging else "", "Prefix": ""},
+    }
+    return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+
+
+open_cdn = distribution("onus-cdn-open", "allow-all", False)
+https_cdn = distribution("onus-cdn-https", "redirect-to-https", True)
+expect(open_cdn, encryption_in_transit="unaddressed", logging="unaddressed", public_access="not_applicable")
+expect(https_cdn, logging="addressed")
+
+apigw = client("apigateway")
+for api_name, logged in (("onus-api-logged", True), ("onus-api-quiet", False)):
+    api = apigw.create_rest_api(name=api_name)["id"]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    apigw.create_deployment(restApiId=api, stageName="prod")
+    if logged:
+        apigw.update_stage(restApiId=api, stageName="prod", patchOperations=[
+            {"op": "replace", "path": "/accessLogSettings/destinationArn",
+             "value": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/onus/api"},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"}])
+    expect(f"{api_name}/prod", logging="addressed" if logged else "unaddressed", backup="not_applicable")
+
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their
 # customer duties unknown ("enumerated, not evaluated in depth").

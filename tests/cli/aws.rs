@@ -73,6 +73,13 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
             "AWS Config's fate is recorded too: {sources:#?}"
         );
     }
+    // Resource Explorer was asked once for the account, and has no index there.
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["source"] == "resource-explorer-2" && s["status"] == "absent"),
+        "{sources:#?}"
+    );
     assert!(
         coverage["totals"]["enumerated_only"].as_u64().unwrap() >= 1,
         "{coverage:#}"
@@ -87,6 +94,10 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
         "aws.secretsmanager.secret",
         "aws.efs.file-system",
         "aws.logs.log-group",
+        "aws.opensearch.domain",
+        "aws.elasticache.replication-group",
+        "aws.cloudfront.distribution",
+        "aws.apigateway.stage",
     ] {
         assert_eq!(
             coverage["kinds"][kind]["enumerated_only"], 0,
@@ -278,10 +289,10 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
         (report, started.elapsed())
     };
-    let (clean, _) = audit(&moto.url);
+    let (clean, _) = audit(&moto.endpoint);
 
     let proxy = FaultProxy::start(
-        &moto.url,
+        &moto.endpoint,
         vec![
             // RDS never answers in either region.
             ("Action=DescribeDBInstances", Fault::Hang),
@@ -377,4 +388,97 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
             assert_eq!(r["duties"]["identity-access"]["status"], "unknown", "{r:#}");
         }
     }
+}
+
+#[test]
+fn aws_resource_explorer_aggregator_enumerates_the_regions_in_scope() {
+    let Some(moto) = Moto::start("aws_resource_explorer") else {
+        return;
+    };
+    moto.python("seed.py");
+    let account = "123456789012";
+    let resources = serde_json::json!({"Resources": [
+        // A kind onus does not evaluate, in each region in scope.
+        {"Arn": format!("arn:aws:states:us-east-1:{account}:stateMachine:onus-flow"),
+         "ResourceType": "states:stateMachine", "Service": "states", "Region": "us-east-1",
+         "OwningAccountId": account,
+         "Properties": [{"Name": "tags", "Data": [{"Key": "team", "Value": "flow"}]}]},
+        {"Arn": format!("arn:aws:glue:eu-west-1:{account}:job/onus-etl"),
+         "ResourceType": "glue:job", "Service": "glue", "Region": "eu-west-1",
+         "OwningAccountId": account, "Properties": []},
+        // A region out of scope: dropped.
+        {"Arn": format!("arn:aws:glue:ap-south-1:{account}:job/elsewhere"),
+         "ResourceType": "glue:job", "Service": "glue", "Region": "ap-south-1",
+         "OwningAccountId": account, "Properties": []},
+        // A queue the deep collector reads too: merged, not duplicated.
+        {"Arn": format!("arn:aws:sqs:us-east-1:{account}:onus-events"),
+         "ResourceType": "sqs:queue", "Service": "sqs", "Region": "us-east-1",
+         "OwningAccountId": account, "Properties": []}
+    ]});
+    let body: &'static str = Box::leak(resources.to_string().into_boxed_str());
+    let indexes: &'static str = Box::leak(
+        format!(r#"{{"Indexes":[{{"Arn":"arn:aws:resource-explorer-2:eu-west-1:{account}:index/1","Region":"eu-west-1","Type":"AGGREGATOR"}}]}}"#)
+            .into_boxed_str(),
+    );
+    let json = "Content-Type: application/json\r\n";
+    let proxy = FaultProxy::start(
+        &moto.endpoint,
+        vec![
+            ("POST /ListIndexes ", Fault::Respond(200, json, indexes)),
+            ("POST /ListResources ", Fault::Respond(200, json, body)),
+        ],
+    );
+    let out = moto
+        .onus()
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args([
+            "audit",
+            "aws",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let hits = proxy.hits.lock().unwrap().clone();
+    assert_eq!(
+        hits.iter().filter(|h| h.contains("ListIndexes")).count(),
+        1,
+        "one ListIndexes for the account: {hits:?}"
+    );
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    let explorer = sources
+        .iter()
+        .find(|s| s["source"] == "resource-explorer-2")
+        .unwrap_or_else(|| panic!("{sources:#?}"));
+    assert_eq!(explorer["status"], "used", "{explorer:#}");
+    assert_eq!(explorer["region"], "eu-west-1", "{explorer:#}");
+    assert_eq!(
+        explorer["resources"], 3,
+        "the out-of-scope region is dropped: {explorer:#}"
+    );
+
+    let all = report["resources"].as_array().unwrap();
+    let find = |id: &str| all.iter().filter(|r| r["id"] == id).collect::<Vec<_>>();
+    let flow = find(&format!(
+        "arn:aws:states:us-east-1:{account}:stateMachine:onus-flow"
+    ));
+    assert_eq!(flow.len(), 1);
+    assert_eq!(flow[0]["kind"], "aws.stepfunctions.state-machine");
+    assert_eq!(flow[0]["region"], "us-east-1");
+    let etl = find(&format!("arn:aws:glue:eu-west-1:{account}:job/onus-etl"));
+    assert_eq!(etl.len(), 1);
+    assert_eq!(etl[0]["kind"], "aws.glue.job");
+    assert_eq!(etl[0]["duties"]["identity-access"]["status"], "unknown");
+    assert!(find(&format!("arn:aws:glue:ap-south-1:{account}:job/elsewhere")).is_empty());
+    let queue = find(&format!("arn:aws:sqs:us-east-1:{account}:onus-events"));
+    assert_eq!(queue.len(), 1, "merged by ARN");
+    assert_eq!(
+        queue[0]["duties"]["encryption-at-rest"]["status"], "addressed",
+        "the deep collector's reading wins: {:#}",
+        queue[0]
+    );
 }

@@ -9,9 +9,25 @@ use crate::util::*;
 /// A moto server on loopback, stopped when dropped.
 pub(crate) struct Moto {
     pub(crate) child: std::process::Child,
+    /// moto itself: seeding and the recorder.
     pub(crate) url: String,
+    /// What onus talks to: moto behind a proxy that answers the one AWS API onus
+    /// reads and moto lacks, Resource Explorer, as AWS does for an account
+    /// without an index (moto answers HTTP 500 "no backend" instead).
+    pub(crate) endpoint: String,
     pub(crate) python: PathBuf,
+    _explorer: Option<FaultProxy>,
 }
+
+/// Resource Explorer's answer for an account without an aggregator index.
+pub(crate) const NO_EXPLORER_INDEX: (&str, Fault) = (
+    "POST /ListIndexes ",
+    Fault::Respond(
+        200,
+        "Content-Type: application/json\r\n",
+        r#"{"Indexes":[]}"#,
+    ),
+);
 
 impl Moto {
     /// Start moto from `ONUS_MOTO_SERVER` or `.venv/bin/moto_server`. Without it the
@@ -49,10 +65,14 @@ impl Moto {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start moto_server");
+        let url = format!("http://127.0.0.1:{port}");
+        let explorer = FaultProxy::start(&url, vec![NO_EXPLORER_INDEX]);
         let moto = Moto {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            endpoint: explorer.url.clone(),
+            url,
             python: server.with_file_name("python"),
+            _explorer: Some(explorer),
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::time::Instant::now() < deadline {
@@ -97,7 +117,7 @@ impl Moto {
 
     pub(crate) fn onus(&self) -> Command {
         let mut cmd = onus();
-        cmd.env("AWS_ENDPOINT_URL", &self.url)
+        cmd.env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "us-east-1")

@@ -1,8 +1,10 @@
 //! Whole-estate enumeration: every resource in scope, whether or not onus
 //! evaluates its kind. Sources: the Resource Groups Tagging API (`GetResources`:
 //! every tagged or once-tagged resource of every service, per region), AWS
-//! Config where a recorder exists (`SelectResourceConfig`, per region), and an
-//! organisation's Config aggregator in one query (`--config-aggregator`).
+//! Config where a recorder exists (`SelectResourceConfig`, per region), an
+//! organisation's Config aggregator in one query (`--config-aggregator`), and
+//! the account's Resource Explorer aggregator index (`ListResources`, every
+//! region in one paged call) where one exists.
 //! Results merge by ARN with the deep collectors' resources; each source's fate
 //! per scope is recorded for the coverage, and a denied or failed source is a gap.
 
@@ -83,6 +85,7 @@ fn fail<E>(
 fn truncated(
     out: &mut Collected,
     scope: &crate::gap::Scope,
+    service: &str,
     operation: &str,
     name: &str,
     why: String,
@@ -99,7 +102,7 @@ fn truncated(
         provider: Provider::Aws,
         account: Some(scope.account.clone()),
         region: scope.region.clone(),
-        service: CONFIG.to_owned(),
+        service: service.to_owned(),
         operation: operation.to_owned(),
         cause: GapCause::ApiError,
         error: why,
@@ -322,6 +325,7 @@ pub(crate) async fn config(account: Account, region: String) -> Collected {
                     truncated(
                         &mut out,
                         &scope,
+                        CONFIG,
                         "SelectResourceConfig",
                         CONFIG,
                         stop.to_string(),
@@ -383,6 +387,7 @@ pub(crate) async fn aggregator(account: Account, region: String, name: String) -
                     truncated(
                         &mut out,
                         &scope,
+                        CONFIG,
                         "SelectAggregateResourceConfig",
                         &label,
                         stop.to_string(),
@@ -396,6 +401,206 @@ pub(crate) async fn aggregator(account: Account, region: String, name: String) -
         &account.id,
         Some(&region),
         &label,
+        SourceStatus::Used,
+        out.resources.len(),
+        None,
+    ));
+    out
+}
+
+pub(crate) const RESOURCE_EXPLORER: &str = "resource-explorer-2";
+
+/// A Smithy document as JSON.
+fn document_json(d: &aws_smithy_types::Document) -> Value {
+    use aws_smithy_types::{Document, Number};
+    match d {
+        Document::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), document_json(v)))
+                .collect(),
+        ),
+        Document::Array(a) => Value::Array(a.iter().map(document_json).collect()),
+        Document::Number(Number::PosInt(n)) => json!(n),
+        Document::Number(Number::NegInt(n)) => json!(n),
+        Document::Number(Number::Float(f)) => json!(f),
+        Document::String(s) => json!(s),
+        Document::Bool(b) => json!(b),
+        Document::Null => Value::Null,
+    }
+}
+
+/// The tags a Resource Explorer record carries in its `tags` property.
+fn explorer_tags(properties: &Value) -> BTreeMap<String, String> {
+    properties
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["Name"] == "tags")
+        .flat_map(|p| p["Data"].as_array().cloned().unwrap_or_default())
+        .filter_map(|t| {
+            Some((
+                t["Key"].as_str()?.to_owned(),
+                t["Value"].as_str().unwrap_or_default().to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Whether an error says the endpoint does not offer the service at all (HTTP
+/// 404 with no AWS error code: an emulator or a partition without it).
+fn not_offered<E>(
+    e: &aws_smithy_runtime_api::client::result::SdkError<
+        E,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    e.raw_response().is_some_and(|r| r.status().as_u16() == 404)
+        && e.as_service_error().is_none_or(|s| s.code().is_none())
+}
+
+/// Every resource of the account's Resource Explorer aggregator index, when one
+/// exists: one paged `ListResources` in the aggregator's region covers every
+/// region; records outside the regions in scope are dropped.
+pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) -> Collected {
+    let mut out = Collected::default();
+    let Some(home) = regions.first().cloned() else {
+        return out;
+    };
+    let client = |region: &str| {
+        let config = account.in_region(region);
+        aws_sdk_resourceexplorer2::Client::from_conf(
+            aws_sdk_resourceexplorer2::config::Builder::from(&config)
+                .interceptor(account.guard.clone())
+                .build(),
+        )
+    };
+    let scope = account.scope(None);
+    let absent = |out: &mut Collected, why: &str| {
+        out.sources.push(source(
+            &account.id,
+            None,
+            RESOURCE_EXPLORER,
+            SourceStatus::Absent,
+            0,
+            Some(why.to_owned()),
+        ));
+    };
+    account.pace(Some(&home), RESOURCE_EXPLORER).await;
+    let listed = client(&home)
+        .list_indexes()
+        .r#type(aws_sdk_resourceexplorer2::types::IndexType::Aggregator)
+        .send()
+        .await;
+    let aggregator = match listed {
+        Ok(l) => l
+            .indexes()
+            .iter()
+            .find_map(|i| i.region().map(str::to_owned)),
+        Err(e) if not_offered(&e) => {
+            absent(&mut out, "the endpoint does not offer Resource Explorer");
+            return out;
+        }
+        Err(e) => {
+            fail(
+                &mut out,
+                &scope,
+                RESOURCE_EXPLORER,
+                "ListIndexes",
+                RESOURCE_EXPLORER,
+                &e,
+            );
+            return out;
+        }
+    };
+    let Some(region) = aggregator else {
+        absent(&mut out, "no aggregator index in this account");
+        return out;
+    };
+    let explorer = client(&region);
+    let scope = account.scope(Some(&region));
+    let mut token: Option<String> = None;
+    let mut pages = onus_endpoint::Pages::new();
+    loop {
+        account.pace(Some(&region), RESOURCE_EXPLORER).await;
+        let page = match explorer
+            .list_resources()
+            .max_results(1000)
+            .set_next_token(token.clone())
+            .send()
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => {
+                fail(
+                    &mut out,
+                    &scope,
+                    RESOURCE_EXPLORER,
+                    "ListResources",
+                    RESOURCE_EXPLORER,
+                    &e,
+                );
+                return out;
+            }
+        };
+        for r in page.resources() {
+            let Some(arn) = r.arn() else { continue };
+            let in_scope = r
+                .region()
+                .is_none_or(|g| g.is_empty() || g == "global" || regions.iter().any(|s| s == g));
+            let Some((kind, name)) = kind_for_arn(arn).filter(|_| in_scope) else {
+                continue;
+            };
+            let properties: Vec<Value> = r
+                .properties()
+                .iter()
+                .map(|p| json!({"Name": p.name(), "Data": p.data().map(document_json)}))
+                .collect();
+            let properties = Value::Array(properties);
+            let tags = explorer_tags(&properties);
+            let raw = json!({
+                "Arn": arn,
+                "ResourceType": r.resource_type(),
+                "Service": r.service(),
+                "Region": r.region(),
+                "OwningAccountId": r.owning_account_id(),
+                "Properties": properties,
+            });
+            let owner = r.owning_account_id().unwrap_or(&account.id).to_owned();
+            out.resources.push(enumerated(
+                arn,
+                kind,
+                Some(name),
+                &owner,
+                r.region().filter(|g| !g.is_empty() && *g != "global"),
+                tags,
+                raw,
+            ));
+        }
+        match page.next_token().filter(|t| !t.is_empty()) {
+            None => break,
+            Some(t) => match pages.next(t) {
+                Ok(()) => token = Some(t.to_owned()),
+                Err(stop) => {
+                    truncated(
+                        &mut out,
+                        &scope,
+                        RESOURCE_EXPLORER,
+                        "ListResources",
+                        RESOURCE_EXPLORER,
+                        stop.to_string(),
+                    );
+                    return out;
+                }
+            },
+        }
+    }
+    out.sources.push(source(
+        &account.id,
+        Some(&region),
+        RESOURCE_EXPLORER,
         SourceStatus::Used,
         out.resources.len(),
         None,

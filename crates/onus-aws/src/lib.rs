@@ -14,13 +14,16 @@
 //! - Every client carries the [`guard::ReadOnlyGuard`], which refuses any
 //!   operation outside the read-only list before it is sent and counts the rest.
 
+mod apigateway;
 mod aurora;
+mod cloudfront;
 mod cloudtrail;
 mod dynamodb;
 mod ec2;
 mod ecr;
 mod efs;
 mod eks;
+mod elasticache;
 mod elasticbeanstalk;
 mod elbv2;
 mod enumerate;
@@ -33,6 +36,8 @@ mod kms;
 mod lambda;
 mod limit;
 mod logs;
+pub mod opensearch;
+mod policy;
 mod rds;
 mod redshift;
 pub mod s3;
@@ -534,6 +539,11 @@ fn schedule(
                 format!("{} {}", account.id, service.name),
                 (service.fetch)(account.clone(), here("")),
             )),
+            services::Scope::AccountEnumeration if plan.enumerate => jobs.push((
+                format!("{} {}", account.id, service.name),
+                (service.fetch)(account.clone(), here("")),
+            )),
+            services::Scope::AccountEnumeration => {}
             services::Scope::Regional | services::Scope::Enumeration => {
                 if service.scope == services::Scope::Enumeration
                     && (!plan.enumerate || (service.name == "config" && !plan.per_region_config))

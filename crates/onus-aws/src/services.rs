@@ -8,8 +8,9 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, aurora, cloudtrail, dynamodb, ec2, ecr, efs, eks, elasticbeanstalk, elbv2,
-    enumerate, iam, kinesis, kms, lambda, logs, rds, redshift, s3, secretsmanager, sns, sqs,
+    Account, Task, apigateway, aurora, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
+    elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, opensearch,
+    rds, redshift, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -21,6 +22,8 @@ pub(crate) enum Scope {
     Regional,
     /// Once per account and region, when whole-estate enumeration is on.
     Enumeration,
+    /// Once per account, when whole-estate enumeration is on.
+    AccountEnumeration,
 }
 
 /// Where a fetch runs.
@@ -365,6 +368,56 @@ pub(crate) const SERVICES: &[Service] = &[
         fetch: |a, w| Box::pin(aurora::collect(a, w.region)),
     },
     Service {
+        name: "opensearch",
+        scope: Scope::Regional,
+        kinds: &["aws.opensearch.domain"],
+        operations: &[
+            ("OpenSearch", "DescribeDomains", "es:DescribeDomains"),
+            ("OpenSearch", "ListDomainNames", "es:ListDomainNames"),
+        ],
+        fetch: |a, w| Box::pin(opensearch::collect(a, w.region)),
+    },
+    Service {
+        name: "elasticache",
+        scope: Scope::Regional,
+        kinds: &["aws.elasticache.replication-group"],
+        operations: &[(
+            "ElastiCache",
+            "DescribeReplicationGroups",
+            "elasticache:DescribeReplicationGroups",
+        )],
+        fetch: |a, w| Box::pin(elasticache::collect(a, w.region)),
+    },
+    Service {
+        name: "cloudfront",
+        scope: Scope::Account,
+        kinds: &["aws.cloudfront.distribution"],
+        operations: &[
+            (
+                "CloudFront",
+                "GetDistributionConfig",
+                "cloudfront:GetDistributionConfig",
+            ),
+            (
+                "CloudFront",
+                "ListDistributions",
+                "cloudfront:ListDistributions",
+            ),
+        ],
+        fetch: |a, _| Box::pin(cloudfront::collect(a)),
+    },
+    Service {
+        name: "apigateway",
+        scope: Scope::Regional,
+        kinds: &["aws.apigateway.stage"],
+        // API Gateway's IAM actions are HTTP verbs on its resource paths.
+        operations: &[
+            ("API Gateway", "GetRestApis", "apigateway:GET"),
+            ("API Gateway", "GetStages", "apigateway:GET"),
+        ],
+        fetch: |a, w| Box::pin(apigateway::collect(a, w.region)),
+    },
+    Service {
         name: "tagging",
         scope: Scope::Enumeration,
         kinds: &[],
@@ -397,5 +450,23 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(enumerate::config(a, w.region)),
+    },
+    Service {
+        name: "resource-explorer",
+        scope: Scope::AccountEnumeration,
+        kinds: &[],
+        operations: &[
+            (
+                "Resource Explorer 2",
+                "ListIndexes",
+                "resource-explorer-2:ListIndexes",
+            ),
+            (
+                "Resource Explorer 2",
+                "ListResources",
+                "resource-explorer-2:ListResources",
+            ),
+        ],
+        fetch: |a, w| Box::pin(enumerate::resource_explorer(a, w.regions)),
     },
 ];

@@ -265,4 +265,134 @@ mod builtin_tests {
             json!({"Listeners": [{"Protocol": "HTTP", "SslPolicy": "ELBSecurityPolicy-2016-08"}]});
         assert_eq!(m.evaluate(&none), None, "no TLS listener: not observed");
     }
+
+    fn mapping(kind: &str, facet: &str) -> crate::mapping::FacetMapping {
+        crate::Catalog::builtin()
+            .unwrap()
+            .mappings(kind)
+            .iter()
+            .find(|m| m.facet == facet)
+            .unwrap_or_else(|| panic!("{kind} maps no {facet}"))
+            .clone()
+    }
+
+    #[test]
+    fn cloudfront_needs_every_behaviour_to_refuse_plain_http() {
+        let m = mapping("aws.cloudfront.distribution", "transport.tls_enforced");
+        let dist = |default: &str, paths: serde_json::Value| json!({"DefaultCacheBehavior": {"ViewerProtocolPolicy": default}, "CacheBehaviors": {"Items": paths}});
+        assert_eq!(
+            m.evaluate(&dist("redirect-to-https", json!([]))),
+            Some(json!(true))
+        );
+        assert_eq!(
+            m.evaluate(&dist("https-only", json!(null))),
+            Some(json!(true))
+        );
+        assert_eq!(
+            m.evaluate(&dist("allow-all", json!([]))),
+            Some(json!(false))
+        );
+        let one_open = dist(
+            "https-only",
+            json!([{"PathPattern": "/img/*", "ViewerProtocolPolicy": "allow-all"}]),
+        );
+        assert_eq!(m.evaluate(&one_open), Some(json!(false)));
+        assert_eq!(m.evaluate(&json!({"Id": "E1"})), None);
+        let tls = mapping("aws.cloudfront.distribution", "transport.min_tls_version");
+        for (cert, want) in [
+            (
+                json!({"CloudFrontDefaultCertificate": true, "MinimumProtocolVersion": "TLSv1.2_2021"}),
+                Some(json!("1.0")),
+            ),
+            (
+                json!({"CloudFrontDefaultCertificate": false, "MinimumProtocolVersion": "TLSv1.2_2021"}),
+                Some(json!("1.2")),
+            ),
+            (
+                json!({"CloudFrontDefaultCertificate": false, "MinimumProtocolVersion": "TLSv1.1_2016"}),
+                Some(json!("1.1")),
+            ),
+            (
+                json!({"CloudFrontDefaultCertificate": false, "MinimumProtocolVersion": "TLSv1_2016"}),
+                Some(json!("1.0")),
+            ),
+            (
+                json!({"CloudFrontDefaultCertificate": false, "MinimumProtocolVersion": "SSLv3"}),
+                Some(json!("1.0")),
+            ),
+            (json!({"CloudFrontDefaultCertificate": false}), None),
+        ] {
+            assert_eq!(
+                tls.evaluate(&json!({"ViewerCertificate": cert})),
+                want,
+                "{cert}"
+            );
+        }
+    }
+
+    #[test]
+    fn opensearch_needs_https_and_node_to_node_encryption() {
+        let m = mapping("aws.opensearch.domain", "transport.tls_enforced");
+        let domain = |https: bool, n2n: bool| json!({"DomainEndpointOptions": {"EnforceHTTPS": https}, "NodeToNodeEncryptionOptions": {"Enabled": n2n}});
+        assert_eq!(m.evaluate(&domain(true, true)), Some(json!(true)));
+        assert_eq!(m.evaluate(&domain(true, false)), Some(json!(false)));
+        assert_eq!(m.evaluate(&domain(false, true)), Some(json!(false)));
+        let tls = mapping("aws.opensearch.domain", "transport.min_tls_version");
+        for (policy, want) in [
+            ("Policy-Min-TLS-1-0-2019-07", "1.0"),
+            ("Policy-Min-TLS-1-2-2019-07", "1.2"),
+            ("Policy-Min-TLS-1-2-PFS-2023-10", "1.2"),
+        ] {
+            let raw = json!({"DomainEndpointOptions": {"TLSSecurityPolicy": policy}});
+            assert_eq!(tls.evaluate(&raw), Some(json!(want)), "{policy}");
+        }
+    }
+
+    #[test]
+    fn elasticache_preferred_transit_mode_still_accepts_plain_text() {
+        let m = mapping(
+            "aws.elasticache.replication-group",
+            "transport.tls_enforced",
+        );
+        for (raw, want) in [
+            (
+                json!({"TransitEncryptionEnabled": true, "TransitEncryptionMode": "required"}),
+                Some(true),
+            ),
+            (json!({"TransitEncryptionEnabled": true}), Some(true)),
+            (
+                json!({"TransitEncryptionEnabled": true, "TransitEncryptionMode": "preferred"}),
+                Some(false),
+            ),
+            (json!({"TransitEncryptionEnabled": false}), Some(false)),
+            (json!({"ReplicationGroupId": "r"}), None),
+        ] {
+            assert_eq!(m.evaluate(&raw), want.map(|b| json!(b)), "{raw}");
+        }
+    }
+
+    #[test]
+    fn api_gateway_access_logging_and_security_policy() {
+        let m = mapping("aws.apigateway.stage", "logging.access_logging");
+        let on = json!({"stageName": "prod", "accessLogSettings": {"destinationArn": "arn:aws:logs:us-east-1:1:log-group:api"}});
+        assert_eq!(m.evaluate(&on), Some(json!(true)));
+        assert_eq!(
+            m.evaluate(&json!({"stageName": "prod"})),
+            Some(json!(false))
+        );
+        let tls = mapping("aws.apigateway.stage", "transport.min_tls_version");
+        for (policy, want) in [
+            ("TLS_1_0", Some("1.0")),
+            ("TLS_1_2", Some("1.2")),
+            ("SecurityPolicy_TLS13_1_3_2025_09", Some("1.3")),
+            ("SecurityPolicy_TLS13_1_2_2021_06", Some("1.2")),
+        ] {
+            let raw = json!({"stageName": "prod", "restApi": {"securityPolicy": policy}});
+            assert_eq!(tls.evaluate(&raw), want.map(|v| json!(v)), "{policy}");
+        }
+        assert_eq!(
+            tls.evaluate(&json!({"stageName": "prod", "restApi": {}})),
+            None
+        );
+    }
 }

@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it checks
     /// That automated backups are taken: an RDS instance's backup retention
     /// period is above zero; a volume, disk or on-premises server is covered by a
-    /// backup plan or policy.
+    /// backup plan or policy; an ElastiCache replication group keeps automatic
+    /// snapshots (`SnapshotRetentionLimit` above zero).
     ///
     /// ## Why it matters
     /// Ransomware, a bad migration or a dropped table is recoverable only from a
@@ -25,7 +26,7 @@ declare_rule! {
         title: "Automated backups disabled",
         duty: Duty::Backup,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "aws.ec2.volume", "azure.compute.disk", "onprem.server", "aws.efs.file-system", "aws.rds.db-cluster"],
+        kinds: &["aws.rds.instance", "aws.ec2.volume", "azure.compute.disk", "onprem.server", "aws.efs.file-system", "aws.rds.db-cluster", "aws.elasticache.replication-group"],
         facets: &["backup"],
         remediation: "Turn on automated backups: RDS retention of 7 days or more, an AWS Backup plan or Azure Backup policy for volumes and disks.",
     }

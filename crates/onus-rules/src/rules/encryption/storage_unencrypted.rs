@@ -9,7 +9,8 @@ declare_rule! {
     /// storage accounts, EFS file systems, and the records and messages Kinesis
     /// streams (KMS), SQS queues (SSE-SQS or SSE-KMS) and SNS topics (SSE-KMS) hold. A provider default the customer
     /// can switch off leaves the duty with the customer: a queue with SSE turned
-    /// off is unaddressed.
+    /// off is unaddressed. Also OpenSearch domains and ElastiCache replication
+    /// groups (encryption at rest is chosen at creation and cannot be added later).
     ///
     /// ## Why it matters
     /// Unencrypted volumes and snapshots leak their contents through every copy,
@@ -33,7 +34,7 @@ declare_rule! {
         title: "Storage or message store not encrypted at rest",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream"],
+        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream", "aws.opensearch.domain", "aws.elasticache.replication-group"],
         facets: &["encryption_at_rest"],
         remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
     }

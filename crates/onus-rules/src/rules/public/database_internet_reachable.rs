@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it checks
     /// That a managed database does not accept connections from the internet: RDS
     /// and Redshift `PubliclyAccessible` false; Azure SQL `publicNetworkAccess`
-    /// `Disabled`.
+    /// `Disabled`; an OpenSearch domain outside a VPC whose access policy admits
+    /// any principal with no condition.
     ///
     /// ## Why it matters
     /// A publicly accessible database endpoint turns every weak password and
@@ -28,7 +29,7 @@ declare_rule! {
         title: "Database publicly accessible",
         duty: Duty::PublicAccess,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster"],
+        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster", "aws.opensearch.domain"],
         facets: &["public_access"],
         remediation: "Make the database private: RDS --no-publicly-accessible in private subnets; Azure SQL public network access disabled with a private endpoint.",
     }

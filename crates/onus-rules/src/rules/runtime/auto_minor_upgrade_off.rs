@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it checks
     /// That an RDS instance has auto minor version upgrade on, so engine minor
     /// versions (which carry security fixes) are applied in the maintenance
-    /// window.
+    /// window; the same for an ElastiCache replication group.
     ///
     /// ## Why it matters
     /// RDS patches the host OS itself, but applies engine minor versions only
@@ -24,7 +24,7 @@ declare_rule! {
         title: "Database engine minor upgrades off",
         duty: Duty::RuntimeUpdates,
         severity: Severity::Low,
-        kinds: &["aws.rds.instance"],
+        kinds: &["aws.rds.instance", "aws.elasticache.replication-group"],
         facets: &["runtime"],
         remediation: "Turn on auto minor version upgrade and keep a maintenance window.",
     }

@@ -8,7 +8,10 @@ declare_rule! {
     /// `minimumTlsVersion`, App Service `minTlsVersion`, Azure SQL
     /// `minimalTlsVersion`, and the security policies of a load balancer's TLS
     /// listeners (`ELBSecurityPolicy-2016-08` accepts TLS 1.0;
-    /// `ELBSecurityPolicy-TLS13-1-2-2021-06` does not).
+    /// `ELBSecurityPolicy-TLS13-1-2-2021-06` does not), an OpenSearch domain's
+    /// `TLSSecurityPolicy`, a CloudFront distribution's viewer certificate (the
+    /// default `*.cloudfront.net` certificate accepts TLS 1.0), and a REST API's
+    /// security policy for its stages.
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to known downgrade and
@@ -28,7 +31,7 @@ declare_rule! {
         title: "TLS older than 1.2 accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer"],
+        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.cloudfront.distribution", "aws.apigateway.stage"],
         facets: &["transport"],
         remediation: "Set the minimum TLS version to 1.2 or later.",
     }

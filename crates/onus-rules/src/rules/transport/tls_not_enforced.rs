@@ -9,7 +9,10 @@ declare_rule! {
     /// `supportsHttpsTrafficOnly`; an App Service site has `httpsOnly`; an Elastic
     /// Beanstalk environment's load balancer has an HTTPS listener; an
     /// application load balancer has no HTTP listener that forwards instead of
-    /// redirecting to HTTPS.
+    /// redirecting to HTTPS; an OpenSearch domain enforces HTTPS and encrypts
+    /// node-to-node traffic; an ElastiCache replication group has transit
+    /// encryption on and not in `preferred` mode; no CloudFront cache behaviour
+    /// has the viewer protocol policy `allow-all`.
     ///
     /// ## Why it matters
     /// Without enforcement, any client (or any attacker who can downgrade one)
@@ -30,7 +33,7 @@ declare_rule! {
         title: "Plain-text requests accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.elasticache.replication-group", "aws.cloudfront.distribution"],
         facets: &["transport"],
         remediation: "Refuse plain-text requests: aws:SecureTransport deny statement, HTTPS-only setting, HTTPS listener.",
     }
