@@ -18,12 +18,50 @@ pub(crate) fn azure_status(report: &Value, name: &str, duty: &str) -> String {
 
 #[test]
 fn azure_audit_against_a_mock_arm_server() {
-    audit_mock_arm("arm");
+    let (report, requests) = audit_mock_arm("arm", false);
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:#?}");
+    assert_eq!(sources[0]["source"], "arm-resources");
+    assert_eq!(sources[0]["status"], "used");
+    assert!(
+        requests
+            .iter()
+            .filter(|(_, t, _)| t.starts_with(&format!("/subscriptions/{SUB}/resources?")))
+            .count()
+            == 2,
+        "the generic list, two nextLink pages"
+    );
+}
+
+#[test]
+fn azure_resource_graph_denied_falls_back_to_the_arm_list() {
+    let (report, _) = audit_mock_arm("resource-graph", true);
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    let status = |name: &str| {
+        sources
+            .iter()
+            .find(|s| s["source"] == name)
+            .map(|s| s["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        status("resource-graph").as_deref(),
+        Some("denied"),
+        "{sources:#?}"
+    );
+    assert_eq!(
+        status("arm-resources").as_deref(),
+        Some("used"),
+        "{sources:#?}"
+    );
 }
 
 #[test]
 fn azure_audit_through_resource_graph() {
-    let requests = audit_mock_arm("resource-graph");
+    let (report, requests) = audit_mock_arm("resource-graph", false);
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:#?}");
+    assert_eq!(sources[0]["source"], "resource-graph");
+    assert_eq!(sources[0]["status"], "used");
     let graph: Vec<_> = requests
         .iter()
         .filter(|(_, t, _)| t.contains("Microsoft.ResourceGraph"))
@@ -31,15 +69,20 @@ fn azure_audit_through_resource_graph() {
     assert_eq!(graph.len(), 2, "two $skipToken pages");
     assert!(graph.iter().all(|(m, _, _)| m == "POST"));
     assert!(
-        !requests
-            .iter()
-            .any(|(_, t, _)| t.contains("providers/Microsoft.Compute/virtualMachines?")),
+        !requests.iter().any(|(_, t, _)| t
+            .contains("providers/Microsoft.Compute/virtualMachines?")
+            || t.starts_with(&format!("/subscriptions/{SUB}/resources?"))),
         "no ARM list calls"
     );
 }
 
-pub(crate) fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String>)> {
-    let arm = MockArm::start();
+/// Audit the mock estate through `source`; every read path serves the same
+/// estate, so every path must give the same ledger.
+pub(crate) fn audit_mock_arm(
+    source: &str,
+    graph_denied: bool,
+) -> (Value, Vec<(String, String, Option<String>)>) {
+    let arm = MockArm::start_with(graph_denied);
     let token = "canary-azure-token-ONUS-0123456789";
     let out = onus()
         .env("ONUS_AZURE_TOKEN", token)
@@ -109,6 +152,57 @@ pub(crate) fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String
         ("sql-open", "firewall", "unaddressed"),
         ("sql-open", "public-access", "unaddressed"),
         ("sql-denied", "firewall", "unknown"),
+        ("kv-open", "public-access", "unaddressed"),
+        ("kv-open", "backup", "unaddressed"),
+        ("kv-open", "identity-access", "unaddressed"),
+        ("kv-locked", "public-access", "addressed"),
+        ("kv-locked", "backup", "addressed"),
+        ("kv-locked", "identity-access", "addressed"),
+        ("kv-locked", "encryption-at-rest", "not_applicable"),
+        ("cosmos-open", "public-access", "unaddressed"),
+        ("cosmos-open", "encryption-in-transit", "unaddressed"),
+        ("cosmos-open", "identity-access", "unaddressed"),
+        ("cosmos-open", "backup", "addressed"),
+        ("cosmos-locked", "public-access", "addressed"),
+        ("cosmos-locked", "encryption-in-transit", "addressed"),
+        ("cosmos-locked", "identity-access", "addressed"),
+        ("pg-open", "firewall", "unaddressed"),
+        ("pg-open", "encryption-in-transit", "unaddressed"),
+        ("pg-open", "backup", "unaddressed"),
+        ("pg-private", "firewall", "addressed"),
+        ("pg-private", "encryption-in-transit", "addressed"),
+        ("pg-private", "backup", "addressed"),
+        ("mysql-open", "firewall", "addressed"),
+        ("mysql-open", "encryption-in-transit", "unknown"),
+        ("redis-plain", "encryption-in-transit", "unaddressed"),
+        ("redis-plain", "public-access", "unaddressed"),
+        ("redis-tls", "encryption-in-transit", "addressed"),
+        ("redis-tls", "public-access", "addressed"),
+        ("acr-admin", "identity-access", "unaddressed"),
+        ("acr-admin", "public-access", "unaddressed"),
+        ("acr-private", "identity-access", "addressed"),
+        ("acr-private", "public-access", "addressed"),
+        ("evh-open", "encryption-in-transit", "unaddressed"),
+        ("evh-open", "identity-access", "unaddressed"),
+        ("evh-open", "public-access", "unaddressed"),
+        ("sb-locked", "encryption-in-transit", "addressed"),
+        ("sb-locked", "identity-access", "addressed"),
+        ("sb-locked", "public-access", "addressed"),
+        ("aks-open", "firewall", "unaddressed"),
+        ("aks-open", "identity-access", "unaddressed"),
+        ("aks-open", "runtime-updates", "unaddressed"),
+        ("aks-private", "firewall", "addressed"),
+        ("aks-private", "identity-access", "addressed"),
+        ("aks-private", "runtime-updates", "addressed"),
+        ("aks-ranges", "firewall", "addressed"),
+        ("agw-old", "encryption-in-transit", "unaddressed"),
+        ("agw-new", "encryption-in-transit", "addressed"),
+        ("vmss-auto", "guest-os-patching", "addressed"),
+        ("vmss-manual", "guest-os-patching", "unaddressed"),
+        // Kinds onus enumerates but does not evaluate: customer duties unknown.
+        ("wf-orders", "identity-access", "unknown"),
+        ("aa-ops", "identity-access", "unknown"),
+        ("nic-1", "firewall", "unknown"),
     ];
     let wrong: Vec<String> = expect
         .iter()
@@ -117,8 +211,63 @@ pub(crate) fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
+    // Every resource of the estate is in the ledger, on every read path.
+    let names: std::collections::BTreeSet<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    let served: Vec<String> = all_rows(&arm.url)
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect();
+    for name in &served {
+        assert!(
+            names.contains(name.as_str()),
+            "{name:?} missing from the report"
+        );
+    }
+    let kind_of = |name: &str| {
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .map(|r| {
+                (
+                    r["kind"].as_str().unwrap().to_owned(),
+                    r["service_model"].clone(),
+                )
+            })
+            .unwrap()
+    };
+    assert_eq!(kind_of("wf-orders").0, "azure.logic.workflow");
+    assert_eq!(kind_of("wf-orders").1, "paas");
+    assert_eq!(kind_of("aa-ops").0, "azure.automation.automation-account");
+    assert_eq!(
+        kind_of("gadget\u{1b}[31m").0,
+        "azure.contosowidgets.gadgetbox"
+    );
+    let coverage = &report["coverage"];
+    assert_eq!(coverage["totals"]["unclassified"], 1, "{coverage:#}");
+    assert_eq!(
+        coverage["kinds"]["azure.logic.workflow"]["enumerated_only"], 1,
+        "{coverage:#}"
+    );
+    assert_eq!(
+        coverage["kinds"]["azure.keyvault.vault"]["evaluated"], 2,
+        "{coverage:#}"
+    );
+
     let gaps = report["gaps"].as_array().unwrap();
-    assert_eq!(gaps.len(), 2, "exactly the served failures: {gaps:?}");
+    assert_eq!(gaps.len(), 3, "exactly the served failures: {gaps:?}");
+    assert!(
+        gaps.iter()
+            .any(|g| g["operation"] == "flexibleServers/configurations/read"
+                && g["cause"] == "access-denied"),
+        "{gaps:?}"
+    );
     assert!(
         gaps.iter().any(
             |g| g["operation"] == "servers/firewallRules/read" && g["cause"] == "access-denied"
@@ -150,7 +299,7 @@ pub(crate) fn audit_mock_arm(source: &str) -> Vec<(String, String, Option<String
             .count();
         assert!(nsg_calls >= 2, "the 429 was retried after Retry-After");
     }
-    requests
+    (report, requests)
 }
 
 #[test]
@@ -311,6 +460,17 @@ fn azure_token_never_leaves_the_endpoint() {
             let p = format!("/subscriptions/{SUB}/providers");
             let me = b.lock().unwrap().clone();
             match path {
+                // The generic list names one resource of each type; the per-type
+                // lists below are what the ARM path then reads.
+                _ if path == format!("/subscriptions/{SUB}/resources") => (
+                    200,
+                    json!({"value": [
+                        {"id": vm_evil, "name": "vm-evil", "type": "Microsoft.Compute/virtualMachines"},
+                        {"id": format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/disks/d"), "name": "d", "type": "Microsoft.Compute/disks"},
+                        {"id": format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n"), "name": "n", "type": "Microsoft.Network/networkSecurityGroups"},
+                        {"id": sql_evil, "name": "sql-evil", "type": "Microsoft.Sql/servers"},
+                    ]}),
+                ),
                 _ if path == format!("{p}/Microsoft.Compute/virtualMachines") => (
                     200,
                     json!({"value": [
@@ -353,6 +513,8 @@ fn azure_token_never_leaves_the_endpoint() {
             SUB,
             "--azure-endpoint",
             &base_url,
+            "--azure-source",
+            "arm",
             "--format",
             "json",
         ])

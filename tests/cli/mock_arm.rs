@@ -19,6 +19,11 @@ pub(crate) const SUB: &str = "7f3c2a1e-5b4d-4c8e-9a6f-2d1b0c9e8a7f";
 
 impl MockArm {
     pub(crate) fn start() -> MockArm {
+        MockArm::start_with(false)
+    }
+
+    /// With `graph_denied`, Resource Graph answers 403 (the caller may not query it).
+    pub(crate) fn start_with(graph_denied: bool) -> MockArm {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
@@ -63,6 +68,15 @@ impl MockArm {
                 let path = target.split('?').next().unwrap_or("").to_owned();
                 let (status, extra, body) = if method == "POST"
                     && path == "/providers/Microsoft.ResourceGraph/resources"
+                    && graph_denied
+                {
+                    (
+                        403,
+                        "",
+                        serde_json::json!({"error": {"code": "AuthorizationFailed",
+                            "message": "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'"}}),
+                    )
+                } else if method == "POST" && path == "/providers/Microsoft.ResourceGraph/resources"
                 {
                     resource_graph(&base, &request_body)
                 } else if path.ends_with("/networkSecurityGroups") && !throttled {
@@ -103,32 +117,15 @@ pub(crate) fn resource_graph(base: &str, request: &str) -> (u16, &'static str, V
             .is_some_and(|s| s.starts_with("Resources")),
         "{request}"
     );
-    let types = [
-        "Microsoft.Compute/virtualMachines",
-        "Microsoft.Compute/disks",
-        "Microsoft.Network/networkSecurityGroups",
-        "Microsoft.Storage/storageAccounts",
-        "Microsoft.Web/sites",
-        "Microsoft.Sql/servers",
-    ];
-    let mut rows = Vec::new();
-    for t in types {
-        let path = format!("/subscriptions/{SUB}/providers/{t}");
-        for target in [path.clone(), format!("{path}?page=2")] {
-            if t != "Microsoft.Compute/virtualMachines" && target.contains("page=2") {
-                continue;
-            }
-            for mut v in arm_route(base, &path, &target).2["value"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-            {
-                v["type"] = serde_json::json!(t.to_lowercase());
-                v["subscriptionId"] = serde_json::json!(SUB);
-                rows.push(v);
-            }
-        }
-    }
+    let rows: Vec<Value> = all_rows(base)
+        .into_iter()
+        .map(|mut v| {
+            let t = v["type"].as_str().unwrap_or_default().to_lowercase();
+            v["type"] = serde_json::json!(t);
+            v["subscriptionId"] = serde_json::json!(SUB);
+            v
+        })
+        .collect();
     let second = q["options"]["$skipToken"] == "page-2";
     let half = rows.len() / 2;
     if second {
@@ -144,6 +141,204 @@ pub(crate) fn resource_graph(base: &str, request: &str) -> (u16, &'static str, V
             serde_json::json!({"totalRecords": rows.len(), "count": half, "data": rows[..half].to_vec(), "$skipToken": "page-2"}),
         )
     }
+}
+
+/// Every type the mock serves a per-type list for.
+pub(crate) const LISTED: &[&str] = &[
+    "Microsoft.Compute/virtualMachines",
+    "Microsoft.Compute/disks",
+    "Microsoft.Network/networkSecurityGroups",
+    "Microsoft.Network/networkInterfaces",
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.Web/sites",
+    "Microsoft.Sql/servers",
+    "Microsoft.KeyVault/vaults",
+    "Microsoft.DocumentDB/databaseAccounts",
+    "Microsoft.DBforPostgreSQL/flexibleServers",
+    "Microsoft.DBforMySQL/flexibleServers",
+    "Microsoft.Cache/redis",
+    "Microsoft.ContainerRegistry/registries",
+    "Microsoft.EventHub/namespaces",
+    "Microsoft.ServiceBus/namespaces",
+    "Microsoft.ContainerService/managedClusters",
+    "Microsoft.Network/applicationGateways",
+    "Microsoft.Compute/virtualMachineScaleSets",
+    "Microsoft.Logic/workflows",
+    "Microsoft.Automation/automationAccounts",
+    "Contoso.Widgets/gadgetBoxes",
+];
+
+/// The whole estate as full ARM objects (every page of every per-type list),
+/// each with its `type`.
+pub(crate) fn all_rows(base: &str) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for t in LISTED {
+        let path = format!("/subscriptions/{SUB}/providers/{t}");
+        for target in [path.clone(), format!("{path}?page=2")] {
+            if *t != "Microsoft.Compute/virtualMachines" && target.contains("page=2") {
+                continue;
+            }
+            for mut v in arm_route(base, &path, &target).2["value"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
+                v["type"] = serde_json::json!(t);
+                rows.push(v);
+            }
+        }
+    }
+    rows
+}
+
+/// The generic ARM list (`/subscriptions/{id}/resources`): every resource,
+/// without properties, in two pages.
+fn generic_list(base: &str, target: &str) -> Value {
+    let rows: Vec<Value> = all_rows(base)
+        .into_iter()
+        .map(|v| {
+            serde_json::json!({"id": v["id"], "name": v["name"], "type": v["type"],
+                "location": v["location"], "tags": v["tags"]})
+        })
+        .collect();
+    let half = rows.len() / 2;
+    if target.contains("page=2") {
+        serde_json::json!({"value": rows[half..].to_vec()})
+    } else {
+        serde_json::json!({"value": rows[..half].to_vec(),
+            "nextLink": format!("{base}subscriptions/{SUB}/resources?api-version=2021-04-01&page=2")})
+    }
+}
+
+/// The resource types added by the whole-estate issue, as ARM objects: a weak
+/// and a sound one of each (names say which), and kinds onus only enumerates.
+fn new_estate(t: &str) -> Option<Value> {
+    use serde_json::json;
+    let rid =
+        |rg: &str, n: &str| format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{t}/{n}");
+    let item = |n: &str, properties: Value| json!({"id": rid("rg-estate", n), "name": n, "location": "westeurope", "tags": {"team": "estate"}, "properties": properties});
+    let v = match t {
+        "Microsoft.KeyVault/vaults" => vec![
+            item(
+                "kv-open",
+                json!({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"},
+                "enableSoftDelete": true, "enableRbacAuthorization": false, "tenantId": "t", "sku": {"name": "standard"}}),
+            ),
+            item(
+                "kv-locked",
+                json!({"publicNetworkAccess": "Disabled", "networkAcls": {"defaultAction": "Deny"},
+                "enableSoftDelete": true, "enablePurgeProtection": true, "enableRbacAuthorization": true}),
+            ),
+        ],
+        "Microsoft.DocumentDB/databaseAccounts" => vec![
+            item(
+                "cosmos-open",
+                json!({"publicNetworkAccess": "Enabled", "ipRules": [], "isVirtualNetworkFilterEnabled": false,
+                "minimalTlsVersion": "Tls", "disableLocalAuth": false, "backupPolicy": {"type": "Periodic"}}),
+            ),
+            item(
+                "cosmos-locked",
+                json!({"publicNetworkAccess": "Enabled", "ipRules": [{"ipAddressOrRange": "203.0.113.0/24"}],
+                "isVirtualNetworkFilterEnabled": true, "minimalTlsVersion": "Tls12", "disableLocalAuth": true,
+                "backupPolicy": {"type": "Continuous"}}),
+            ),
+        ],
+        "Microsoft.DBforPostgreSQL/flexibleServers" => vec![
+            item(
+                "pg-open",
+                json!({"network": {"publicNetworkAccess": "Enabled"},
+                "backup": {"backupRetentionDays": 7, "geoRedundantBackup": "Disabled"}, "version": "16"}),
+            ),
+            item(
+                "pg-private",
+                json!({"network": {"publicNetworkAccess": "Disabled", "delegatedSubnetResourceId": "subnet"},
+                "backup": {"backupRetentionDays": 14, "geoRedundantBackup": "Enabled"}, "version": "16"}),
+            ),
+        ],
+        "Microsoft.DBforMySQL/flexibleServers" => vec![item(
+            "mysql-open",
+            json!({"network": {"publicNetworkAccess": "Enabled"}, "backup": {"backupRetentionDays": 7, "geoRedundantBackup": "Disabled"}}),
+        )],
+        "Microsoft.Cache/redis" => vec![
+            item(
+                "redis-plain",
+                json!({"enableNonSslPort": true, "minimumTlsVersion": "1.0", "publicNetworkAccess": "Enabled"}),
+            ),
+            item(
+                "redis-tls",
+                json!({"enableNonSslPort": false, "minimumTlsVersion": "1.2", "publicNetworkAccess": "Disabled"}),
+            ),
+        ],
+        "Microsoft.ContainerRegistry/registries" => vec![
+            item(
+                "acr-admin",
+                json!({"adminUserEnabled": true, "publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "Allow"}}),
+            ),
+            item(
+                "acr-private",
+                json!({"adminUserEnabled": false, "publicNetworkAccess": "Disabled"}),
+            ),
+        ],
+        "Microsoft.EventHub/namespaces" => vec![item(
+            "evh-open",
+            json!({"minimumTlsVersion": "1.0", "disableLocalAuth": false, "publicNetworkAccess": "Enabled"}),
+        )],
+        "Microsoft.ServiceBus/namespaces" => vec![item(
+            "sb-locked",
+            json!({"minimumTlsVersion": "1.2", "disableLocalAuth": true, "publicNetworkAccess": "Enabled"}),
+        )],
+        "Microsoft.ContainerService/managedClusters" => vec![
+            item(
+                "aks-open",
+                json!({"kubernetesVersion": "1.29", "disableLocalAccounts": false,
+                "autoUpgradeProfile": {"upgradeChannel": "none"}}),
+            ),
+            item(
+                "aks-private",
+                json!({"kubernetesVersion": "1.31", "disableLocalAccounts": true,
+                "apiServerAccessProfile": {"enablePrivateCluster": true},
+                "aadProfile": {"managed": true, "enableAzureRBAC": true},
+                "autoUpgradeProfile": {"upgradeChannel": "stable"}}),
+            ),
+            item(
+                "aks-ranges",
+                json!({"apiServerAccessProfile": {"authorizedIPRanges": ["198.51.100.0/24"]},
+                "autoUpgradeProfile": {"upgradeChannel": "patch"}}),
+            ),
+        ],
+        "Microsoft.Network/applicationGateways" => vec![
+            item(
+                "agw-old",
+                json!({"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}}),
+            ),
+            item(
+                "agw-new",
+                json!({"sslPolicy": {"policyType": "CustomV2", "minProtocolVersion": "TLSv1_2"}}),
+            ),
+        ],
+        "Microsoft.Compute/virtualMachineScaleSets" => vec![
+            item(
+                "vmss-auto",
+                json!({"upgradePolicy": {"mode": "Automatic", "automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": true}}}),
+            ),
+            item(
+                "vmss-manual",
+                json!({"upgradePolicy": {"mode": "Manual"},
+                "virtualMachineProfile": {"osProfile": {"windowsConfiguration": {"patchSettings": {"patchMode": "Manual"}}}}}),
+            ),
+        ],
+        "Microsoft.Logic/workflows" => vec![item("wf-orders", json!({"state": "Enabled"}))],
+        "Microsoft.Automation/automationAccounts" => {
+            vec![item("aa-ops", json!({"publicNetworkAccess": true}))]
+        }
+        // A type no catalog knows, with a hostile name: unclassified, never dropped.
+        "Contoso.Widgets/gadgetBoxes" => vec![item("gadget\u{1b}[31m", json!({}))],
+        "Microsoft.Network/networkInterfaces" => {
+            vec![item("nic-1", json!({"ipConfigurations": []}))]
+        }
+        _ => return None,
+    };
+    Some(json!({"value": v}))
 }
 
 pub(crate) fn fixture_body(path: &str) -> Value {
@@ -231,7 +426,35 @@ pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static 
                     "sourceAddressPrefixes": ["0.0.0.0/0", "::/0"], "destinationPortRanges": ["443", "8443-8444"]}}])),
             ]}))
         }
-        _ if path == format!("{p}/Microsoft.Network/networkInterfaces") => ok(json!({"value": []})),
+        _ if path == format!("/subscriptions/{SUB}/resources") => ok(generic_list(base, target)),
+        _ if path.ends_with("pg-open/firewallRules") => ok(json!({"value": [
+            {"name": "AllowAll", "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}]})),
+        _ if path.ends_with("mysql-open/firewallRules") => ok(json!({"value": [
+            {"name": "Office", "properties": {"startIpAddress": "203.0.113.10", "endIpAddress": "203.0.113.20"}}]})),
+        _ if path.ends_with("/firewallRules") && path.contains("flexibleServers") => {
+            ok(json!({"value": []}))
+        }
+        _ if path.ends_with("pg-open/configurations/require_secure_transport") => {
+            ok(json!({"name": "require_secure_transport", "properties": {"value": "off"}}))
+        }
+        _ if path.ends_with("pg-private/configurations/require_secure_transport") => {
+            ok(json!({"name": "require_secure_transport", "properties": {"value": "on"}}))
+        }
+        _ if path.ends_with("mysql-open/configurations/require_secure_transport") => (
+            403,
+            "",
+            json!({"error": {"code": "AuthorizationFailed",
+            "message": "The client does not have authorization to perform action 'Microsoft.DBforMySQL/flexibleServers/configurations/read'"}}),
+        ),
+        _ if path.ends_with("evh-open/networkRuleSets/default") => {
+            ok(json!({"name": "default", "properties": {"defaultAction": "Allow", "ipRules": []}}))
+        }
+        _ if path.ends_with("sb-locked/networkRuleSets/default") => ok(
+            json!({"name": "default", "properties": {"defaultAction": "Deny", "ipRules": [{"ipMask": "203.0.113.0/24"}]}}),
+        ),
+        _ if path.starts_with(&p) && new_estate(&path[p.len() + 1..]).is_some() => {
+            ok(new_estate(&path[p.len() + 1..]).unwrap_or_default())
+        }
         _ if path == format!("{p}/Microsoft.Storage/storageAccounts") => ok(json!({"value": [
             {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "stweak"), "name": "stweak", "location": "westeurope",
              "properties": {"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true,

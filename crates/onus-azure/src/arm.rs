@@ -84,6 +84,96 @@ pub const API: &[(&str, &str, &str)] = &[
         "2022-10-01",
         "Microsoft.ResourceGraph/resources/read",
     ),
+    (
+        "Microsoft.Resources/resources",
+        "2021-04-01",
+        "Microsoft.Resources/subscriptions/resources/read",
+    ),
+    (
+        "Microsoft.KeyVault/vaults",
+        "2023-07-01",
+        "Microsoft.KeyVault/vaults/read",
+    ),
+    (
+        "Microsoft.DocumentDB/databaseAccounts",
+        "2024-11-15",
+        "Microsoft.DocumentDB/databaseAccounts/read",
+    ),
+    (
+        "Microsoft.DBforPostgreSQL/flexibleServers",
+        "2024-08-01",
+        "Microsoft.DBforPostgreSQL/flexibleServers/read",
+    ),
+    (
+        "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
+        "2024-08-01",
+        "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read",
+    ),
+    (
+        "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+        "2024-08-01",
+        "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
+    ),
+    (
+        "Microsoft.DBforMySQL/flexibleServers",
+        "2023-12-30",
+        "Microsoft.DBforMySQL/flexibleServers/read",
+    ),
+    (
+        "Microsoft.DBforMySQL/flexibleServers/firewallRules",
+        "2023-12-30",
+        "Microsoft.DBforMySQL/flexibleServers/firewallRules/read",
+    ),
+    (
+        "Microsoft.DBforMySQL/flexibleServers/configurations",
+        "2023-12-30",
+        "Microsoft.DBforMySQL/flexibleServers/configurations/read",
+    ),
+    (
+        "Microsoft.Cache/redis",
+        "2024-03-01",
+        "Microsoft.Cache/redis/read",
+    ),
+    (
+        "Microsoft.ContainerRegistry/registries",
+        "2023-07-01",
+        "Microsoft.ContainerRegistry/registries/read",
+    ),
+    (
+        "Microsoft.EventHub/namespaces",
+        "2024-01-01",
+        "Microsoft.EventHub/namespaces/read",
+    ),
+    (
+        "Microsoft.EventHub/namespaces/networkRuleSets",
+        "2024-01-01",
+        "Microsoft.EventHub/namespaces/networkRuleSets/read",
+    ),
+    (
+        "Microsoft.ServiceBus/namespaces",
+        "2021-11-01",
+        "Microsoft.ServiceBus/namespaces/read",
+    ),
+    (
+        "Microsoft.ServiceBus/namespaces/networkRuleSets",
+        "2021-11-01",
+        "Microsoft.ServiceBus/namespaces/networkRuleSets/read",
+    ),
+    (
+        "Microsoft.ContainerService/managedClusters",
+        "2024-09-01",
+        "Microsoft.ContainerService/managedClusters/read",
+    ),
+    (
+        "Microsoft.Network/applicationGateways",
+        "2024-05-01",
+        "Microsoft.Network/applicationGateways/read",
+    ),
+    (
+        "Microsoft.Compute/virtualMachineScaleSets",
+        "2024-07-01",
+        "Microsoft.Compute/virtualMachineScaleSets/read",
+    ),
 ];
 
 /// The api-version of a resource type from [`API`].
@@ -94,7 +184,8 @@ pub fn api_version(resource_type: &str) -> &'static str {
 }
 
 /// A failed ARM call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
 pub struct ArmError {
     /// The kind of failure.
     pub cause: GapCause,
@@ -204,6 +295,11 @@ fn transport_error(e: azure_core::Error) -> ArmError {
     }
 }
 
+/// An endpoint a bearer token must not be sent to.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}: ARM endpoints must be https:// (plain http:// only on a loopback address)")]
+pub struct InsecureEndpoint(pub Url);
+
 /// An ARM client: GETs against one endpoint, counting the actions it performs.
 #[derive(Debug, Clone)]
 pub struct Arm {
@@ -221,13 +317,11 @@ impl Arm {
         credential: Arc<dyn TokenCredential>,
         max_retries: u32,
         timeouts: onus_endpoint::Timeouts,
-    ) -> Result<Arm, String> {
+    ) -> Result<Arm, InsecureEndpoint> {
         let loopback_http =
             endpoint.scheme() == "http" && endpoint.host_str().is_some_and(is_loopback);
         if endpoint.scheme() != "https" && !loopback_http {
-            return Err(format!(
-                "{endpoint}: ARM endpoints must be https:// (plain http:// only on a loopback address)"
-            ));
+            return Err(InsecureEndpoint(endpoint));
         }
         let auth: Arc<dyn Policy> = if loopback_http {
             Arc::new(LoopbackBearerPolicy { credential })

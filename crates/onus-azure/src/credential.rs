@@ -37,6 +37,22 @@ impl TokenCredential for StaticToken {
     }
 }
 
+/// Why no credential could be set up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// A client secret without a tenant.
+    #[error("AZURE_CLIENT_SECRET needs a tenant: --tenant or AZURE_TENANT_ID")]
+    NoTenant,
+    /// azure_identity refused the configuration.
+    #[error("cannot set up the {what} credential: {message}")]
+    Setup {
+        /// Which credential.
+        what: &'static str,
+        /// azure_identity's reason.
+        message: String,
+    },
+}
+
 /// Which credential to use, from the environment:
 /// `ONUS_AZURE_TOKEN` (a bearer token, used as is); `AZURE_CLIENT_ID` with
 /// `AZURE_CLIENT_SECRET` and `AZURE_TENANT_ID` (client secret);
@@ -46,18 +62,20 @@ impl TokenCredential for StaticToken {
 pub fn from_environment(
     tenant: Option<&str>,
     managed_identity: bool,
-) -> Result<(Arc<dyn TokenCredential>, &'static str), String> {
+) -> Result<(Arc<dyn TokenCredential>, &'static str), CredentialError> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if let Some(token) = env("ONUS_AZURE_TOKEN") {
         return Ok((Arc::new(StaticToken::new(token)), "ONUS_AZURE_TOKEN"));
     }
-    let err =
-        |what: &str, e: azure_core::Error| format!("cannot set up the {what} credential: {e}");
+    let err = |what: &'static str, e: azure_core::Error| CredentialError::Setup {
+        what,
+        message: e.to_string(),
+    };
     if let (Some(client), Some(secret)) = (env("AZURE_CLIENT_ID"), env("AZURE_CLIENT_SECRET")) {
         let tenant = tenant
             .map(str::to_owned)
             .or_else(|| env("AZURE_TENANT_ID"))
-            .ok_or("AZURE_CLIENT_SECRET needs a tenant: --tenant or AZURE_TENANT_ID")?;
+            .ok_or(CredentialError::NoTenant)?;
         let c =
             azure_identity::ClientSecretCredential::new(&tenant, client, Secret::new(secret), None)
                 .map_err(|e| err("client secret", e))?;

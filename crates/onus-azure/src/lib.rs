@@ -9,13 +9,18 @@
 
 pub mod arm;
 pub mod credential;
+pub mod kinds;
 pub mod map;
+pub mod types;
 
 use std::sync::Arc;
 
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Url;
-use onus_model::{CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, Provider, Resource};
+use onus_model::{
+    CollectorInfo, EnumerationSource, Gap, GapCause, INVENTORY_SCHEMA, Inventory, Provider,
+    Resource, SourceStatus,
+};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -32,7 +37,9 @@ pub struct AzureOptions {
     pub concurrency: usize,
     /// Retries per request (429 and 5xx, honouring `Retry-After`).
     pub max_retries: u32,
-    /// List resources through Resource Graph (one paged query) instead of the ARM list calls.
+    /// Enumerate through Resource Graph (one paged query over every
+    /// subscription), falling back to the generic ARM list when it is denied or
+    /// unavailable; `false`: the ARM list only.
     pub resource_graph: bool,
     /// Collect only the subscriptions in shard (index, count), 1-based.
     pub shard: Option<(u32, u32)>,
@@ -48,7 +55,7 @@ impl Default for AzureOptions {
             endpoint: "https://management.azure.com/".to_owned(),
             concurrency: 16,
             max_retries: 3,
-            resource_graph: false,
+            resource_graph: true,
             shard: None,
             timeouts: onus_endpoint::Timeouts::DEFAULT,
         }
@@ -61,6 +68,9 @@ pub enum AzureError {
     /// Bad options (endpoint, subscription).
     #[error("{0}")]
     Options(String),
+    /// An endpoint a token must not be sent to.
+    #[error(transparent)]
+    Endpoint(#[from] arm::InsecureEndpoint),
     /// No subscription could be listed.
     #[error("cannot list Azure subscriptions at {endpoint}: {message}")]
     Subscriptions {
@@ -112,8 +122,7 @@ pub async fn collect(
         credential,
         opts.max_retries,
         opts.timeouts,
-    )
-    .map_err(AzureError::Options)?;
+    )?;
     for s in &opts.subscriptions {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(AzureError::Options(format!(
@@ -156,45 +165,50 @@ pub async fn collect(
         None => subscriptions,
     };
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
-    // The Resource Graph fast path: one paged query lists every type in every subscription.
-    let mut graph: Option<std::collections::HashMap<(String, String), Vec<Value>>> = None;
+    let mut sources: Vec<EnumerationSource> = Vec::new();
+    // Resource Graph: one paged query lists every resource of every subscription.
+    let mut graph: Option<std::collections::HashMap<String, Vec<Value>>> = None;
     if opts.resource_graph && !subscriptions.is_empty() {
-        let types: Vec<String> = TYPES
-            .iter()
-            .map(|t| format!("'{}'", t.to_ascii_lowercase()))
-            .collect();
-        let query = format!(
-            "Resources | where type in~ ({}) | project id, name, type, location, tags, properties, subscriptionId",
-            types.join(", ")
-        );
-        let (rows, err) = arm.resource_graph(&subscriptions, &query).await;
+        let (rows, err) = arm.resource_graph(&subscriptions, GRAPH_QUERY).await;
         match err {
-            Some(e) => gaps.push(gap(
-                None,
-                "Microsoft.ResourceGraph",
-                "resources/query",
-                &e,
-                &[VM, DISK, NSG, STORAGE, SITE, SQL],
-                &[],
-                vec![],
-            )),
             None => {
-                let mut by: std::collections::HashMap<(String, String), Vec<Value>> =
-                    std::collections::HashMap::new();
+                let mut by: std::collections::HashMap<String, Vec<Value>> = subscriptions
+                    .iter()
+                    .map(|s| (s.to_ascii_lowercase(), Vec::new()))
+                    .collect();
                 for row in rows {
-                    let key = (
-                        row["subscriptionId"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
-                        row["type"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_ascii_lowercase(),
-                    );
-                    by.entry(key).or_default().push(row);
+                    let sub = row["subscriptionId"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    if let Some(list) = by.get_mut(&sub) {
+                        list.push(row);
+                    }
+                }
+                for sub in &subscriptions {
+                    let n = by.get(&sub.to_ascii_lowercase()).map_or(0, Vec::len);
+                    sources.push(source(sub, GRAPH, SourceStatus::Used, n, None));
                 }
                 graph = Some(by);
+            }
+            // Denied or unavailable: every subscription falls back to the ARM
+            // list, which serves the same estate; the coverage says so.
+            Some(e) => {
+                tracing::warn!(error = %e.message, "Resource Graph unavailable; listing through ARM");
+                let status = if e.cause == GapCause::AccessDenied {
+                    SourceStatus::Denied
+                } else {
+                    SourceStatus::Failed
+                };
+                for sub in &subscriptions {
+                    sources.push(source(
+                        sub,
+                        GRAPH,
+                        status,
+                        0,
+                        Some(format!("{}; the ARM list served instead", e.message)),
+                    ));
+                }
             }
         }
     }
@@ -202,13 +216,21 @@ pub async fn collect(
     let mut tasks = tokio::task::JoinSet::new();
     for sub in subscriptions {
         let (arm, limit, graph) = (arm.clone(), limit.clone(), graph.clone());
-        tasks.spawn(async move { subscription(&arm, &sub, &limit, graph.as_ref().as_ref()).await });
+        tasks.spawn(async move {
+            let rows = graph.as_ref().as_ref().map(|g| {
+                g.get(&sub.to_ascii_lowercase())
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            subscription(&arm, &sub, &limit, rows).await
+        });
     }
     while let Some(done) = tasks.join_next().await {
         match done {
-            Ok((r, g)) => {
-                resources.extend(r);
-                gaps.extend(g);
+            Ok(out) => {
+                resources.extend(out.resources);
+                gaps.extend(out.gaps);
+                sources.extend(out.sources);
             }
             Err(e) => gaps.push(Gap {
                 provider: Provider::Azure,
@@ -228,6 +250,7 @@ pub async fn collect(
     gaps.sort_by(|a, b| {
         (&a.account, &a.service, &a.operation).cmp(&(&b.account, &b.service, &b.operation))
     });
+    sources.sort_by(|a, b| (&a.account, &a.source).cmp(&(&b.account, &b.source)));
     let inventory = Inventory {
         schema: INVENTORY_SCHEMA.to_owned(),
         collected_at: Some(chrono::Utc::now()),
@@ -237,28 +260,48 @@ pub async fn collect(
         }),
         resources,
         gaps,
-        sources: Vec::new(),
+        sources,
     };
     Ok((inventory, arm.calls()))
 }
 
-const VM: &str = "azure.compute.virtual-machine";
-const DISK: &str = "azure.compute.disk";
-const NSG: &str = "azure.network.network-security-group";
-const STORAGE: &str = "azure.storage.storage-account";
-const SITE: &str = "azure.web.site";
-const SQL: &str = "azure.sql.server";
+/// The enumeration sources, as the coverage names them.
+const GRAPH: &str = "resource-graph";
+const ARM_LIST: &str = "arm-resources";
 
-/// The resource types listed per subscription.
-const TYPES: [&str; 7] = [
-    "Microsoft.Compute/virtualMachines",
-    "Microsoft.Compute/disks",
-    "Microsoft.Network/networkSecurityGroups",
-    "Microsoft.Storage/storageAccounts",
-    "Microsoft.Web/sites",
-    "Microsoft.Sql/servers",
-    "Microsoft.Network/networkInterfaces",
-];
+/// The one Resource Graph query: every resource, typed and filtered client-side
+/// (types come back lower-cased), so one code path serves every type.
+const GRAPH_QUERY: &str = "Resources | project id, name, type, location, tags, properties, kind, sku, identity, subscriptionId";
+
+/// The pseudo facet enumeration gaps name: a failed listing hides resources,
+/// not settings.
+const ENUMERATION: &str = "enumeration";
+
+fn source(
+    subscription: &str,
+    name: &str,
+    status: SourceStatus,
+    n: usize,
+    detail: Option<String>,
+) -> EnumerationSource {
+    EnumerationSource {
+        provider: Provider::Azure,
+        account: subscription.to_owned(),
+        region: None,
+        source: name.to_owned(),
+        status,
+        resources: n,
+        detail,
+    }
+}
+
+/// What one subscription yielded.
+#[derive(Default)]
+struct Collected {
+    resources: Vec<Resource>,
+    gaps: Vec<Gap>,
+    sources: Vec<EnumerationSource>,
+}
 
 /// Fetch `{id}/{suffix}` for every item concurrently, under the semaphore.
 async fn per_item(
@@ -302,179 +345,166 @@ async fn per_item(
         .collect()
 }
 
-type Graph = std::collections::HashMap<(String, String), Vec<Value>>;
+/// The id of a row, for matching across sources (ARM ids are case-insensitive).
+fn id_key(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_ascii_lowercase()
+}
 
+/// One subscription: its rows (from Resource Graph, or else the generic ARM
+/// list), the types read in depth mapped with their deepening reads, every
+/// other row enumerated.
 async fn subscription(
     arm: &Arm,
     sub: &str,
     limit: &Arc<Semaphore>,
-    graph: Option<&Graph>,
-) -> (Vec<Resource>, Vec<Gap>) {
-    let base = format!("subscriptions/{sub}/providers");
-    let list = |t: &'static str| {
-        let path = format!("{base}/{t}");
-        let rows = graph.map(|g| {
-            g.get(&(sub.to_owned(), t.to_ascii_lowercase()))
-                .cloned()
-                .unwrap_or_default()
-        });
-        async move {
-            match rows {
-                Some(rows) => (t, (rows, None)),
-                None => (t, arm.list(&path, t).await),
+    graph: Option<Vec<Value>>,
+) -> Collected {
+    let mut out = Collected::default();
+    let s = Some(sub);
+    let from_graph = graph.is_some();
+    let mut rows = match graph {
+        Some(rows) => rows,
+        None => {
+            let (rows, err) = arm
+                .list(
+                    &format!("subscriptions/{sub}/resources"),
+                    "Microsoft.Resources/resources",
+                )
+                .await;
+            match err {
+                Some(e) => {
+                    let status = if e.cause == GapCause::AccessDenied {
+                        SourceStatus::Denied
+                    } else {
+                        SourceStatus::Failed
+                    };
+                    out.sources.push(source(
+                        sub,
+                        ARM_LIST,
+                        status,
+                        rows.len(),
+                        Some(e.message.clone()),
+                    ));
+                    out.gaps.push(gap(
+                        s,
+                        "Microsoft.Resources",
+                        "resources/list",
+                        &e,
+                        &[],
+                        &[ENUMERATION],
+                        vec![],
+                    ));
+                }
+                None => {
+                    out.sources
+                        .push(source(sub, ARM_LIST, SourceStatus::Used, rows.len(), None))
+                }
             }
+            rows
         }
     };
-    let (vms, disks, nsgs, storage, sites, sql, nics) = tokio::join!(
-        list("Microsoft.Compute/virtualMachines"),
-        list("Microsoft.Compute/disks"),
-        list("Microsoft.Network/networkSecurityGroups"),
-        list("Microsoft.Storage/storageAccounts"),
-        list("Microsoft.Web/sites"),
-        list("Microsoft.Sql/servers"),
-        list("Microsoft.Network/networkInterfaces"),
-    );
-    let mut resources = Vec::new();
-    let mut gaps = Vec::new();
-    let s = Some(sub);
-    if let Some(e) = &nics.1.1 {
-        gaps.push(gap(
-            s,
-            "Microsoft.Network",
-            "networkInterfaces/list",
-            e,
-            &[VM],
-            &["network"],
-            vec![],
-        ));
-    }
-    for ((t, (_, err)), kind) in [
-        (&vms, VM),
-        (&disks, DISK),
-        (&nsgs, NSG),
-        (&storage, STORAGE),
-        (&sites, SITE),
-        (&sql, SQL),
-    ]
-    .into_iter()
-    .map(|((t, r), k)| ((t, r), k))
-    {
-        if let Some(e) = err {
-            let (service, resource) = t.split_once('/').unwrap_or((t, t));
-            gaps.push(gap(
-                s,
-                service,
-                &format!("{resource}/list"),
-                e,
-                &[kind],
-                &[],
-                vec![],
-            ));
+
+    // Without Resource Graph the generic list carries no properties: the types
+    // read in depth (and their helpers) are listed per type, where present.
+    if !from_graph {
+        let present = |t: &str| {
+            rows.iter().any(|r| {
+                r["type"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(t))
+            })
+        };
+        let wanted: Vec<&'static str> = types::TYPES
+            .iter()
+            .map(|t| t.resource_type)
+            .chain(types::HELPERS.iter().copied())
+            .filter(|t| present(t))
+            .collect();
+        let mut set = tokio::task::JoinSet::new();
+        for t in wanted {
+            let (arm, limit) = (arm.clone(), limit.clone());
+            let path = format!("subscriptions/{sub}/providers/{t}");
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (t, arm.list(&path, t).await)
+            });
+        }
+        while let Some(Ok((t, (listed, err)))) = set.join_next().await {
+            if let Some(e) = err {
+                let (service, resource) = t.split_once('/').unwrap_or((t, t));
+                let kind = types::row(t).map(|r| r.kind);
+                out.gaps.push(gap(
+                    s,
+                    service,
+                    &format!("{resource}/list"),
+                    &e,
+                    &kind.into_iter().collect::<Vec<_>>(),
+                    &[],
+                    vec![],
+                ));
+            }
+            // The per-type answer replaces the property-less generic rows it covers.
+            let fresh: std::collections::HashSet<String> = listed.iter().map(id_key).collect();
+            rows.retain(|r| !fresh.contains(&id_key(r)));
+            rows.extend(listed.into_iter().map(|mut v| {
+                if v["type"].is_null() {
+                    v["type"] = Value::String(t.to_owned());
+                }
+                v
+            }));
         }
     }
 
-    let views = per_item(
-        arm,
-        limit,
-        &vms.1.0,
-        "instanceView",
-        "Microsoft.Compute/virtualMachines/instanceView",
-        false,
-    )
-    .await;
-    for (v, view) in vms.1.0.iter().zip(&views) {
-        let view = match view {
-            Ok(x) => Some(x),
-            Err(e) => {
-                let id = v["id"].as_str().unwrap_or_default().to_owned();
-                gaps.push(gap(
-                    s,
-                    "Microsoft.Compute",
-                    "virtualMachines/instanceView/read",
-                    e,
-                    &[VM],
-                    &["patching"],
-                    vec![id],
-                ));
-                None
-            }
-        };
-        if let Some(mut vm) = map::virtual_machine(sub, v, view) {
-            map::attach_network(&mut vm, &nics.1.0);
-            resources.push(vm);
+    // Rows by type: the evaluated types, the helpers' rows, and the rest.
+    let mut deep: std::collections::BTreeMap<&'static str, Vec<Value>> = Default::default();
+    let mut nics: Vec<Value> = Vec::new();
+    for row in rows {
+        let t = row["type"].as_str().unwrap_or_default().to_owned();
+        if types::HELPERS.iter().any(|h| h.eq_ignore_ascii_case(&t)) {
+            out.resources.extend(map::enumerated(sub, &row));
+            nics.push(row);
+            continue;
+        }
+        match types::row(&t) {
+            Some(r) => deep.entry(r.resource_type).or_default().push(row),
+            None => out.resources.extend(map::enumerated(sub, &row)),
         }
     }
-    resources.extend(disks.1.0.iter().filter_map(|v| map::disk(sub, v)));
-    resources.extend(
-        nsgs.1
-            .0
-            .iter()
-            .filter_map(|v| map::network_security_group(sub, v)),
-    );
-    resources.extend(
-        storage
-            .1
-            .0
-            .iter()
-            .filter_map(|v| map::storage_account(sub, v)),
-    );
-
-    let configs = per_item(
-        arm,
-        limit,
-        &sites.1.0,
-        "config/web",
-        "Microsoft.Web/sites/config",
-        false,
-    )
-    .await;
-    for (v, config) in sites.1.0.iter().zip(&configs) {
-        let config = match config {
-            Ok(x) => Some(x),
-            Err(e) => {
-                let id = v["id"].as_str().unwrap_or_default().to_owned();
-                gaps.push(gap(
-                    s,
-                    "Microsoft.Web",
-                    "sites/config/read",
-                    e,
-                    &[SITE],
-                    &["transport", "runtime"],
-                    vec![id],
-                ));
-                None
-            }
+    for t in types::TYPES {
+        let Some(items) = deep.get(t.resource_type) else {
+            continue;
         };
-        resources.extend(map::site(sub, v, config));
-    }
-    let rules = per_item(
-        arm,
-        limit,
-        &sql.1.0,
-        "firewallRules",
-        "Microsoft.Sql/servers/firewallRules",
-        true,
-    )
-    .await;
-    for (v, fw) in sql.1.0.iter().zip(&rules) {
-        let fw = match fw {
-            Ok(Value::Array(a)) => Some(a.as_slice()),
-            Ok(_) => None,
-            Err(e) => {
-                let id = v["id"].as_str().unwrap_or_default().to_owned();
-                gaps.push(gap(
-                    s,
-                    "Microsoft.Sql",
-                    "servers/firewallRules/read",
-                    e,
-                    &[SQL],
-                    &["network"],
-                    vec![id],
-                ));
-                None
+        let mut more: Vec<types::Deepened> = items.iter().map(|_| Default::default()).collect();
+        for d in t.deepen {
+            let results = per_item(arm, limit, items, d.suffix, d.api, d.list).await;
+            for ((item, result), extra) in items.iter().zip(results).zip(more.iter_mut()) {
+                match result {
+                    Ok(v) => {
+                        extra.insert(d.key, v);
+                    }
+                    Err(e) => {
+                        let (service, _) = t.resource_type.split_once('/').unwrap_or_default();
+                        out.gaps.push(gap(
+                            s,
+                            service,
+                            d.operation,
+                            &e,
+                            &[t.kind],
+                            d.facets,
+                            vec![item["id"].as_str().unwrap_or_default().to_owned()],
+                        ));
+                    }
+                }
             }
-        };
-        resources.extend(map::sql_server(sub, v, fw));
+        }
+        for (item, extra) in items.iter().zip(&more) {
+            if let Some(mut r) = (t.map)(sub, t.kind, item, extra) {
+                if t.kind == "azure.compute.virtual-machine" {
+                    map::attach_network(&mut r, &nics);
+                }
+                out.resources.push(r);
+            }
+        }
     }
-    (resources, gaps)
+    out
 }

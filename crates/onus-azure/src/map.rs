@@ -61,6 +61,40 @@ fn public_network_access(properties: &Value) -> Option<bool> {
         .map(|s| !s.eq_ignore_ascii_case("disabled"))
 }
 
+/// A resource of a type whose facets come from the catalog's declarative
+/// mappings: the ARM payload as `raw`, the deepening reads beside it under
+/// their keys (`firewallRules`, `requireSecureTransport`).
+pub fn generic(
+    subscription: &str,
+    kind: &str,
+    v: &Value,
+    more: &crate::types::Deepened,
+) -> Option<Resource> {
+    let mut r = base(kind, subscription, v)?;
+    if let Some(obj) = r.raw.as_object_mut() {
+        for (key, value) in more {
+            obj.insert((*key).to_owned(), value.clone());
+        }
+    }
+    Some(r)
+}
+
+/// A resource onus enumerates but does not evaluate: its kind from its type,
+/// the row as `raw`. `None` without an id.
+pub fn enumerated(subscription: &str, v: &Value) -> Option<Resource> {
+    let t = v["type"].as_str().unwrap_or_default();
+    // A type that is not `Namespace/type` still appears, unclassified.
+    let kind =
+        crate::kinds::kind_for_type(t).unwrap_or_else(|| "azure.unknown.resource".to_owned());
+    let mut r = base(
+        &kind,
+        v["subscriptionId"].as_str().unwrap_or(subscription),
+        v,
+    )?;
+    r.enumerated_only = true;
+    Some(r)
+}
+
 /// A virtual machine, with its instance view when it could be read.
 pub fn virtual_machine(
     subscription: &str,

@@ -170,18 +170,19 @@ pub struct AzureArgs {
     /// Use the managed identity of the machine or pod.
     #[arg(long)]
     pub managed_identity: bool,
-    /// How to list resources: the ARM list calls (the reference), or one paged
-    /// Resource Graph query (the fast path for large estates).
-    #[arg(long, value_enum, default_value_t = AzureSource::Arm)]
+    /// How to enumerate resources: one paged Resource Graph query over every
+    /// subscription (the default; falls back to `arm` when denied), or the
+    /// generic ARM list per subscription.
+    #[arg(long, value_enum, default_value_t = AzureSource::ResourceGraph)]
     pub azure_source: AzureSource,
 }
 
-/// How the Azure collector lists resources.
+/// How the Azure collector enumerates resources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AzureSource {
-    /// ARM list calls per subscription and resource type.
+    /// The generic ARM list per subscription, and per-type lists for the types read in depth.
     Arm,
-    /// Azure Resource Graph (`Resources` table), paged with `$skipToken`.
+    /// Azure Resource Graph (`Resources` table, paged with `$skipToken`); falls back to `arm` when denied or unavailable.
     ResourceGraph,
 }
 

@@ -41,8 +41,7 @@ fn collect_azure(
         timeouts,
     };
     let (credential, kind) =
-        onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)
-            .map_err(anyhow::Error::msg)?;
+        onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)?;
     tracing::info!(credential = kind, endpoint = %opts.endpoint, "Azure collection starting");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -59,7 +58,9 @@ fn collect_azure(
             );
             Ok(inventory)
         }
-        Err(onus_azure::AzureError::Options(m)) => anyhow::bail!(m),
+        Err(e @ (onus_azure::AzureError::Options(_) | onus_azure::AzureError::Endpoint(_))) => {
+            anyhow::bail!(e.to_string())
+        }
         Err(e) => Err(CollectionFailed(e.to_string()).into()),
     }
 }

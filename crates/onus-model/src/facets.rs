@@ -289,6 +289,15 @@ pub struct Identity {
     /// rotated automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_rotation_enabled: Option<bool>,
+    /// The service accepts its own local credentials (access keys, shared
+    /// access signatures, an admin user, local cluster accounts) besides the
+    /// directory's identities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_auth_enabled: Option<bool>,
+    /// Data-plane access is authorised by role assignments of the directory
+    /// (Azure RBAC) rather than by the resource's own access lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rbac_authorization: Option<bool>,
 }
 
 /// Guest OS patch management.
@@ -352,6 +361,9 @@ pub struct Backup {
     /// Object versioning is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioning: Option<bool>,
+    /// Backups are copied to a second region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo_redundant: Option<bool>,
 }
 
 /// Runtime and platform versions.

@@ -7,7 +7,9 @@ declare_rule! {
     /// That automated backups are taken: an RDS instance's backup retention
     /// period is above zero; a volume, disk or on-premises server is covered by a
     /// backup plan or policy; an ElastiCache replication group keeps automatic
-    /// snapshots (`SnapshotRetentionLimit` above zero).
+    /// snapshots (`SnapshotRetentionLimit` above zero); a Key Vault keeps deleted
+    /// keys and secrets recoverable (soft delete and purge protection both on); a
+    /// Cosmos DB account has a backup policy (periodic or continuous).
     ///
     /// ## Why it matters
     /// Ransomware, a bad migration or a dropped table is recoverable only from a
@@ -26,7 +28,7 @@ declare_rule! {
         title: "Automated backups disabled",
         duty: Duty::Backup,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "aws.ec2.volume", "azure.compute.disk", "onprem.server", "aws.efs.file-system", "aws.rds.db-cluster", "aws.elasticache.replication-group"],
+        kinds: &["aws.rds.instance", "aws.ec2.volume", "azure.compute.disk", "onprem.server", "aws.efs.file-system", "aws.rds.db-cluster", "aws.elasticache.replication-group", "azure.keyvault.vault", "azure.documentdb.database-account"],
         facets: &["backup"],
         remediation: "Turn on automated backups: RDS retention of 7 days or more, an AWS Backup plan or Azure Backup policy for volumes and disks.",
     }

@@ -8,7 +8,9 @@ declare_rule! {
     /// That a managed Kubernetes API endpoint is not reachable from the whole
     /// internet: an EKS cluster with public endpoint access whose allowed
     /// sources (`publicAccessCidrs`) cover every address (the default,
-    /// `0.0.0.0/0`). A private-only endpoint meets the duty by a stronger control.
+    /// `0.0.0.0/0`); an AKS cluster that is not private and has no authorised IP
+    /// ranges (`apiServerAccessProfile.authorizedIPRanges`). A private-only
+    /// endpoint meets the duty by a stronger control.
     ///
     /// ## Why it matters
     /// The API server is the cluster's administrative interface. Open to the
@@ -28,7 +30,7 @@ declare_rule! {
         title: "Kubernetes API endpoint open to the internet",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["aws.eks.cluster"],
+        kinds: &["aws.eks.cluster", "azure.containerservice.managed-cluster"],
         facets: &["network"],
         remediation: "Make the API endpoint private, or restrict its public access CIDRs to known addresses.",
     }

@@ -18,7 +18,8 @@ declare_rule! {
     /// public network access is disabled the firewall rules have no effect: the
     /// duty is met by the stronger control, and reported addressed with that
     /// evidence (the duty stays the customer's; `not_applicable` is only for
-    /// kinds without a service firewall).
+    /// kinds without a service firewall). The same for the firewall rules of
+    /// PostgreSQL and MySQL flexible servers.
     ///
     /// ## Why it matters
     /// The service firewall is the network control of a PaaS database. The
@@ -37,7 +38,7 @@ declare_rule! {
         title: "Database service firewall admits all addresses",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["azure.sql.server"],
+        kinds: &["azure.sql.server", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server"],
         facets: &["network", "public_access"],
         remediation: "Delete the firewall rule; admit only the application's addresses, or disable public network access and use a private endpoint.",
     }

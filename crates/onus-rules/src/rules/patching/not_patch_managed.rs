@@ -8,7 +8,8 @@ declare_rule! {
     /// an EC2 instance is a Systems Manager managed node (it appears in
     /// `DescribeInstanceInformation`); an Azure VM's patch mode is
     /// `AutomaticByPlatform` or `AutomaticByOS` (not `Manual`); an on-premises
-    /// server reports to a patch management system.
+    /// server reports to a patch management system; a VM scale set has automatic
+    /// OS image upgrades or the `AutomaticByPlatform` patch mode.
     ///
     /// ## Why it matters
     /// Under IaaS the guest operating system is entirely the customer's: the
@@ -29,7 +30,7 @@ declare_rule! {
         title: "Virtual machine not enrolled in patch management",
         duty: Duty::GuestOsPatching,
         severity: Severity::High,
-        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server"],
+        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server", "azure.compute.virtual-machine-scale-set"],
         facets: &["patching"],
         remediation: "Enrol the machine in patch management (SSM Patch Manager, Azure Update Manager with AutomaticByPlatform).",
     }

@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it checks
     /// That an Elastic Beanstalk environment has managed platform updates on
     /// (`aws:elasticbeanstalk:managedactions` `ManagedActionsEnabled`), so patch
-    /// and minor platform versions are applied in a weekly window.
+    /// and minor platform versions are applied in a weekly window; that an AKS
+    /// cluster has an auto-upgrade channel other than `none`.
     ///
     /// ## Why it matters
     /// Beanstalk publishes patched platform versions, but applies them only when
@@ -25,7 +26,7 @@ declare_rule! {
         title: "Managed platform updates off",
         duty: Duty::RuntimeUpdates,
         severity: Severity::Medium,
-        kinds: &["aws.elasticbeanstalk.environment"],
+        kinds: &["aws.elasticbeanstalk.environment", "azure.containerservice.managed-cluster"],
         facets: &["runtime"],
         remediation: "Enable managed platform updates with a weekly maintenance window.",
     }

@@ -11,7 +11,10 @@ declare_rule! {
     /// `ELBSecurityPolicy-TLS13-1-2-2021-06` does not), an OpenSearch domain's
     /// `TLSSecurityPolicy`, a CloudFront distribution's viewer certificate (the
     /// default `*.cloudfront.net` certificate accepts TLS 1.0), and a REST API's
-    /// security policy for its stages.
+    /// security policy for its stages; Cosmos DB `minimalTlsVersion`, Azure Cache
+    /// for Redis `minimumTlsVersion`, Event Hubs and Service Bus
+    /// `minimumTlsVersion`, and an application gateway's SSL policy (the
+    /// predefined `AppGwSslPolicy20150501` accepts TLS 1.0).
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and open to known downgrade and
@@ -31,7 +34,7 @@ declare_rule! {
         title: "TLS older than 1.2 accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.cloudfront.distribution", "aws.apigateway.stage"],
+        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.cloudfront.distribution", "aws.apigateway.stage", "azure.documentdb.database-account", "azure.cache.redis", "azure.eventhub.namespace", "azure.servicebus.namespace", "azure.network.application-gateway"],
         facets: &["transport"],
         remediation: "Set the minimum TLS version to 1.2 or later.",
     }
