@@ -551,3 +551,47 @@ fn azure_token_never_leaves_the_endpoint() {
         assert_ne!(r["duties"]["firewall"]["status"], "addressed", "{r:#}");
     }
 }
+
+#[test]
+fn azure_collect_evidence_pointers_resolve_in_raw() {
+    let arm = MockArm::start();
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("azure.json");
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "collect",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &arm.url,
+            "--out",
+        ])
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inventory: Value = serde_json::from_str(&std::fs::read_to_string(&inv).unwrap()).unwrap();
+    let (mut checked, mut broken) = (0, Vec::new());
+    for r in inventory["resources"].as_array().unwrap() {
+        for (facet, pointer) in r["sources"].as_object().into_iter().flatten() {
+            checked += 1;
+            if r["raw"].pointer(pointer.as_str().unwrap()).is_none() {
+                broken.push(format!("{} {facet} -> {pointer}", r["id"]));
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} pointers");
+    assert!(
+        broken.is_empty(),
+        "unresolved evidence pointers:\n{}",
+        broken.join("\n")
+    );
+    assert_eq!(inventory["sources"][0]["source"], "resource-graph");
+}

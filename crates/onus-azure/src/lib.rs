@@ -177,8 +177,11 @@ pub async fn collect(
                     .map(|s| (s.to_ascii_lowercase(), Vec::new()))
                     .collect();
                 for row in rows {
+                    // The row's subscription, or the one its id names.
                     let sub = row["subscriptionId"]
                         .as_str()
+                        .map(str::to_owned)
+                        .or_else(|| subscription_of(&row))
                         .unwrap_or_default()
                         .to_ascii_lowercase();
                     if let Some(list) = by.get_mut(&sub) {
@@ -345,6 +348,18 @@ async fn per_item(
         .collect()
 }
 
+/// The subscription an ARM id names (`/subscriptions/{id}/…`).
+fn subscription_of(row: &Value) -> Option<String> {
+    let id = row["id"].as_str()?;
+    let mut parts = id.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some(s), Some(sub)) if s.eq_ignore_ascii_case("subscriptions") && !sub.is_empty() => {
+            Some(sub.to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// The id of a row, for matching across sources (ARM ids are case-insensitive).
 fn id_key(v: &Value) -> String {
     v["id"].as_str().unwrap_or_default().to_ascii_lowercase()
@@ -507,4 +522,20 @@ async fn subscription(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_without_subscription_id_belongs_to_the_subscription_its_id_names() {
+        let row = serde_json::json!({"id": "/subscriptions/ABC-1/resourceGroups/rg/providers/Microsoft.Cache/redis/r"});
+        assert_eq!(subscription_of(&row).as_deref(), Some("ABC-1"));
+        assert_eq!(
+            subscription_of(&serde_json::json!({"id": "/providers/x"})),
+            None
+        );
+        assert_eq!(subscription_of(&serde_json::json!({})), None);
+    }
 }

@@ -245,11 +245,13 @@ pub fn disk(subscription: &str, v: &Value) -> Option<Resource> {
         "encryption_at_rest.enabled",
         "/properties/encryption/type",
     );
-    src(
-        &mut r,
-        "encryption_at_rest.key_id",
-        "/properties/encryption/diskEncryptionSetId",
-    );
+    if e["diskEncryptionSetId"].is_string() {
+        src(
+            &mut r,
+            "encryption_at_rest.key_id",
+            "/properties/encryption/diskEncryptionSetId",
+        );
+    }
     Some(r)
 }
 

@@ -22,6 +22,9 @@ pub struct FacetMapping {
     pub expression: String,
     /// The JSON Pointer into `raw` of the first path the expression reads.
     pub source: Option<String>,
+    /// Every root path the expression reads, as JSON Pointers, in order: the
+    /// evidence names the first that is present in a resource's `raw`.
+    pub sources: Vec<String>,
     compiled: jmespath::Expression<'static>,
 }
 
@@ -97,6 +100,35 @@ fn first_path(ast: &Ast) -> Option<Vec<String>> {
     }
 }
 
+/// Every root field path an expression reads, depth-first, left to right
+/// (paths relative to projected elements are not roots and are left out).
+fn all_paths(ast: &Ast, out: &mut Vec<Vec<String>>) {
+    if let Some(p) = field_path(ast) {
+        out.push(p);
+        return;
+    }
+    match ast {
+        Ast::Comparison { lhs, rhs, .. } | Ast::And { lhs, rhs, .. } | Ast::Or { lhs, rhs, .. } => {
+            all_paths(lhs, out);
+            all_paths(rhs, out);
+        }
+        // The right side of a projection or a sub-expression reads each element.
+        Ast::Projection { lhs, .. } | Ast::Subexpr { lhs, .. } => all_paths(lhs, out),
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            all_paths(predicate, out);
+            all_paths(then, out);
+        }
+        Ast::Not { node, .. } | Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => {
+            all_paths(node, out);
+        }
+        Ast::Function { args, .. } => args.iter().for_each(|a| all_paths(a, out)),
+        Ast::MultiList { elements, .. } => elements.iter().for_each(|e| all_paths(e, out)),
+        _ => {}
+    }
+}
+
 fn pointer(path: &[String]) -> String {
     path.iter()
         .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
@@ -116,12 +148,31 @@ impl FacetMapping {
         let compiled =
             jmespath::compile(expression).map_err(|e| MappingError::Syntax(e.to_string()))?;
         let source = first_path(compiled.as_ast()).map(|p| pointer(&p));
+        let mut paths = Vec::new();
+        all_paths(compiled.as_ast(), &mut paths);
+        let mut sources: Vec<String> = Vec::new();
+        for p in paths.iter().map(|p| pointer(p)) {
+            if !sources.contains(&p) {
+                sources.push(p);
+            }
+        }
         Ok(FacetMapping {
             facet: facet.to_owned(),
             expression: expression.to_owned(),
             source,
+            sources,
             compiled,
         })
+    }
+
+    /// The evidence pointer for `raw`: the first path read that is present
+    /// there, else the first path read.
+    pub fn source_in(&self, raw: &Value) -> Option<String> {
+        self.sources
+            .iter()
+            .find(|p| raw.pointer(p).is_some_and(|v| !v.is_null()))
+            .cloned()
+            .or_else(|| self.source.clone())
     }
 
     /// Evaluate over `raw`: `None` when the value is `null` (not observed).
@@ -166,8 +217,8 @@ pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Result<(), M
         ))
     })?;
     for m in set {
-        if let Some(p) = &m.source {
-            resource.sources.insert(m.facet.clone(), p.clone());
+        if let Some(p) = m.source_in(&resource.raw) {
+            resource.sources.insert(m.facet.clone(), p);
         }
     }
     Ok(())
@@ -214,6 +265,25 @@ mod tests {
         assert_eq!(m.source.as_deref(), Some("/Encrypted"));
         let m = FacetMapping::new("identity.mfa_enabled", "KeyMetadata.Enabled == `true`").unwrap();
         assert_eq!(m.source.as_deref(), Some("/KeyMetadata/Enabled"));
+    }
+
+    #[test]
+    fn the_evidence_names_the_path_that_was_present() {
+        let m = FacetMapping::new("patching.mode", "Linux.mode || Windows.mode").unwrap();
+        assert_eq!(m.sources, vec!["/Linux/mode", "/Windows/mode"]);
+        assert_eq!(
+            m.source_in(&json!({"Windows": {"mode": "Manual"}}))
+                .as_deref(),
+            Some("/Windows/mode")
+        );
+        assert_eq!(m.source_in(&json!({})).as_deref(), Some("/Linux/mode"));
+        // Paths inside a projection read each element, not the root.
+        let m = FacetMapping::new(
+            "network.firewall_ranges",
+            "rules[].{name: name, start: a.start, end: a.end}",
+        )
+        .unwrap();
+        assert_eq!(m.sources, vec!["/rules"]);
     }
 
     #[test]
