@@ -115,7 +115,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         );
     }
     if args.shard.is_some() && args.inventory.is_some() {
-        bail!("--shard splits a collection (onus audit aws|azure), not an inventory file");
+        bail!("--shard splits a collection (onus audit aws|azure|gcp), not an inventory file");
     }
     if args.fail_on.contains(&FailOn::New) && args.baseline.is_none() {
         bail!(
@@ -142,7 +142,14 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let (inventory, source) = match (&args.inventory, args.cloud) {
         (Some(path), _) => load_inventory(path)?,
         (None, Some(cloud)) => (
-            crate::collect::collect(cloud, &args.aws, &args.azure, &args.timeouts, args.shard)?,
+            crate::collect::collect(
+                cloud,
+                &args.aws,
+                &args.azure,
+                &args.gcp,
+                &args.timeouts,
+                args.shard,
+            )?,
             format!("{cloud:?}").to_lowercase(),
         ),
         (None, None) => bail!(
@@ -194,6 +201,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
                 }
                 if !args.azure.subscriptions.is_empty() {
                     scope.push_str(&format!(":{}", args.azure.subscriptions.join(",")));
+                }
+                if !args.gcp.projects.is_empty() {
+                    scope.push_str(&format!(":{}", args.gcp.projects.join(",")));
                 }
                 if let Some((i, n)) = args.shard {
                     scope.push_str(&format!("#shard={i}/{n}"));

@@ -14,7 +14,7 @@ Exit codes:
 
 /// Audit cloud estates against the shared responsibility model.
 #[derive(Debug, Parser)]
-#[command(name = "onus", version, about = "Audit AWS and Azure estates against the cloud shared responsibility model", after_help = EXIT_CODES)]
+#[command(name = "onus", version, about = "Audit AWS, Azure and Google Cloud estates against the cloud shared responsibility model", after_help = EXIT_CODES)]
 pub struct Cli {
     /// When to colour terminal output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -118,6 +118,8 @@ pub enum Cloud {
     Aws,
     /// Microsoft Azure (ARM through azure_core; ONUS_AZURE_TOKEN or azure_identity credentials).
     Azure,
+    /// Google Cloud (Cloud Asset Inventory and the service APIs; ONUS_GCP_TOKEN or Application Default Credentials).
+    Gcp,
 }
 
 /// How long cloud calls may take.
@@ -175,6 +177,23 @@ pub struct AzureArgs {
     /// generic ARM list per subscription.
     #[arg(long, value_enum, default_value_t = AzureSource::ResourceGraph)]
     pub azure_source: AzureSource,
+}
+
+/// Scope and credentials of the Google Cloud collector.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Google Cloud scope")]
+pub struct GcpArgs {
+    /// Project ID (repeatable). Default: every active project the identity can list.
+    #[arg(long = "project", value_name = "ID")]
+    pub projects: Vec<String>,
+    /// One base URL replacing every Google API host (private service connect,
+    /// emulators; plain http:// only on loopback). Paths stay as on the real hosts.
+    #[arg(long, value_name = "URL")]
+    pub gcp_endpoint: Option<String>,
+    /// List the evaluated kinds through their service APIs only, without Cloud
+    /// Asset Inventory (other kinds then go unseen, and the coverage says so).
+    #[arg(long)]
+    pub no_asset_inventory: bool,
 }
 
 /// How the Azure collector enumerates resources.
@@ -242,6 +261,8 @@ pub struct CollectArgs {
     #[command(flatten)]
     pub azure: AzureArgs,
     #[command(flatten)]
+    pub gcp: GcpArgs,
+    #[command(flatten)]
     pub timeouts: TimeoutArgs,
 }
 
@@ -266,6 +287,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub azure: AzureArgs,
+
+    #[command(flatten)]
+    pub gcp: GcpArgs,
 
     #[command(flatten)]
     pub timeouts: TimeoutArgs,

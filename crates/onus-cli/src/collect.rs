@@ -2,7 +2,7 @@
 
 use onus_model::Inventory;
 
-use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs, TimeoutArgs};
+use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs, GcpArgs, TimeoutArgs};
 
 /// Collection could not start: the run is incomplete (exit 3), not bad input.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +14,7 @@ pub(crate) fn collect(
     cloud: Cloud,
     aws: &AwsArgs,
     azure: &AzureArgs,
+    gcp: &GcpArgs,
     timeouts: &TimeoutArgs,
     shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
@@ -21,7 +22,60 @@ pub(crate) fn collect(
     match cloud {
         Cloud::Aws => collect_aws(aws, timeouts, shard),
         Cloud::Azure => collect_azure(azure, aws.concurrency, timeouts, shard),
+        Cloud::Gcp => collect_gcp(gcp, aws.concurrency, timeouts, shard),
     }
+}
+
+#[cfg(feature = "gcp")]
+fn collect_gcp(
+    args: &GcpArgs,
+    concurrency: usize,
+    timeouts: onus_endpoint::Timeouts,
+    shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
+    let opts = onus_gcp::GcpOptions {
+        projects: args.projects.clone(),
+        endpoint: args.gcp_endpoint.clone(),
+        concurrency,
+        max_retries: 3,
+        asset_inventory: !args.no_asset_inventory,
+        shard,
+        timeouts,
+    };
+    let (tokens, kind) = onus_gcp::TokenSource::from_environment()?;
+    tracing::info!(credential = kind, endpoint = ?opts.endpoint, "Google Cloud collection starting");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let bar = Bar::new("collecting Google Cloud");
+    let result = runtime.block_on(onus_gcp::collect(&opts, tokens));
+    drop(bar);
+    match result {
+        Ok((inventory, calls)) => {
+            tracing::info!(
+                requests = calls.values().sum::<u64>(),
+                "Google Cloud collection finished"
+            );
+            Ok(inventory)
+        }
+        Err(e @ (onus_gcp::GcpError::Options(_) | onus_gcp::GcpError::Endpoint(_))) => {
+            anyhow::bail!(e.to_string())
+        }
+        Err(e) => Err(CollectionFailed(e.to_string()).into()),
+    }
+}
+
+#[cfg(not(feature = "gcp"))]
+fn collect_gcp(
+    _args: &GcpArgs,
+    _concurrency: usize,
+    _timeouts: onus_endpoint::Timeouts,
+    _shard: Option<(u32, u32)>,
+) -> anyhow::Result<Inventory> {
+    anyhow::bail!(
+        "this onus was built without the `gcp` feature, so it cannot collect from Google Cloud; rebuild with `--features gcp` or audit an inventory file"
+    )
 }
 
 #[cfg(feature = "azure")]
@@ -142,10 +196,10 @@ fn collect_aws(
 }
 
 /// A progress bar on standard error, shown only on a terminal.
-#[cfg(any(feature = "aws", feature = "azure"))]
+#[cfg(any(feature = "aws", feature = "azure", feature = "gcp"))]
 pub(crate) struct Bar(Option<indicatif::ProgressBar>);
 
-#[cfg(any(feature = "aws", feature = "azure"))]
+#[cfg(any(feature = "aws", feature = "azure", feature = "gcp"))]
 impl Bar {
     pub(crate) fn new(message: &str) -> Bar {
         if !std::io::IsTerminal::is_terminal(&std::io::stderr())
@@ -167,7 +221,7 @@ impl Bar {
     }
 }
 
-#[cfg(any(feature = "aws", feature = "azure"))]
+#[cfg(any(feature = "aws", feature = "azure", feature = "gcp"))]
 impl Drop for Bar {
     fn drop(&mut self) {
         if let Some(bar) = &self.0 {
@@ -195,6 +249,7 @@ pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
         args.cloud,
         &args.aws,
         &args.azure,
+        &args.gcp,
         &args.timeouts,
         args.shard,
     )?;

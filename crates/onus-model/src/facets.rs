@@ -298,6 +298,10 @@ pub struct Identity {
     /// (Azure RBAC) rather than by the resource's own access lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rbac_authorization: Option<bool>,
+    /// The machine acts as an identity with broad project-wide access (Compute
+    /// Engine's default service account, or the `cloud-platform` access scope).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broad_machine_identity: Option<bool>,
 }
 
 /// Guest OS patch management.

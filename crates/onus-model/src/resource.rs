@@ -18,6 +18,8 @@ pub enum Provider {
     Aws,
     /// Microsoft Azure.
     Azure,
+    /// Google Cloud.
+    Gcp,
     /// Google (Google Workspace).
     Google,
     /// Microsoft's SaaS (Microsoft 365).
@@ -34,6 +36,7 @@ impl Provider {
         match self {
             Provider::Aws => "aws",
             Provider::Azure => "azure",
+            Provider::Gcp => "gcp",
             Provider::Google => "google",
             Provider::Microsoft => "microsoft",
             Provider::Dropbox => "dropbox",

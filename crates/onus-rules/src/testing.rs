@@ -27,6 +27,7 @@ pub(crate) fn fx_with(
     let provider = match kind.split('.').next() {
         Some("aws") => "aws",
         Some("azure") => "azure",
+        Some("gcp") => "gcp",
         Some("google") => "google",
         Some("microsoft") => "microsoft",
         Some("dropbox") => "dropbox",

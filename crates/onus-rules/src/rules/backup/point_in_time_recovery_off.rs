@@ -22,7 +22,7 @@ declare_rule! {
         title: "Point-in-time recovery off",
         duty: Duty::Backup,
         severity: Severity::Medium,
-        kinds: &["aws.dynamodb.table"],
+        kinds: &["aws.dynamodb.table", "gcp.sql.instance"],
         facets: &["backup"],
         remediation: "Turn on point-in-time recovery for the table.",
     }

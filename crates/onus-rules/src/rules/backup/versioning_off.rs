@@ -24,7 +24,7 @@ declare_rule! {
         title: "Object versioning off",
         duty: Duty::Backup,
         severity: Severity::Low,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "gcp.storage.bucket"],
         facets: &["backup"],
         remediation: "Enable versioning with a lifecycle rule for old versions.",
     }

@@ -1,4 +1,5 @@
 pub(crate) mod access_key_stale;
+pub(crate) mod broad_machine_identity;
 pub(crate) mod console_user_without_mfa;
 pub(crate) mod imds_v1_allowed;
 pub(crate) mod local_auth_enabled;

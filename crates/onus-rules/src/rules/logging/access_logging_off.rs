@@ -7,7 +7,7 @@ declare_rule! {
     /// That access to stored data is logged: S3 server access logging, Azure
     /// storage diagnostic logs for reads, writes and deletes, Redshift audit
     /// logging (connections and queries), CloudFront standard logging, API
-    /// Gateway stage access logging.
+    /// Gateway stage access logging, Cloud Storage usage logs (`logging.logBucket`).
     ///
     /// ## Why it matters
     /// Management-plane audit logs do not show who read which object. After a
@@ -26,7 +26,7 @@ declare_rule! {
         title: "Data access logging off",
         duty: Duty::Logging,
         severity: Severity::Low,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "aws.redshift.cluster", "aws.cloudfront.distribution", "aws.apigateway.stage"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "aws.redshift.cluster", "aws.cloudfront.distribution", "aws.apigateway.stage", "gcp.storage.bucket"],
         facets: &["logging"],
         remediation: "Turn on S3 server access logging or CloudTrail data events; send storage resource logs to Log Analytics.",
     }

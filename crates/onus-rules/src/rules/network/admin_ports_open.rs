@@ -47,7 +47,7 @@ declare_rule! {
         title: "Remote-administration port open to the internet",
         duty: Duty::Firewall,
         severity: Severity::Critical,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group"],
+        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Remove the rule or narrow its source; use Session Manager, Azure Bastion or a VPN instead of an open administrative port.",
     }

@@ -28,7 +28,7 @@ declare_rule! {
         title: "All ports open to the internet",
         duty: Duty::Firewall,
         severity: Severity::Critical,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group"],
+        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Replace the allow-all rule with rules for the ports the workload serves, from the sources that need them.",
     }

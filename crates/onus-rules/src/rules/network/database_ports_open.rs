@@ -44,7 +44,7 @@ declare_rule! {
         title: "Database port open to the internet",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group"],
+        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Remove the rule or narrow its source to the application tier; reach databases over private networking.",
     }

@@ -19,7 +19,8 @@ declare_rule! {
     /// duty is met by the stronger control, and reported addressed with that
     /// evidence (the duty stays the customer's; `not_applicable` is only for
     /// kinds without a service firewall). The same for the firewall rules of
-    /// PostgreSQL and MySQL flexible servers.
+    /// PostgreSQL and MySQL flexible servers, and a Cloud SQL instance's authorised
+    /// networks (a public IP with `0.0.0.0/0` authorised).
     ///
     /// ## Why it matters
     /// The service firewall is the network control of a PaaS database. The
@@ -38,7 +39,7 @@ declare_rule! {
         title: "Database service firewall admits all addresses",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["azure.sql.server", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server"],
+        kinds: &["azure.sql.server", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server", "gcp.sql.instance"],
         facets: &["network", "public_access"],
         remediation: "Delete the firewall rule; admit only the application's addresses, or disable public network access and use a private endpoint.",
     }

@@ -9,7 +9,9 @@ declare_rule! {
     /// `DescribeInstanceInformation`); an Azure VM's patch mode is
     /// `AutomaticByPlatform` or `AutomaticByOS` (not `Manual`); an on-premises
     /// server reports to a patch management system; a VM scale set has automatic
-    /// OS image upgrades or the `AutomaticByPlatform` patch mode.
+    /// OS image upgrades or the `AutomaticByPlatform` patch mode; a Compute Engine
+    /// instance has an OS Config (VM Manager) vulnerability report (no report:
+    /// VM Manager is not enabled for it, and the duty is unknown).
     ///
     /// ## Why it matters
     /// Under IaaS the guest operating system is entirely the customer's: the
@@ -30,7 +32,7 @@ declare_rule! {
         title: "Virtual machine not enrolled in patch management",
         duty: Duty::GuestOsPatching,
         severity: Severity::High,
-        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server", "azure.compute.virtual-machine-scale-set"],
+        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server", "azure.compute.virtual-machine-scale-set", "gcp.compute.instance"],
         facets: &["patching"],
         remediation: "Enrol the machine in patch management (SSM Patch Manager, Azure Update Manager with AutomaticByPlatform).",
     }

@@ -29,7 +29,7 @@ declare_rule! {
         title: "Database publicly accessible",
         duty: Duty::PublicAccess,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster", "aws.opensearch.domain"],
+        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster", "aws.opensearch.domain", "gcp.sql.instance"],
         facets: &["public_access"],
         remediation: "Make the database private: RDS --no-publicly-accessible in private subnets; Azure SQL public network access disabled with a private endpoint.",
     }

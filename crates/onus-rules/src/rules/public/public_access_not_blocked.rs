@@ -27,7 +27,7 @@ declare_rule! {
         title: "Public access not blocked",
         duty: Duty::PublicAccess,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "gcp.storage.bucket"],
         facets: &["public_access"],
         remediation: "Turn on S3 Block Public Access (account and bucket); set allowBlobPublicAccess to false.",
     }

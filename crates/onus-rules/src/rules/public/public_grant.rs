@@ -26,7 +26,7 @@ declare_rule! {
         title: "Bucket readable by anyone (ACL or policy)",
         duty: Duty::PublicAccess,
         severity: Severity::Critical,
-        kinds: &["aws.s3.bucket"],
+        kinds: &["aws.s3.bucket", "gcp.storage.bucket"],
         facets: &["public_access"],
         remediation: "Remove public ACL grants (disable ACLs) and public policy statements.",
     }

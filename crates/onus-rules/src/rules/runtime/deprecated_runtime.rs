@@ -45,14 +45,54 @@ const LAMBDA_RUNTIMES: &[(&str, Option<&str>)] = &[
     ("ruby3.3", None),
 ];
 
+/// App Engine standard runtimes with their end-of-support dates (`None`: none
+/// announced when the table was last reviewed, 2026-11). Source: Google Cloud,
+/// App Engine standard environment runtime support schedule. Runtimes not
+/// listed are reported as unknown rather than guessed.
+const APPENGINE_RUNTIMES: &[(&str, Option<&str>)] = &[
+    ("go111", Some("2024-01-30")),
+    ("go112", Some("2024-01-30")),
+    ("go113", Some("2024-01-30")),
+    ("go114", Some("2024-01-30")),
+    ("go115", Some("2024-01-30")),
+    ("go116", Some("2024-01-30")),
+    ("go118", Some("2024-01-30")),
+    ("java11", Some("2024-10-31")),
+    ("java21", None),
+    ("java8", Some("2024-01-31")),
+    ("nodejs10", Some("2024-01-30")),
+    ("nodejs12", Some("2024-01-30")),
+    ("nodejs14", Some("2024-01-30")),
+    ("nodejs16", Some("2024-01-30")),
+    ("nodejs18", Some("2025-04-30")),
+    ("nodejs20", Some("2026-04-30")),
+    ("nodejs22", None),
+    ("php55", Some("2024-01-30")),
+    ("php72", Some("2024-01-30")),
+    ("php73", Some("2024-01-30")),
+    ("php74", Some("2024-01-30")),
+    ("php81", Some("2024-11-25")),
+    ("python27", Some("2024-01-30")),
+    ("python312", None),
+    ("python313", None),
+    ("python37", Some("2023-06-27")),
+    ("python38", Some("2024-10-14")),
+    ("python39", Some("2025-10-05")),
+    ("ruby25", Some("2024-01-30")),
+    ("ruby26", Some("2024-01-30")),
+    ("ruby27", Some("2024-01-30")),
+    ("ruby30", Some("2024-03-31")),
+];
+
 declare_rule! {
     /// ## What it checks
     /// That a function or platform runs a supported runtime. A provider's own
     /// deprecation flag (an Elastic Beanstalk platform branch marked deprecated
     /// or retired) is used when collected; otherwise Lambda runtime identifiers
-    /// are looked up in a table of deprecation dates kept in this rule and
-    /// compared with the time the inventory was collected. A runtime the table
-    /// does not list is reported as unknown, never guessed.
+    /// and App Engine standard runtimes (`python27`, `go111`, `java8`, `php55`,
+    /// `nodejs10`…) are looked up in tables of deprecation or end-of-support dates
+    /// kept in this rule and compared with the time the inventory was collected.
+    /// A runtime the tables do not list is reported as unknown, never guessed.
     ///
     /// ## Why it matters
     /// A deprecated runtime receives no security patches, and after deprecation
@@ -68,12 +108,13 @@ declare_rule! {
     /// ## References
     /// - AWS, Lambda runtimes (deprecation policy and dates): <https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>
     /// - AWS, Elastic Beanstalk platform support policy: <https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-support-policy.html>
+    /// - Google Cloud, App Engine runtime support schedule: <https://cloud.google.com/appengine/docs/standard/lifecycle/support-schedule>
     pub struct DeprecatedRuntime {
         code: "RUN001",
         title: "Deprecated runtime",
         duty: Duty::RuntimeUpdates,
         severity: Severity::High,
-        kinds: &["aws.lambda.function", "aws.elasticbeanstalk.environment", "azure.web.site"],
+        kinds: &["aws.lambda.function", "aws.elasticbeanstalk.environment", "azure.web.site", "gcp.appengine.version"],
         facets: &["runtime"],
         remediation: "Move to a supported runtime version or platform branch.",
     }
@@ -107,16 +148,20 @@ impl Rule for DeprecatedRuntime {
                 "the function is a container image; its runtime is the image's",
             );
         }
-        if !resource.kind.starts_with("aws.lambda.") {
+        let (table, which) = if resource.kind.starts_with("aws.lambda.") {
+            (LAMBDA_RUNTIMES, "Lambda")
+        } else if resource.kind.starts_with("gcp.appengine.") {
+            (APPENGINE_RUNTIMES, "App Engine")
+        } else {
             return Outcome::Unknown {
                 reason: format!(
                     "runtime '{name}' was observed but its support status (runtime.deprecated) was not"
                 ),
             };
-        }
-        let Some((_, date)) = LAMBDA_RUNTIMES.iter().find(|(n, _)| *n == name) else {
+        };
+        let Some((_, date)) = table.iter().find(|(n, _)| *n == name) else {
             return Outcome::Unknown {
-                reason: format!("runtime '{name}' is not in onus's table of Lambda runtimes"),
+                reason: format!("runtime '{name}' is not in onus's table of {which} runtimes"),
             };
         };
         let today = ctx.reference_time.date_naive();
@@ -165,6 +210,20 @@ impl Rule for DeprecatedRuntime {
                 json!({}),
             ),
             fx_with(
+                "appengine-python27",
+                Unaddressed,
+                "gcp.appengine.version",
+                json!({"runtime": {"name": "python27"}}),
+                json!({"runtime.name": "/runtime"}),
+            ),
+            fx_with(
+                "appengine-python312",
+                Addressed,
+                "gcp.appengine.version",
+                json!({"runtime": {"name": "python312"}}),
+                json!({"runtime.name": "/runtime"}),
+            ),
+            fx_with(
                 "python312",
                 Addressed,
                 "aws.lambda.function",
@@ -198,24 +257,26 @@ impl Rule for DeprecatedRuntime {
 
 #[cfg(test)]
 mod tests {
-    use super::LAMBDA_RUNTIMES;
+    use super::{APPENGINE_RUNTIMES, LAMBDA_RUNTIMES};
 
     #[test]
-    fn table_is_sorted_unique_and_dated_correctly() {
-        let names: Vec<&str> = LAMBDA_RUNTIMES.iter().map(|(n, _)| *n).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(
-            names, sorted,
-            "keep the table sorted and free of duplicates"
-        );
-        for (name, date) in LAMBDA_RUNTIMES {
-            if let Some(d) = date {
-                assert!(
-                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
-                    "{name}: {d}"
-                );
+    fn tables_are_sorted_unique_and_dated_correctly() {
+        for table in [LAMBDA_RUNTIMES, APPENGINE_RUNTIMES] {
+            let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(
+                names, sorted,
+                "keep the table sorted and free of duplicates"
+            );
+            for (name, date) in table {
+                if let Some(d) = date {
+                    assert!(
+                        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+                        "{name}: {d}"
+                    );
+                }
             }
         }
     }

@@ -14,7 +14,9 @@ declare_rule! {
     /// encryption on and not in `preferred` mode; no CloudFront cache behaviour
     /// has the viewer protocol policy `allow-all`; an Azure Cache for Redis has its
     /// non-TLS port (6379) closed; a PostgreSQL or MySQL flexible server has the
-    /// server parameter `require_secure_transport` on.
+    /// server parameter `require_secure_transport` on; a Cloud SQL instance's
+    /// `sslMode` is `ENCRYPTED_ONLY` or `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`; every
+    /// handler of an App Engine version has `securityLevel: SECURE_ALWAYS`.
     ///
     /// ## Why it matters
     /// Without enforcement, any client (or any attacker who can downgrade one)
@@ -35,7 +37,7 @@ declare_rule! {
         title: "Plain-text requests accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.elasticache.replication-group", "aws.cloudfront.distribution", "azure.cache.redis", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server"],
+        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.elasticache.replication-group", "aws.cloudfront.distribution", "azure.cache.redis", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server", "gcp.sql.instance", "gcp.appengine.version"],
         facets: &["transport"],
         remediation: "Refuse plain-text requests: aws:SecureTransport deny statement, HTTPS-only setting, HTTPS listener.",
     }

@@ -1,0 +1,241 @@
+//! The logic no catalog expression should carry, as pure functions over the
+//! REST representations: VPC firewall rules to ingress rules (port ranges),
+//! Cloud SQL authorised networks to address ranges (CIDR arithmetic), and asset
+//! names for resources read from the service APIs.
+
+use std::net::IpAddr;
+
+use onus_model::{IngressRule, IpRange, Protocol, RuleAccess};
+use serde_json::Value;
+
+/// The protocols whose exposure onus judges; others (ESP, AH, SCTP…) carry no
+/// TCP or UDP service and are left out.
+fn protocol(p: &str) -> Option<Protocol> {
+    match p.to_ascii_lowercase().as_str() {
+        "tcp" | "6" => Some(Protocol::Tcp),
+        "udp" | "17" => Some(Protocol::Udp),
+        "icmp" | "1" => Some(Protocol::Icmp),
+        "all" => Some(Protocol::All),
+        _ => None,
+    }
+}
+
+/// `"22"` → (22, 22), `"1000-2000"` → (1000, 2000); `None` when unreadable.
+fn port_range(p: &str) -> Option<(u16, u16)> {
+    match p.split_once('-') {
+        Some((a, b)) => Some((a.trim().parse().ok()?, b.trim().parse().ok()?)),
+        None => {
+            let n = p.trim().parse().ok()?;
+            Some((n, n))
+        }
+    }
+}
+
+/// A VPC firewall rule as ingress rules: one per (allowed or denied entry, port
+/// range, source range). Egress and disabled rules admit nothing. A rule
+/// without `sourceRanges` but with source tags or service accounts admits only
+/// those instances, not the internet, and is left out.
+pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
+    if v["direction"].as_str().is_some_and(|d| d != "INGRESS") || v["disabled"] == true {
+        return Vec::new();
+    }
+    let name = v["name"].as_str().map(str::to_owned);
+    let priority = v["priority"]
+        .as_u64()
+        .map(|p| p.min(u64::from(u32::MAX)) as u32);
+    let sources: Vec<String> = v["sourceRanges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect();
+    let mut out = Vec::new();
+    for (key, access) in [("allowed", RuleAccess::Allow), ("denied", RuleAccess::Deny)] {
+        for entry in v[key].as_array().into_iter().flatten() {
+            let Some(proto) = protocol(entry["IPProtocol"].as_str().unwrap_or("all")) else {
+                continue;
+            };
+            let ports: Vec<(Option<u16>, Option<u16>)> = match entry["ports"].as_array() {
+                Some(list) if !list.is_empty() => list
+                    .iter()
+                    .filter_map(|p| p.as_str().and_then(port_range))
+                    .map(|(a, b)| (Some(a), Some(b)))
+                    .collect(),
+                // No ports: every port of the protocol.
+                _ => vec![(None, None)],
+            };
+            for (from_port, to_port) in &ports {
+                for source in &sources {
+                    out.push(IngressRule {
+                        name: name.clone(),
+                        priority,
+                        access,
+                        protocol: proto,
+                        from_port: *from_port,
+                        to_port: *to_port,
+                        source: source.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A CIDR (`203.0.113.0/24`, `0.0.0.0/0`, a bare address) as its first and last
+/// address; `None` when unreadable.
+pub fn cidr_range(cidr: &str) -> Option<(String, String)> {
+    let (addr, len) = match cidr.split_once('/') {
+        Some((a, l)) => (
+            a.trim().parse::<IpAddr>().ok()?,
+            Some(l.trim().parse::<u32>().ok()?),
+        ),
+        None => (cidr.trim().parse::<IpAddr>().ok()?, None),
+    };
+    match addr {
+        IpAddr::V4(a) => {
+            let len = len.unwrap_or(32);
+            if len > 32 {
+                return None;
+            }
+            let bits = u32::from(a);
+            let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+            let start = std::net::Ipv4Addr::from(bits & mask);
+            let end = std::net::Ipv4Addr::from(bits | !mask);
+            Some((start.to_string(), end.to_string()))
+        }
+        IpAddr::V6(a) => {
+            let len = len.unwrap_or(128);
+            if len > 128 {
+                return None;
+            }
+            let bits = u128::from(a);
+            let mask = if len == 0 {
+                0
+            } else {
+                u128::MAX << (128 - len)
+            };
+            let start = std::net::Ipv6Addr::from(bits & mask);
+            let end = std::net::Ipv6Addr::from(bits | !mask);
+            Some((start.to_string(), end.to_string()))
+        }
+    }
+}
+
+/// A Cloud SQL instance's authorised networks as address ranges.
+pub fn authorized_ranges(v: &Value) -> Option<Vec<IpRange>> {
+    let networks = v["settings"]["ipConfiguration"]["authorizedNetworks"].as_array();
+    // No ipConfiguration at all: not observed.
+    if v["settings"]["ipConfiguration"].is_null() {
+        return None;
+    }
+    Some(
+        networks
+            .into_iter()
+            .flatten()
+            .filter_map(|n| {
+                let (start, end) = cidr_range(n["value"].as_str()?)?;
+                Some(IpRange {
+                    name: n["name"].as_str().map(str::to_owned),
+                    start,
+                    end,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The asset name of a Compute Engine resource from its `selfLink`:
+/// `…/compute/v1/projects/P/zones/Z/instances/N` →
+/// `//compute.googleapis.com/projects/P/zones/Z/instances/N`.
+pub fn compute_asset_name(v: &Value) -> Option<String> {
+    let link = v["selfLink"].as_str()?;
+    let at = link.find("/compute/v1/")?;
+    Some(format!(
+        "//compute.googleapis.com/{}",
+        &link[at + "/compute/v1/".len()..]
+    ))
+}
+
+/// The last segment of a URL or path (`…/zones/us-central1-a` → `us-central1-a`).
+pub fn last_segment(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn firewall_rules_become_ingress_rules() {
+        let rule = json!({"name": "allow-ssh", "direction": "INGRESS", "priority": 1000,
+            "allowed": [{"IPProtocol": "tcp", "ports": ["22", "8000-8080"]}, {"IPProtocol": "icmp"}],
+            "sourceRanges": ["0.0.0.0/0", "::/0"]});
+        let ingress = firewall_ingress(&rule);
+        assert_eq!(ingress.len(), 6);
+        assert!(
+            ingress.iter().any(|r| r.from_port == Some(8000)
+                && r.to_port == Some(8080)
+                && r.source == "::/0")
+        );
+        assert!(
+            ingress
+                .iter()
+                .any(|r| r.protocol == Protocol::Icmp && r.from_port.is_none())
+        );
+        assert!(
+            ingress
+                .iter()
+                .all(|r| r.access == RuleAccess::Allow && r.priority == Some(1000))
+        );
+        let deny = json!({"name": "deny", "direction": "INGRESS", "denied": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0"]});
+        assert_eq!(firewall_ingress(&deny)[0].access, RuleAccess::Deny);
+        for inert in [
+            json!({"direction": "EGRESS", "allowed": [{"IPProtocol": "all"}], "destinationRanges": ["0.0.0.0/0"]}),
+            json!({"direction": "INGRESS", "disabled": true, "allowed": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0"]}),
+            json!({"direction": "INGRESS", "allowed": [{"IPProtocol": "all"}], "sourceTags": ["web"]}),
+        ] {
+            assert!(firewall_ingress(&inert).is_empty(), "{inert}");
+        }
+    }
+
+    #[test]
+    fn cidrs_become_ranges() {
+        assert_eq!(
+            cidr_range("0.0.0.0/0"),
+            Some(("0.0.0.0".into(), "255.255.255.255".into()))
+        );
+        assert_eq!(
+            cidr_range("203.0.113.7/24"),
+            Some(("203.0.113.0".into(), "203.0.113.255".into()))
+        );
+        assert_eq!(
+            cidr_range("198.51.100.9"),
+            Some(("198.51.100.9".into(), "198.51.100.9".into()))
+        );
+        assert_eq!(
+            cidr_range("::/0").map(|r| r.1),
+            Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".into())
+        );
+        for bad in ["", "0.0.0.0/33", "nope/8", "1.2.3.4/x"] {
+            assert_eq!(cidr_range(bad), None, "{bad}");
+        }
+        let sql = json!({"settings": {"ipConfiguration": {"authorizedNetworks": [{"name": "all", "value": "0.0.0.0/0"}, {"value": "garbage"}]}}});
+        let ranges = authorized_ranges(&sql).unwrap();
+        assert_eq!(ranges.len(), 1);
+        assert_eq!(ranges[0].end, "255.255.255.255");
+        assert_eq!(authorized_ranges(&json!({"settings": {}})), None);
+    }
+
+    #[test]
+    fn asset_names_from_self_links() {
+        let v =
+            json!({"selfLink": "http://127.0.0.1:9/compute/v1/projects/p/zones/z/instances/vm"});
+        assert_eq!(
+            compute_asset_name(&v).as_deref(),
+            Some("//compute.googleapis.com/projects/p/zones/z/instances/vm")
+        );
+        assert_eq!(compute_asset_name(&json!({})), None);
+    }
+}
