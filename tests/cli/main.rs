@@ -6,6 +6,8 @@ mod util;
 
 #[cfg(feature = "azure")]
 mod mock_arm;
+#[cfg(feature = "gcp")]
+mod mock_gcp;
 #[cfg(feature = "aws")]
 mod moto;
 
@@ -16,6 +18,8 @@ mod aws;
 #[cfg(feature = "azure")]
 mod azure;
 mod formats;
+#[cfg(feature = "gcp")]
+mod gcp;
 mod outputs;
 mod plan;
 mod recipes;

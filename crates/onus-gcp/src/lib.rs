@@ -527,43 +527,44 @@ fn kind_of(asset_type: &str) -> String {
     kinds::kind_for_asset_type(asset_type).unwrap_or_else(|| "gcp.unknown.resource".to_owned())
 }
 
-/// The per-resource read that deepens a row, if its type has one: (operation,
-/// path, query, the `raw` key it lands under, the facets it feeds).
-fn deepening(
-    p: &str,
-    row: &Row,
-) -> Option<(
-    &'static str,
-    String,
-    Vec<(&'static str, &'static str)>,
-    &'static str,
-    &'static [&'static str],
-)> {
+/// A per-resource read that deepens a row.
+struct Deepen {
+    operation: &'static str,
+    path: String,
+    query: Vec<(&'static str, &'static str)>,
+    /// The `raw` key it lands under; empty: it replaces the representation.
+    key: &'static str,
+    /// The facets it feeds.
+    facets: &'static [&'static str],
+}
+
+/// The per-resource read that deepens a row, if its type has one.
+fn deepening(p: &str, row: &Row) -> Option<Deepen> {
     let d = &row.data;
     match row.asset_type.as_str() {
         "compute.googleapis.com/Instance" => {
             let zone = map::last_segment(d["zone"].as_str()?);
             let name = d["name"].as_str()?;
-            Some((
-                "vulnerabilityReports.get",
-                format!(
+            Some(Deepen {
+                operation: "vulnerabilityReports.get",
+                path: format!(
                     "v1/projects/{}/locations/{}/instances/{}/vulnerabilityReport",
                     seg(p),
                     seg(zone),
                     seg(name)
                 ),
-                vec![],
-                "vulnerabilityReport",
-                &["patching"],
-            ))
+                query: vec![],
+                key: "vulnerabilityReport",
+                facets: &["patching"],
+            })
         }
-        "storage.googleapis.com/Bucket" => Some((
-            "buckets.getIamPolicy",
-            format!("storage/v1/b/{}/iam", seg(d["name"].as_str()?)),
-            vec![],
-            "iamPolicy",
-            &["public_access"],
-        )),
+        "storage.googleapis.com/Bucket" => Some(Deepen {
+            operation: "buckets.getIamPolicy",
+            path: format!("storage/v1/b/{}/iam", seg(d["name"].as_str()?)),
+            query: vec![],
+            key: "iamPolicy",
+            facets: &["public_access"],
+        }),
         "appengine.googleapis.com/Version" => {
             // `apps/P/services/S/versions/V`
             let name = d["name"].as_str()?;
@@ -571,18 +572,18 @@ fn deepening(
             let [_, app, _, service, _, version] = parts.as_slice() else {
                 return None;
             };
-            Some((
-                "versions.get",
-                format!(
+            Some(Deepen {
+                operation: "versions.get",
+                path: format!(
                     "v1/apps/{}/services/{}/versions/{}",
                     seg(app),
                     seg(service),
                     seg(version)
                 ),
-                vec![("view", "FULL")],
-                "",
-                &["transport", "runtime"],
-            ))
+                query: vec![("view", "FULL")],
+                key: "",
+                facets: &["transport", "runtime"],
+            })
         }
         _ => None,
     }
@@ -597,7 +598,14 @@ async fn deepen_and_map(
 ) {
     let mut set = tokio::task::JoinSet::new();
     for (i, row) in rows.iter().enumerate() {
-        let Some((op, path, query, key, facets)) = deepening(p, row) else {
+        let Some(Deepen {
+            operation: op,
+            path,
+            query,
+            key,
+            facets,
+        }) = deepening(p, row)
+        else {
             continue;
         };
         let (api, limit) = (api.clone(), limit.clone());
@@ -705,6 +713,12 @@ async fn deepen_and_map(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_from_responses_stay_one_path_segment() {
+        assert_eq!(seg("a/../b?c=d#e"), "a%2F..%2Fb%3Fc%3Dd%23e");
+        assert_eq!(seg("with space"), "with%20space");
+    }
 
     #[test]
     fn evaluated_types_have_the_kinds_their_asset_types_give() {

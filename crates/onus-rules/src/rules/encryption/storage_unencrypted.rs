@@ -10,7 +10,9 @@ declare_rule! {
     /// streams (KMS), SQS queues (SSE-SQS or SSE-KMS) and SNS topics (SSE-KMS) hold. A provider default the customer
     /// can switch off leaves the duty with the customer: a queue with SSE turned
     /// off is unaddressed. Also OpenSearch domains and ElastiCache replication
-    /// groups (encryption at rest is chosen at creation and cannot be added later).
+    /// groups (encryption at rest is chosen at creation and cannot be added later),
+    /// and Compute Engine persistent disks (always encrypted; the key is the
+    /// customer's choice).
     ///
     /// ## Why it matters
     /// Unencrypted volumes and snapshots leak their contents through every copy,
@@ -34,7 +36,7 @@ declare_rule! {
         title: "Storage or message store not encrypted at rest",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream", "aws.opensearch.domain", "aws.elasticache.replication-group"],
+        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream", "aws.opensearch.domain", "aws.elasticache.replication-group", "gcp.compute.disk"],
         facets: &["encryption_at_rest"],
         remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
     }

@@ -1,0 +1,338 @@
+//! The Google Cloud collector against the mock Google APIs: Cloud Asset
+//! Inventory with the service APIs deepening, the fallback when the inventory
+//! is denied, plain HTTP only on loopback, the token never logged.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::mock_gcp::*;
+use crate::util::*;
+
+fn status(report: &Value, name: &str, duty: &str) -> String {
+    let r = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in the report"));
+    r["duties"][duty]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+const TOKEN: &str = "canary-gcp-token-ONUS-ya29.0123456789";
+
+/// The (resource, duty, status) both read paths must give.
+const EXPECTED: &[(&str, &str, &str)] = &[
+    ("vm-default", "identity-access", "unaddressed"),
+    ("vm-default", "guest-os-patching", "unaddressed"),
+    ("vm-dedicated", "identity-access", "addressed"),
+    ("vm-dedicated", "guest-os-patching", "unknown"),
+    ("disk-cmek", "encryption-at-rest", "addressed"),
+    ("allow-ssh-world", "firewall", "unaddressed"),
+    ("allow-https", "firewall", "addressed"),
+    ("allow-internal", "firewall", "addressed"),
+    ("bucket-public", "public-access", "unaddressed"),
+    ("bucket-public", "backup", "unaddressed"),
+    ("bucket-public", "logging", "unaddressed"),
+    ("bucket-private", "public-access", "addressed"),
+    ("bucket-private", "backup", "addressed"),
+    ("bucket-private", "logging", "addressed"),
+    ("bucket-denied", "public-access", "unknown"),
+    ("sql-open", "firewall", "unaddressed"),
+    ("sql-open", "encryption-in-transit", "unaddressed"),
+    ("sql-open", "backup", "unaddressed"),
+    ("sql-open", "public-access", "unaddressed"),
+    ("sql-private", "firewall", "addressed"),
+    ("sql-private", "encryption-in-transit", "addressed"),
+    ("sql-private", "backup", "addressed"),
+    ("sql-private", "public-access", "addressed"),
+    ("sql-private", "guest-os-patching", "not_applicable"),
+    ("v-old", "runtime-updates", "unaddressed"),
+    ("v-old", "encryption-in-transit", "unaddressed"),
+    ("v-new", "runtime-updates", "addressed"),
+    ("v-new", "encryption-in-transit", "addressed"),
+];
+
+fn audit(mock: &MockGcp, extra: &[&str]) -> (Value, String) {
+    let out = onus()
+        .env("ONUS_GCP_TOKEN", TOKEN)
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .args([
+            "-vv",
+            "audit",
+            "gcp",
+            "--project",
+            PROJECT,
+            "--gcp-endpoint",
+            &mock.url,
+            "--format",
+            "json",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "the token was logged");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(TOKEN),
+        "the token is in the report"
+    );
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
+fn check_expected(report: &Value) {
+    let wrong: Vec<String> = EXPECTED
+        .iter()
+        .filter(|(n, d, s)| status(report, n, d) != *s)
+        .map(|(n, d, s)| format!("{n} {d}: want {s}, got {}", status(report, n, d)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+fn check_reads_only(mock: &MockGcp) {
+    let requests = mock.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .all(|(m, _, a)| m == "GET" && a.as_deref() == Some(&format!("Bearer {TOKEN}"))),
+        "{requests:#?}"
+    );
+}
+
+#[test]
+fn gcp_audit_through_cloud_asset_inventory() {
+    let mock = MockGcp::start(false);
+    let (report, _) = audit(&mock, &[]);
+    check_expected(&report);
+    // Every asset is in the ledger, with a service model; the kinds onus does
+    // not evaluate keep their customer duties unknown.
+    let names: Vec<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    for (_, name, _, _) in estate() {
+        let short = name.rsplit('/').next().unwrap().to_owned();
+        assert!(
+            names.contains(&short.as_str()),
+            "{short} missing: {names:?}"
+        );
+    }
+    let topic = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "orders")
+        .unwrap();
+    assert_eq!(topic["kind"], "gcp.pubsub.topic");
+    assert_eq!(topic["service_model"], "paas");
+    assert_eq!(topic["duties"]["identity-access"]["status"], "unknown");
+    assert!(
+        topic["duties"]["identity-access"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("enumerated, not evaluated in depth"),
+        "{topic:#}"
+    );
+    let coverage = &report["coverage"];
+    let sources = coverage["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:#?}");
+    assert_eq!(sources[0]["source"], "cloudasset");
+    assert_eq!(sources[0]["status"], "used");
+    assert_eq!(
+        coverage["kinds"]["gcp.storage.bucket"]["evaluated"], 3,
+        "{coverage:#}"
+    );
+    assert_eq!(
+        coverage["kinds"]["gcp.appengine.service"]["enumerated_only"], 1,
+        "{coverage:#}"
+    );
+    // The served failures, and nothing else: the bucket IAM policy 403. The
+    // missing vulnerability report (404) is not a failure: VM Manager is off.
+    let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert_eq!(gaps[0]["operation"], "buckets.getIamPolicy");
+    assert_eq!(gaps[0]["cause"], "access-denied");
+    check_reads_only(&mock);
+    let requests = mock.requests.lock().unwrap().clone();
+    let assets = requests
+        .iter()
+        .filter(|(_, t, _)| t.contains("/assets?"))
+        .count();
+    assert_eq!(assets, 3, "a 429 retried after Retry-After, then two pages");
+    assert!(
+        !requests
+            .iter()
+            .any(|(_, t, _)| t.starts_with("/storage/v1/b?") || t.contains("/aggregated/")),
+        "the inventory served the listings"
+    );
+}
+
+#[test]
+fn gcp_asset_inventory_denied_falls_back_to_the_service_apis() {
+    let mock = MockGcp::start(true);
+    let (report, _) = audit(&mock, &[]);
+    check_expected(&report);
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    let get = |name: &str| {
+        sources
+            .iter()
+            .find(|s| s["source"] == name)
+            .unwrap_or_else(|| panic!("{sources:#?}"))
+    };
+    assert_eq!(get("cloudasset")["status"], "denied");
+    assert_eq!(get("service-apis")["status"], "used");
+    // What the service APIs cannot list went unseen: a gap says so.
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|g| g["operation"] == "assets.list"
+            && g["facets"] == serde_json::json!(["enumeration"])),
+        "{gaps:#?}"
+    );
+    assert!(
+        !report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "gcp.pubsub.topic")
+    );
+    check_reads_only(&mock);
+}
+
+#[test]
+fn gcp_collect_evidence_pointers_resolve_in_raw() {
+    let mock = MockGcp::start(false);
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("gcp.json");
+    let out = onus()
+        .env("ONUS_GCP_TOKEN", TOKEN)
+        .args([
+            "collect",
+            "gcp",
+            "--project",
+            PROJECT,
+            "--gcp-endpoint",
+            &mock.url,
+            "--out",
+        ])
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inventory: Value = serde_json::from_str(&std::fs::read_to_string(&inv).unwrap()).unwrap();
+    let (mut checked, mut broken) = (0, Vec::new());
+    for r in inventory["resources"].as_array().unwrap() {
+        for (facet, pointer) in r["sources"].as_object().into_iter().flatten() {
+            checked += 1;
+            if r["raw"].pointer(pointer.as_str().unwrap()).is_none() {
+                broken.push(format!("{} {facet} -> {pointer}", r["id"]));
+            }
+        }
+    }
+    assert!(checked > 5, "only {checked} pointers");
+    assert!(
+        broken.is_empty(),
+        "unresolved evidence pointers:\n{}",
+        broken.join("\n")
+    );
+    onus()
+        .args(["audit", "--format", "json", "--inventory"])
+        .arg(&inv)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn gcp_default_scope_lists_projects_and_shards_split_them() {
+    let mock = MockGcp::start(false);
+    let mut counts = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let out = onus()
+            .env("ONUS_GCP_TOKEN", TOKEN)
+            .args([
+                "audit",
+                "gcp",
+                "--gcp-endpoint",
+                &mock.url,
+                "--shard",
+                shard,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        counts.push(report["resources"].as_array().unwrap().len());
+    }
+    assert_eq!(counts.iter().filter(|n| **n > 0).count(), 1, "{counts:?}");
+}
+
+#[test]
+fn gcp_bad_input_is_a_clear_error() {
+    onus()
+        .env("ONUS_GCP_TOKEN", "t")
+        .args([
+            "audit",
+            "gcp",
+            "--project",
+            PROJECT,
+            "--gcp-endpoint",
+            "http://googleapis.example.com/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "plain http:// only on a loopback address",
+        ));
+    onus()
+        .env("ONUS_GCP_TOKEN", "t")
+        .args([
+            "audit",
+            "gcp",
+            "--project",
+            "Bad_Project!",
+            "--gcp-endpoint",
+            "http://127.0.0.1:9/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a project ID"));
+    // Nothing listens: collection cannot start, an incomplete run (exit 3).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    onus()
+        .env("ONUS_GCP_TOKEN", "t")
+        .args([
+            "audit",
+            "gcp",
+            "--gcp-endpoint",
+            &format!("http://127.0.0.1:{port}/"),
+            "--timeout",
+            "2s",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "cannot list Google Cloud projects",
+        ));
+}
