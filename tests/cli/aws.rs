@@ -7,6 +7,10 @@ use crate::moto::*;
 use crate::util::*;
 
 #[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
 fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     let Some(moto) = Moto::start("aws_audit_against_moto") else {
         return;
@@ -129,6 +133,10 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
 fn aws_collect_writes_an_inventory_that_audits_the_same() {
     let Some(moto) = Moto::start("aws_collect_writes_an_inventory") else {
         return;
@@ -186,6 +194,10 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
 }
 
 #[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
 fn aws_credentials_never_reach_logs_or_outputs() {
     let Some(moto) = Moto::start("aws_credentials_never_reach_logs") else {
         return;
@@ -265,6 +277,10 @@ fn ledger(report: &Value) -> std::collections::BTreeMap<(String, String), String
 }
 
 #[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
 fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
     let Some(moto) = Moto::start("aws_faults_become_unknown") else {
         return;
@@ -391,6 +407,10 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
 }
 
 #[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
 fn aws_resource_explorer_aggregator_enumerates_the_regions_in_scope() {
     let Some(moto) = Moto::start("aws_resource_explorer") else {
         return;
