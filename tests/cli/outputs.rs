@@ -344,3 +344,91 @@ fn a_closed_pipe_ends_quietly() {
         }
     }
 }
+
+#[test]
+fn writing_files_says_what_was_written_and_the_verdict_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("reports");
+    let out = onus()
+        .args([
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--format",
+            "sarif,html",
+            "--output",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report = demo_report();
+    let gaps = report["summary"]["statuses"]["unaddressed"]
+        .as_u64()
+        .unwrap();
+    let line = format!(
+        "onus: wrote {}, {}: {gaps} gaps, ",
+        out_dir.join("onus.sarif").display(),
+        out_dir.join("onus.html").display()
+    );
+    assert!(stderr.contains(&line), "{stderr}");
+    assert!(stderr.trim_end().ends_with("; exit 1"), "{stderr}");
+    let quiet = onus()
+        .args([
+            "audit",
+            "--inventory",
+            "examples/demo/inventory.json",
+            "--quiet",
+            "--output",
+        ])
+        .arg(dir.path().join("r.json"))
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    // Standard output is the report itself: no line about it.
+    let piped = onus()
+        .args(["audit", "--inventory", "examples/demo/inventory.json"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("onus: wrote"));
+}
+
+#[test]
+fn audit_help_groups_flags_by_purpose() {
+    let out = onus().args(["audit", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let section = |flag: &str| {
+        let at = help
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} not in help"));
+        help[..at]
+            .lines()
+            .rev()
+            .find(|l| !l.starts_with(' ') && l.ends_with(':'))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (flag, heading) in [
+        ("--regions", "AWS scope:"),
+        ("--subscription", "Azure scope:"),
+        ("--project", "Google Cloud scope:"),
+        ("--timeout <", "Timeouts (every cloud):"),
+        ("--catalog", "Policy:"),
+        ("--fail-on", "Policy:"),
+        ("--baseline", "Policy:"),
+        ("--max-access-key-age", "Policy:"),
+        ("--format", "Outputs:"),
+        ("--output", "Outputs:"),
+        ("--quiet", "Outputs:"),
+        ("--store", "History store:"),
+    ] {
+        assert_eq!(section(flag), heading, "{flag}");
+    }
+    assert!(help.contains("[default: unaddressed,incomplete]"), "{help}");
+}

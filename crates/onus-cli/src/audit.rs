@@ -224,8 +224,40 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             }
         }
     }
-    write_outputs(&report, &formats, &output, style, &trend)?;
-    Ok(policy_exit(&report, &args.fail_on))
+    let written = write_outputs(&report, &formats, &output, style, &trend)?;
+    let code = policy_exit(&report, &args.fail_on);
+    if !written.is_empty() && !args.quiet {
+        crate::output::note(&verdict(&written, &report, code));
+    }
+    Ok(code)
+}
+
+/// The line after writing files: what was written and the verdict
+/// (`onus: wrote reports/onus.sarif, reports/onus.html: 45 gaps, 12 unknown; exit 1`).
+pub(crate) fn verdict(written: &[String], report: &AuditReport, code: u8) -> String {
+    let s = &report.summary.statuses;
+    let mut parts = vec![format!(
+        "{} {}",
+        s.unaddressed,
+        if s.unaddressed == 1 { "gap" } else { "gaps" }
+    )];
+    parts.push(format!("{} unknown", s.unknown));
+    if !report.gaps.is_empty() {
+        parts.push(format!(
+            "{} collection {}",
+            report.gaps.len(),
+            if report.gaps.len() == 1 {
+                "failure"
+            } else {
+                "failures"
+            }
+        ));
+    }
+    format!(
+        "onus: wrote {}: {}; exit {code}",
+        crate::safe(&written.join(", ")),
+        parts.join(", ")
+    )
 }
 
 /// The formats to write: as asked (each once, in order), else the default for the
@@ -259,17 +291,21 @@ pub(crate) fn write_outputs(
     output: &Target,
     style: Style,
     trend: &[onus_model::TrendPoint],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<String>> {
     let options = |style| RenderOptions { style, trend };
     match output {
         Target::Stdout => {
             let format = formats[0];
-            crate::output::write_with(output, |w| format.render(report, &options(style), w))
+            crate::output::write_with(output, |w| format.render(report, &options(style), w))?;
+            Ok(Vec::new())
         }
-        Target::Path(_) if formats.len() == 1 && !output.is_dir() => {
+        Target::Path(p) if formats.len() == 1 && !output.is_dir() => {
             let format = formats[0];
             // Colour only ever goes to standard output on a terminal.
-            crate::output::write_with(output, |w| format.render(report, &options(Style::PLAIN), w))
+            crate::output::write_with(output, |w| {
+                format.render(report, &options(Style::PLAIN), w)
+            })?;
+            Ok(vec![p.display().to_string()])
         }
         Target::Path(dir) => {
             std::fs::create_dir_all(dir).with_context(|| {
@@ -278,13 +314,16 @@ pub(crate) fn write_outputs(
                     crate::safe(&dir.display().to_string())
                 )
             })?;
+            let mut written = Vec::new();
             for format in formats {
-                let target = Target::Path(dir.join(format.file_name()));
+                let path = dir.join(format.file_name());
+                let target = Target::Path(path.clone());
                 crate::output::write_with(&target, |w| {
                     format.render(report, &options(Style::PLAIN), w)
                 })?;
+                written.push(path.display().to_string());
             }
-            Ok(())
+            Ok(written)
         }
     }
 }

@@ -295,48 +295,60 @@ pub struct AuditArgs {
     pub timeouts: TimeoutArgs,
 
     /// A catalog file merged over the built-in catalog (reclassify kinds, shift duties).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
 
     /// Output formats, comma-separated. Default: table on a terminal, json otherwise.
-    #[arg(long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
+    #[arg(help_heading = "Outputs", long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
     pub format: Vec<Format>,
 
     /// Write to PATH instead of standard output: a file for one format, a directory
     /// (one `onus.<ext>` per format) for several.
-    #[arg(long, short, value_name = "PATH")]
+    #[arg(help_heading = "Outputs", long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
     /// What makes the audit fail, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "POLICY", default_values_t = [FailOn::Unaddressed, FailOn::Incomplete])]
+    #[arg(
+        help_heading = "Policy",
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "POLICY",
+        default_value = "unaddressed,incomplete"
+    )]
     pub fail_on: Vec<FailOn>,
 
     /// A previous JSON report or `onus baseline` file: findings are marked new or
     /// existing, and resolved gaps are listed.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
     /// Store the run in a history store: `sqlite:PATH` or `postgres://…`; without a
     /// value, the default SQLite file (see `onus history --help`).
-    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "default")]
+    #[arg(help_heading = "History store", long, value_name = "URL", num_args = 0..=1, default_missing_value = "default")]
     pub store: Option<onus_store::StoreUrl>,
 
     /// Configuration with waivers (default: ./onus.toml when it exists).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Audit resources of kinds the catalog does not know as `unclassified` (every
     /// duty the customer's) instead of refusing the inventory.
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub allow_unclassified: bool,
 
     /// Require customer-managed keys for encryption at rest (rule ENC004).
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub require_customer_managed_keys: bool,
 
     /// Access keys older than this many days are a gap (rule IAM004).
-    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=36_500))]
+    #[arg(help_heading = "Policy", long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=36_500))]
     pub max_access_key_age: i64,
+
+    /// After writing files, print nothing on standard error (by default one line
+    /// names each file written and the verdict).
+    #[arg(help_heading = "Outputs", long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `onus rules`.

@@ -22,7 +22,7 @@ declare_rule! {
     /// - CIS AWS Foundations Benchmark 1.14
     pub struct AccessKeyStale {
         code: "IAM004",
-        title: "Access key older than 90 days",
+        title: "Access key older than the maximum age (--max-access-key-age, 90 days by default)",
         duty: Duty::IdentityAccess,
         severity: Severity::Medium,
         kinds: &["aws.iam.user"],
