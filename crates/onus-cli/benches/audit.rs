@@ -66,7 +66,7 @@ fn main() {
         let json = onus_report::json::render(&report);
         let json_time = t.elapsed();
         let t = Instant::now();
-        let table = onus_report::table::render(&report, onus_report::Style::PLAIN);
+        let table = onus_report::table::render(&report, onus_report::Style::PLAIN, 100);
         let table_time = t.elapsed();
         std::hint::black_box((json.len(), table.len()));
         for (b, d) in best

@@ -292,7 +292,18 @@ pub(crate) fn write_outputs(
     style: Style,
     trend: &[onus_model::TrendPoint],
 ) -> anyhow::Result<Vec<String>> {
-    let options = |style| RenderOptions { style, trend };
+    // The table's prose wraps to the terminal, else to 100 columns.
+    let width = match output {
+        Target::Stdout if std::io::stdout().is_terminal() => terminal_size::terminal_size()
+            .map_or(100, |(w, _)| usize::from(w.0))
+            .clamp(40, 200),
+        _ => 100,
+    };
+    let options = |style| RenderOptions {
+        style,
+        trend,
+        width,
+    };
     match output {
         Target::Stdout => {
             let format = formats[0];

@@ -62,6 +62,8 @@ pub struct RenderOptions<'a> {
     pub style: Style,
     /// The trend of stored runs, for the HTML report.
     pub trend: &'a [TrendPoint],
+    /// The width the table's prose wraps to (the terminal's, else 100).
+    pub width: usize,
 }
 
 impl Format {
@@ -171,7 +173,7 @@ impl Format {
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
         let text = match self {
-            Format::Table => table::render(report, options.style),
+            Format::Table => table::render(report, options.style, options.width),
             Format::Json => json::render(report),
             Format::Sarif => sarif::render(report),
             Format::Junit => junit::render(report),

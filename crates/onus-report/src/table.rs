@@ -13,15 +13,29 @@ use crate::style::Style;
 /// How many resources to list under one rule before summarising the rest.
 const MAX_RESOURCES_PER_RULE: usize = 8;
 
-/// Render the report for a person at a terminal.
-pub fn render(report: &AuditReport, style: Style) -> String {
+/// How many (kind, reason) groups to list under one unknown duty.
+const MAX_UNKNOWN_GROUPS: usize = 4;
+
+/// Render the report for a person at a terminal, prose wrapped to `width`.
+pub fn render(report: &AuditReport, style: Style, width: usize) -> String {
     let mut out = String::new();
     header(report, style, &mut out);
     ledger_table(report, style, &mut out);
-    gaps(report, style, &mut out);
-    unknowns(report, style, &mut out);
-    collection_gaps(report, style, &mut out);
+    gaps(report, style, width, &mut out);
+    unknowns(report, style, width, &mut out);
+    collection_gaps(report, style, width, &mut out);
     out
+}
+
+/// `text` wrapped to `width`, the first line after `first`, the others after
+/// `rest` (ANSI styling does not count towards the width).
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(width.max(20))
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, options)
 }
 
 fn header(report: &AuditReport, style: Style, out: &mut String) {
@@ -124,7 +138,7 @@ fn ledger_table(report: &AuditReport, style: Style, out: &mut String) {
     );
 }
 
-fn gaps(report: &AuditReport, style: Style, out: &mut String) {
+fn gaps(report: &AuditReport, style: Style, width: usize, out: &mut String) {
     let unaddressed: Vec<&Finding> = report
         .findings
         .iter()
@@ -206,12 +220,8 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
             } else {
                 ""
             };
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                t(label),
-                style.dim(&format!("({place}{owner})"))
-            );
+            let line = format!("{} {}", t(label), style.dim(&format!("({place}{owner})")));
+            let _ = writeln!(out, "{}", wrap(&line, width, "  ", "      "));
             let mut marks = String::new();
             if f.baseline.as_deref() == Some("new") {
                 marks.push_str(" [new]");
@@ -226,7 +236,8 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
                 Some(w) => marks.push_str(&format!(" (waiver expired {})", w.expires)),
                 None => {}
             }
-            let _ = writeln!(out, "    {}{}", t(&f.message), style.dim(&marks));
+            let line = format!("{}{}", t(&f.message), style.dim(&marks));
+            let _ = writeln!(out, "{}", wrap(&line, width, "    ", "    "));
         }
         if findings.len() > MAX_RESOURCES_PER_RULE {
             let _ = writeln!(
@@ -235,20 +246,21 @@ fn gaps(report: &AuditReport, style: Style, out: &mut String) {
                 findings.len() - MAX_RESOURCES_PER_RULE
             );
         }
-        let _ = writeln!(
-            out,
-            "  {} {} {}",
-            style.dim("fix:"),
+        let line = format!(
+            "fix: {} {}",
             t(&first.remediation),
             style.dim(&format!("(onus explain {})", t(rule)))
         );
+        let _ = writeln!(out, "{}", wrap(&line, width, "  ", "       "));
     }
     out.push('\n');
 }
 
-fn unknowns(report: &AuditReport, style: Style, out: &mut String) {
-    // Per duty: (not observed, outside onus's checks, the commonest not-observed reason).
-    let mut per_duty: BTreeMap<Duty, (usize, usize, BTreeMap<&str, usize>)> = BTreeMap::new();
+fn unknowns(report: &AuditReport, style: Style, width: usize, out: &mut String) {
+    // Per duty: (not observed, beyond onus's checks, and the resources by
+    // (kind, reason), so that there is something concrete to verify by hand).
+    type Groups<'a> = BTreeMap<(&'a str, &'a str), Vec<&'a str>>;
+    let mut per_duty: BTreeMap<Duty, (usize, usize, Groups)> = BTreeMap::new();
     for r in &report.resources {
         for (duty, entry) in &r.duties {
             if entry.status != Status::Unknown {
@@ -259,8 +271,22 @@ fn unknowns(report: &AuditReport, style: Style, out: &mut String) {
                 slot.1 += 1;
             } else {
                 slot.0 += 1;
-                *slot.2.entry(entry.reason.as_str()).or_default() += 1;
             }
+            // The reason in short: the long forms are in Markdown and JSON.
+            let reason = if entry
+                .reason
+                .starts_with("enumerated, not evaluated in depth")
+            {
+                "enumerated, not evaluated in depth"
+            } else if entry.rules.is_empty() {
+                "no onus rule for this kind"
+            } else {
+                entry.reason.as_str()
+            };
+            slot.2
+                .entry((r.kind.as_str(), reason))
+                .or_default()
+                .push(r.name.as_deref().unwrap_or(r.id.as_str()));
         }
     }
     if per_duty.is_empty() {
@@ -272,29 +298,51 @@ fn unknowns(report: &AuditReport, style: Style, out: &mut String) {
         out,
         "{}",
         style.bold(&format!(
-            "Unknown: {} duties neither passed nor failed ({observed} not observed, {unchecked} beyond what onus can check: verify by hand)",
+            "Unknown: {} duties neither passed nor failed ({observed} not observed, {unchecked} beyond what onus can check): verify by hand",
             observed + unchecked
         ))
     );
-    for (duty, (n_observed, n_unchecked, reasons)) in per_duty {
-        let example = reasons
-            .iter()
-            .max_by_key(|(r, c)| (**c, std::cmp::Reverse(**r)))
-            .map(|(r, _)| format!("  e.g. {}", t(r)))
-            .unwrap_or_default();
+    for (duty, (n_observed, n_unchecked, groups)) in per_duty {
         let _ = writeln!(
             out,
-            "  {} {:>3} not observed, {:>3} unchecked{}",
+            "  {} {:>3} not observed, {:>3} unchecked",
             style.status(Status::Unknown, &format!("{:<22}", duty.as_str())),
             n_observed,
             n_unchecked,
-            style.dim(&example)
         );
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        for ((kind, reason), names) in groups.iter().take(MAX_UNKNOWN_GROUPS) {
+            let shown: Vec<String> = names.iter().take(3).map(|n| t(n).into_owned()).collect();
+            let more = if names.len() > 3 {
+                format!(", … {} more", names.len() - 3)
+            } else {
+                String::new()
+            };
+            let line = format!(
+                "{}× {} — {} {}",
+                names.len(),
+                t(kind),
+                t(reason),
+                style.dim(&format!("({}{more})", shown.join(", ")))
+            );
+            let _ = writeln!(out, "{}", wrap(&line, width, "    ", "      "));
+        }
+        if groups.len() > MAX_UNKNOWN_GROUPS {
+            let _ = writeln!(
+                out,
+                "    {}",
+                style.dim(&format!(
+                    "… {} more kinds and reasons (--format markdown or json lists every one)",
+                    groups.len() - MAX_UNKNOWN_GROUPS
+                ))
+            );
+        }
     }
     out.push('\n');
 }
 
-fn collection_gaps(report: &AuditReport, style: Style, out: &mut String) {
+fn collection_gaps(report: &AuditReport, style: Style, width: usize, out: &mut String) {
     if report.gaps.is_empty() {
         let _ = writeln!(
             out,
@@ -312,6 +360,29 @@ fn collection_gaps(report: &AuditReport, style: Style, out: &mut String) {
         )
     );
     for g in &report.gaps {
-        let _ = writeln!(out, "  {} {}", g.provider, t(&g.describe()));
+        let line = format!("{} {}", g.provider, t(&g.describe()));
+        let _ = writeln!(out, "{}", wrap(&line, width, "  ", "    "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn prose_wraps_at_the_width_with_its_indents_and_never_inside_a_name() {
+        let text = "fix: Remove the rule or narrow its source; use Session Manager, Azure Bastion or a VPN instead of an open administrative port (vm-legacy-win)";
+        let out = wrap(text, 60, "  ", "       ");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.len() > 2, "{out}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{out}");
+        assert!(lines[0].starts_with("  fix:") && lines[1].starts_with("       "));
+        assert!(
+            out.contains("(vm-legacy-win)"),
+            "hyphenated names stay whole: {out}"
+        );
+        // Styling does not count towards the width.
+        let styled = format!("\u{1b}[2m{}\u{1b}[0m", "x ".repeat(25));
+        assert_eq!(wrap(&styled, 60, "", "").lines().count(), 1);
     }
 }

@@ -51,6 +51,7 @@ fn render(report: &AuditReport, format: Format, color: bool) -> String {
     let options = RenderOptions {
         style: Style { color },
         trend: &[],
+        width: 100,
     };
     format.render(report, &options, &mut out).unwrap();
     String::from_utf8(out).unwrap()
