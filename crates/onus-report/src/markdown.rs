@@ -7,7 +7,27 @@ use onus_model::{AuditReport, Duty, Finding, Status};
 
 use crate::escape::{markdown_code as code, markdown_text as text};
 
-fn gap_table(out: &mut String, findings: &[&Finding]) {
+/// A resource as a reader knows it: its name, with its id beside it in a code
+/// span when the two differ (both escaped).
+fn resource_label(names: &Names, id: &str) -> String {
+    match names.get(id) {
+        Some(name) if *name != id => format!("{} ({})", text(name), code(id)),
+        _ => code(id),
+    }
+}
+
+/// Resource names by id, built once per report.
+type Names<'a> = std::collections::HashMap<&'a str, &'a str>;
+
+fn names(report: &AuditReport) -> Names<'_> {
+    report
+        .resources
+        .iter()
+        .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
+        .collect()
+}
+
+fn gap_table(out: &mut String, names: &Names, findings: &[&Finding]) {
     let _ = writeln!(
         out,
         "| severity | rule | duty | resource | finding |\n|---|---|---|---|---|"
@@ -29,7 +49,7 @@ fn gap_table(out: &mut String, findings: &[&Finding]) {
             f.severity,
             code(&f.rule),
             f.duty,
-            code(&f.resource),
+            resource_label(names, &f.resource),
             text(&f.message),
             waived
         );
@@ -38,6 +58,7 @@ fn gap_table(out: &mut String, findings: &[&Finding]) {
 
 /// The report as Markdown.
 pub fn render(report: &AuditReport) -> String {
+    let names = names(report);
     let s = &report.summary;
     let mut out = String::from("## onus: shared responsibility audit\n\n");
     let _ = writeln!(
@@ -81,7 +102,7 @@ pub fn render(report: &AuditReport) -> String {
             out.push_str("No new gaps.\n\n");
         } else {
             out.push_str("### New gaps\n\n");
-            gap_table(&mut out, &new);
+            gap_table(&mut out, &names, &new);
             out.push('\n');
         }
         if !b.resolved.is_empty() {
@@ -118,7 +139,7 @@ pub fn render(report: &AuditReport) -> String {
             "<details><summary>All {} gaps, most severe first</summary>\n",
             gaps.len()
         );
-        gap_table(&mut out, &gaps);
+        gap_table(&mut out, &names, &gaps);
         out.push_str("\n</details>\n\n");
     }
     if !report.expired_waivers.is_empty() {
