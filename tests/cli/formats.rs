@@ -260,6 +260,44 @@ fn html_filters_run_in_headless_chromium() {
                 && !dom.contains("https://"),
             "self-contained"
         );
+        // Without a fragment the page opens on the gaps, most severe first,
+        // with severity, fix, account and region, and a chart at a glance.
+        let plain = std::process::Command::new("/usr/bin/chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("file://{}", dir.path().join("onus.html").display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&plain.stdout);
+        let gaps = report["summary"]["statuses"]["unaddressed"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            dom.contains(&format!("id=\"shown\">{gaps}<")),
+            "opens on the {gaps} gaps"
+        );
+        for header in [
+            "<th>severity</th>",
+            "<th>fix</th>",
+            "<th>account</th>",
+            "<th>region</th>",
+        ] {
+            assert!(dom.contains(header), "{header}");
+        }
+        let body = &dom[dom.find("<tbody>").unwrap()..];
+        let first_row = &body[..body.find("</tr>").unwrap()];
+        assert!(
+            first_row.contains("class=\"unaddressed\"") && first_row.contains(">critical<"),
+            "the first row is a critical gap: {first_row}"
+        );
+        assert!(dom.contains("id=\"glance\""), "the chart at a glance");
+        assert!(!dom.contains("not_applicable<"), "one label per status");
     }
 }
 

@@ -1,11 +1,13 @@
-//! One self-contained HTML file (no network at view time): the summary, the
-//! responsibility matrix per service model, and the duty ledger with filters by
-//! provider, service model, duty and status.
+//! One self-contained HTML file (no network at view time). It opens on the gaps,
+//! most severe first: the summary with clickable status badges, collection
+//! failures and coverage, statuses per duty at a glance (inline SVG), the duty
+//! ledger (severity, fix, account and region; filters by provider, service
+//! model, duty and status), then the responsibility matrix with its legend.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use onus_model::{AuditReport, Duty, Owner, Status, TrendPoint};
+use onus_model::{AuditReport, Duty, Owner, Severity, Status, TrendPoint};
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {
@@ -20,13 +22,87 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#22
 td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f3f3f3}\
 .unaddressed{background:#fde2e1}.unknown{background:#fff4cc}.addressed{background:#e3f6e5}.not_applicable{color:#888}\
 .customer{font-weight:bold}.provider{color:#888}.cards span{display:inline-block;margin-right:1.5rem;font-size:1.2rem}\
-select{margin-right:1rem}";
+select{margin-right:1rem}button.badge{font:inherit;border:1px solid #bbb;border-radius:1rem;padding:.2rem .8rem;margin-right:.6rem;cursor:pointer}\
+td.reason,td.fix{min-width:18rem;max-width:34rem;overflow-wrap:break-word}#ledger{width:100%}#ledger td{font-size:.88rem}td.sev{white-space:nowrap}td.acct{max-width:9rem;overflow-wrap:anywhere}.sev-critical{color:#fff;background:#8e1b10}.sev-high{color:#8e1b10;font-weight:bold}\
+.sev-medium{color:#a35a00}.sev-low,.sev-info{color:#555}.failures{border-left:4px solid #d35400;padding-left:1rem}.legend{color:#555;font-size:.9rem}";
 
 const SCRIPT: &str = "function f(){const v={};document.querySelectorAll('select[data-k]').forEach(s=>v[s.dataset.k]=s.value);\
 let n=0;document.querySelectorAll('#ledger tbody tr').forEach(r=>{const ok=Object.keys(v).every(k=>!v[k]||r.dataset[k]===v[k]);\
 r.style.display=ok?'':'none';if(ok)n++});document.getElementById('shown').textContent=n}\
 try{new URLSearchParams(location.hash.slice(1)).forEach((v,k)=>{document.querySelectorAll('select[data-k]').forEach(s=>{if(s.dataset.k===k&&[...s.options].some(o=>o.value===v))s.value=v})})}catch(e){}\
-document.querySelectorAll('select[data-k]').forEach(s=>s.addEventListener('change',f));f();";
+document.querySelectorAll('select[data-k]').forEach(s=>s.addEventListener('change',f));\
+document.querySelectorAll('button[data-status]').forEach(b=>b.addEventListener('click',()=>{const s=document.querySelector('select[data-k=status]');s.value=b.dataset.status;f()}));f();";
+
+/// One label per status, the same in every part of the page.
+fn label(s: Status) -> &'static str {
+    match s {
+        Status::Unaddressed => "unaddressed",
+        Status::Unknown => "unknown",
+        Status::Addressed => "addressed",
+        Status::NotApplicable => "not applicable",
+    }
+}
+
+/// Statuses per duty as stacked horizontal bars: the picture at a glance.
+fn status_bars(report: &AuditReport) -> String {
+    const ORDER: [(Status, &str); 4] = [
+        (Status::Unaddressed, "#e74c3c"),
+        (Status::Unknown, "#f1c40f"),
+        (Status::Addressed, "#27ae60"),
+        (Status::NotApplicable, "#cfd4d8"),
+    ];
+    let mut per: BTreeMap<Duty, BTreeMap<Status, usize>> = BTreeMap::new();
+    for r in &report.resources {
+        for (d, e) in &r.duties {
+            *per.entry(*d).or_default().entry(e.status).or_default() += 1;
+        }
+    }
+    let (label_w, bar_w, row_h) = (170.0, 480.0, 22.0);
+    let h = row_h * Duty::ALL.len() as f64 + 30.0;
+    let mut svg = format!(
+        "<svg id=\"glance\" width=\"{}\" height=\"{h}\" role=\"img\" aria-label=\"statuses per duty\">",
+        label_w + bar_w + 20.0
+    );
+    for (i, d) in Duty::ALL.iter().enumerate() {
+        let y = i as f64 * row_h;
+        let counts = per.get(d).cloned().unwrap_or_default();
+        let total = counts.values().sum::<usize>().max(1) as f64;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.0}\" font-size=\"12\">{d}</text>",
+            y + 15.0
+        );
+        let mut x = label_w;
+        for (st, colour) in ORDER {
+            let n = counts.get(&st).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let w = n as f64 / total * bar_w;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{:.0}\" width=\"{w:.1}\" height=\"{:.0}\" fill=\"{colour}\"><title>{d}: {n} {}</title></rect>",
+                y + 3.0,
+                row_h - 6.0,
+                label(st)
+            );
+            x += w;
+        }
+    }
+    let y = row_h * Duty::ALL.len() as f64 + 16.0;
+    for (k, (st, colour)) in ORDER.iter().enumerate() {
+        let x = label_w + k as f64 * 120.0;
+        let _ = write!(
+            svg,
+            "<rect x=\"{x:.0}\" y=\"{:.0}\" width=\"10\" height=\"10\" fill=\"{colour}\"/><text x=\"{:.0}\" y=\"{y:.0}\" font-size=\"11\">{}</text>",
+            y - 9.0,
+            x + 14.0,
+            label(*st)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
 
 /// An inline SVG chart of coverage (line, right axis 0–100%) and gaps per duty
 /// (stacked bars) over stored runs, oldest left.
@@ -121,19 +197,38 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
     let _ = write!(
         out,
         "<h1>onus: shared responsibility audit</h1><p>generated {} · {}</p>",
-        esc(&report.run.generated_at.to_rfc3339()),
+        esc(&report
+            .run
+            .generated_at
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string()),
         esc(report.run.inventory.as_deref().unwrap_or("live collection"))
     );
+    // The badges filter the ledger by status.
     let _ = write!(
         out,
-        "<div class=\"cards\" id=\"summary\"><span><b id=\"resources\">{}</b> resources</span><span class=\"unaddressed\"><b id=\"gaps\">{}</b> unaddressed</span><span class=\"unknown\"><b>{}</b> unknown</span><span class=\"addressed\"><b>{}</b> addressed</span><span>coverage <b>{:.0}%</b></span></div>",
+        "<div class=\"cards\" id=\"summary\"><span><b id=\"resources\">{}</b> resources</span>\
+<button class=\"badge unaddressed\" data-status=\"unaddressed\"><b id=\"gaps\">{}</b> gaps (unaddressed)</button>\
+<button class=\"badge unknown\" data-status=\"unknown\"><b>{}</b> unknown</button>\
+<button class=\"badge addressed\" data-status=\"addressed\"><b>{}</b> addressed</button>\
+<button class=\"badge\" data-status=\"\">all</button><span>coverage <b>{:.0}%</b></span></div>",
         s.resources,
         s.statuses.unaddressed,
         s.statuses.unknown,
         s.statuses.addressed,
         s.coverage * 100.0
     );
-
+    if !report.gaps.is_empty() {
+        let _ = write!(
+            out,
+            "<div class=\"failures\" id=\"failures\"><h2>Collection failures ({}): the duties they fed are unknown</h2><ul>",
+            report.gaps.len()
+        );
+        for g in &report.gaps {
+            let _ = write!(out, "<li>{} {}</li>", g.provider, esc(&g.describe()));
+        }
+        out.push_str("</ul></div>");
+    }
     let _ = write!(
         out,
         "<p id=\"coverage\">coverage: {}</p>",
@@ -142,6 +237,11 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
     if let Some(sources) = report.coverage.sources_line() {
         let _ = write!(out, "<p>{}</p>", esc(&sources));
     }
+    let _ = write!(
+        out,
+        "<h2>At a glance: statuses per duty</h2>{}",
+        status_bars(report)
+    );
     if !trend.is_empty() {
         let _ = write!(
             out,
@@ -150,10 +250,127 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
             trend_svg(trend)
         );
     }
+    ledger(report, &mut out);
+    matrix(report, &mut out);
+    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
+    out
+}
 
-    // The matrix per service model, as observed on the audited kinds.
+/// One ledger row: (status rank, severity, resource, duty, entry).
+type Row<'a> = (
+    usize,
+    std::cmp::Reverse<Option<Severity>>,
+    &'a onus_model::ReportResource,
+    Duty,
+    &'a onus_model::LedgerEntry,
+);
+
+/// The ledger: gaps first, most severe first; filters, opening on the gaps.
+fn ledger(report: &AuditReport, out: &mut String) {
+    // The most severe unaddressed finding of each (resource, duty), with its fix.
+    let mut worst: std::collections::HashMap<(&str, Duty), (Severity, &str)> =
+        std::collections::HashMap::new();
+    for f in &report.findings {
+        if f.status != Status::Unaddressed {
+            continue;
+        }
+        let slot = worst
+            .entry((f.resource.as_str(), f.duty))
+            .or_insert((f.severity, f.remediation.as_str()));
+        if f.severity > slot.0 {
+            *slot = (f.severity, f.remediation.as_str());
+        }
+    }
+    let rank = |st: Status| match st {
+        Status::Unaddressed => 0,
+        Status::Unknown => 1,
+        Status::Addressed => 2,
+        Status::NotApplicable => 3,
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    for r in &report.resources {
+        for (d, e) in &r.duties {
+            let sev = worst.get(&(r.id.as_str(), *d)).map(|w| w.0);
+            rows.push((rank(e.status), std::cmp::Reverse(sev), r, *d, e));
+        }
+    }
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+
+    let mut values: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for r in &report.resources {
+        values
+            .entry("provider")
+            .or_default()
+            .insert(r.provider.as_str().to_owned());
+        values.entry("model").or_default().insert(
+            r.service_model
+                .map_or("unclassified".into(), |m| m.as_str().to_owned()),
+        );
+    }
+    values.insert(
+        "duty",
+        Duty::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
+    );
+    // The page opens on the gaps when there are any.
+    let opening = if report.summary.statuses.unaddressed > 0 {
+        "unaddressed"
+    } else {
+        ""
+    };
+    out.push_str("<h2>Duty ledger</h2><p>");
+    for (k, vs) in &values {
+        let _ = write!(
+            out,
+            "<label>{k} <select data-k=\"{k}\"><option value=\"\">all</option>"
+        );
+        for v in vs {
+            let _ = write!(out, "<option>{}</option>", esc(v));
+        }
+        out.push_str("</select></label>");
+    }
+    out.push_str("<label>status <select data-k=\"status\"><option value=\"\">all</option>");
+    for st in Status::ALL {
+        let selected = if st.as_str() == opening {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{selected}>{}</option>",
+            st.as_str(),
+            label(*st)
+        );
+    }
+    out.push_str("</select></label>");
+    out.push_str("<span id=\"shown\"></span> rows</p><table id=\"ledger\"><thead><tr><th>severity</th><th>resource</th><th>kind</th><th>account</th><th>region</th><th>duty</th><th>owner</th><th>status</th><th>reason</th><th>fix</th></tr></thead><tbody>");
+    for (_, std::cmp::Reverse(sev), r, d, e) in rows {
+        let model = r.service_model.map_or("unclassified", |m| m.as_str());
+        let owner = e.owner.map_or("", |o| o.as_str());
+        let fix = worst.get(&(r.id.as_str(), d)).map_or("", |w| w.1);
+        let sev = sev.map_or(String::new(), |s| s.as_str().to_owned());
+        let _ = write!(
+            out,
+            "<tr class=\"{st}\" data-provider=\"{p}\" data-model=\"{model}\" data-duty=\"{d}\" data-status=\"{st}\"><td class=\"sev sev-{sev}\">{sev}</td><td title=\"{id}\">{name}</td><td>{kind}</td><td class=\"acct\">{account}</td><td>{region}</td><td>{d}</td><td class=\"{owner}\">{owner}</td><td>{label}</td><td class=\"reason\">{reason}</td><td class=\"fix\">{fix}</td></tr>",
+            st = e.status.as_str(),
+            label = label(e.status),
+            p = r.provider.as_str(),
+            id = esc(&r.id),
+            name = esc(r.name.as_deref().unwrap_or(&r.id)),
+            kind = esc(&r.kind),
+            account = esc(&r.account),
+            region = esc(r.region.as_deref().unwrap_or("")),
+            reason = esc(&e.reason),
+            fix = esc(fix),
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// The responsibility matrix per service model, as observed on the audited kinds.
+fn matrix(report: &AuditReport, out: &mut String) {
     out.push_str(
-        "<h2>Responsibility per service model</h2><table id=\"matrix\"><thead><tr><th>duty</th>",
+        "<h2>Responsibility per service model</h2><p class=\"legend\">Each cell counts the (resource, duty) pairs of that service model by who owns the duty: <span class=\"customer\">customer</span>, shared, <span class=\"provider\">provider</span>, or not applicable (the kind has no such object).</p><table id=\"matrix\"><thead><tr><th>duty</th>",
     );
     let mut models: BTreeMap<String, BTreeMap<Duty, BTreeMap<&'static str, usize>>> =
         BTreeMap::new();
@@ -163,7 +380,7 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
             .map_or("unclassified".to_owned(), |m| m.as_str().to_owned());
         for (d, e) in &r.duties {
             let owner = match (e.status, e.owner) {
-                (Status::NotApplicable, Some(Owner::Customer | Owner::Shared)) => "n/a",
+                (Status::NotApplicable, Some(Owner::Customer | Owner::Shared)) => "not applicable",
                 (_, Some(o)) => o.as_str(),
                 (_, None) => "customer",
             };
@@ -187,7 +404,9 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
                 .get(d)
                 .map(|o| {
                     o.iter()
-                        .map(|(k, n)| format!("<span class=\"{k}\">{k} ({n})</span>"))
+                        .map(|(k, n)| {
+                            format!("<span class=\"{}\">{k} {n}</span>", k.replace(' ', "_"))
+                        })
                         .collect::<Vec<_>>()
                         .join("<br>")
                 })
@@ -197,63 +416,4 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
-
-    // The ledger with filters.
-    let mut values: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
-    for r in &report.resources {
-        values
-            .entry("provider")
-            .or_default()
-            .insert(r.provider.as_str().to_owned());
-        values.entry("model").or_default().insert(
-            r.service_model
-                .map_or("unclassified".into(), |m| m.as_str().to_owned()),
-        );
-    }
-    values.insert(
-        "duty",
-        Duty::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
-    );
-    values.insert(
-        "status",
-        Status::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
-    );
-    out.push_str("<h2>Duty ledger</h2><p>");
-    for (k, vs) in &values {
-        let _ = write!(
-            out,
-            "<label>{k} <select data-k=\"{k}\"><option value=\"\">all</option>"
-        );
-        for v in vs {
-            let _ = write!(out, "<option>{}</option>", esc(v));
-        }
-        out.push_str("</select></label>");
-    }
-    out.push_str("<span id=\"shown\"></span> rows</p><table id=\"ledger\"><thead><tr><th>resource</th><th>kind</th><th>model</th><th>duty</th><th>owner</th><th>status</th><th>reason</th></tr></thead><tbody>");
-    for r in &report.resources {
-        let model = r.service_model.map_or("unclassified", |m| m.as_str());
-        for (d, e) in &r.duties {
-            let owner = e.owner.map_or("", |o| o.as_str());
-            let _ = write!(
-                out,
-                "<tr class=\"{st}\" data-provider=\"{p}\" data-model=\"{model}\" data-duty=\"{d}\" data-status=\"{st}\"><td title=\"{id}\">{name}</td><td>{kind}</td><td>{model}</td><td>{d}</td><td class=\"{owner}\">{owner}</td><td>{st}</td><td>{reason}</td></tr>",
-                st = e.status.as_str(),
-                p = r.provider.as_str(),
-                id = esc(&r.id),
-                name = esc(r.name.as_deref().unwrap_or(&r.id)),
-                kind = esc(&r.kind),
-                reason = esc(&e.reason),
-            );
-        }
-    }
-    out.push_str("</tbody></table>");
-    if !report.gaps.is_empty() {
-        out.push_str("<h2>Collection gaps</h2><ul>");
-        for g in &report.gaps {
-            let _ = write!(out, "<li>{} {}</li>", g.provider, esc(&g.describe()));
-        }
-        out.push_str("</ul>");
-    }
-    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
-    out
 }
