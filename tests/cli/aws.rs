@@ -157,7 +157,7 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("collection gap(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("collection failure(s)"));
     let text = std::fs::read_to_string(&inv).unwrap();
     let inventory: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(inventory["schema"], "onus.inventory/v1");

@@ -268,7 +268,7 @@ pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
         if gaps == 0 {
             String::new()
         } else {
-            format!(", {gaps} collection gap(s)")
+            format!(", {gaps} collection failure(s)")
         }
     ));
     Ok(if gaps == 0 {

@@ -72,7 +72,7 @@ pub fn render(report: &AuditReport) -> String {
         if s.complete {
             String::new()
         } else {
-            format!(" · ⚠ audit incomplete: {} collection gap(s)", s.gaps)
+            format!(" · ⚠ audit incomplete: {} collection failure(s)", s.gaps)
         }
     );
     let _ = writeln!(out, "Coverage: {}\n", report.coverage.line());
@@ -136,8 +136,9 @@ pub fn render(report: &AuditReport) -> String {
     if !gaps.is_empty() {
         let _ = writeln!(
             out,
-            "<details><summary>All {} gaps, most severe first</summary>\n",
-            gaps.len()
+            "<details><summary>All {} unaddressed findings ({} gaps), most severe first</summary>\n",
+            gaps.len(),
+            s.statuses.unaddressed
         );
         gap_table(&mut out, &names, &gaps);
         out.push_str("\n</details>\n\n");
@@ -160,7 +161,7 @@ pub fn render(report: &AuditReport) -> String {
     if !report.gaps.is_empty() {
         let _ = writeln!(
             out,
-            "<details><summary>{} collection gap(s)</summary>\n",
+            "<details><summary>{} collection failure(s)</summary>\n",
             report.gaps.len()
         );
         for g in &report.gaps {

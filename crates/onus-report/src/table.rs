@@ -159,7 +159,8 @@ fn gaps(report: &AuditReport, style: Style, width: usize, out: &mut String) {
         out,
         "{}",
         style.bold(&format!(
-            "Gaps to close, most severe first ({} findings)",
+            "Gaps to close, most severe first ({} gaps, {} findings)",
+            report.summary.statuses.unaddressed,
             unaddressed.len()
         ))
     );
@@ -347,7 +348,7 @@ fn collection_gaps(report: &AuditReport, style: Style, width: usize, out: &mut S
         let _ = writeln!(
             out,
             "{}",
-            style.dim("Collection complete: no gaps recorded.")
+            style.dim("Collection complete: nothing failed to be read.")
         );
         return;
     }
@@ -356,7 +357,10 @@ fn collection_gaps(report: &AuditReport, style: Style, width: usize, out: &mut S
         "{}",
         style.status(
             Status::Unknown,
-            &format!("Audit incomplete: {} collection gap(s)", report.gaps.len())
+            &format!(
+                "Audit incomplete: {} collection failure(s)",
+                report.gaps.len()
+            )
         )
     );
     for g in &report.gaps {
