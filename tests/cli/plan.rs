@@ -297,3 +297,36 @@ fn assets_schema_is_shipped() {
         "schema/assets.v1.schema.json is stale: ONUS_UPDATE_SCHEMAS=1 cargo test --test cli assets_schema"
     );
 }
+
+#[test]
+fn plan_table_names_each_target_once_and_says_why_an_asset_has_none() {
+    let out = onus()
+        .args([
+            "plan",
+            "--assets",
+            "examples/premigration/assets.csv",
+            "--target",
+            "aws",
+            "--format",
+            "table",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no target: its own target azure.sql.server is not a kind of the cloud planned for (aws); plan with --target azure"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("aws aws."),
+        "the cloud is not repeated before the kind"
+    );
+    // One duty a line: no duty name is split across lines.
+    for duty in [
+        "encryption-in-transit",
+        "runtime-updates",
+        "guest-os-patching",
+    ] {
+        assert!(text.contains(duty), "{duty}");
+    }
+}

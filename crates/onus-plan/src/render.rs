@@ -18,7 +18,8 @@ fn duties(t: &TargetPlan, shift: Shift) -> String {
     if d.is_empty() {
         "-".to_owned()
     } else {
-        d.join(", ")
+        // One duty a line: columns stay narrow, and no name breaks mid-word.
+        d.join("\n")
     }
 }
 
@@ -43,10 +44,23 @@ pub fn table(plan: &Plan) -> String {
                 .unwrap_or_default()
         );
         if pa.targets.is_empty() {
-            let _ = writeln!(
-                out,
-                "  no target for this asset under the chosen strategy and cloud\n"
-            );
+            let clouds: Vec<&str> = plan.clouds.iter().map(|c| c.as_str()).collect();
+            let why = match &a.target {
+                Some(own) if !clouds.iter().any(|c| own.starts_with(&format!("{c}."))) => format!(
+                    "its own target {own} is not a kind of the cloud planned for ({}); plan with --target {}",
+                    clouds.join(", "),
+                    own.split('.').next().unwrap_or("both")
+                ),
+                Some(own) => {
+                    format!("its own target {own} has no entry in the catalog's [targets]")
+                }
+                None => format!(
+                    "the catalog's [targets] name no {} kind for {} under the chosen strategy",
+                    clouds.join(" or "),
+                    a.kind
+                ),
+            };
+            let _ = writeln!(out, "  no target: {why}\n");
             continue;
         }
         let mut table = Table::new();
@@ -87,7 +101,8 @@ pub fn table(plan: &Plan) -> String {
                 .collect();
             table.add_row(vec![
                 t.strategy.as_str().to_owned(),
-                format!("{} {}", t.cloud.as_str(), t.kind),
+                // The kind names its cloud already (`aws.rds.instance`).
+                t.kind.clone(),
                 t.service_model.as_str().to_owned(),
                 duties(t, Shift::Moves),
                 duties(t, Shift::Shared),
