@@ -118,7 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Matrix(args) => info::matrix(&args, style),
         cli::Command::Schema(args) => info::schema(&args),
         cli::Command::Baseline(args) => policy::write_baseline(&args.from, &args.out),
-        cli::Command::Plan(args) => plan::run(&args),
+        cli::Command::Plan(args) => plan::run(&args, style),
         cli::Command::History(args) => history::history(&args),
         cli::Command::Diff(args) => history::diff(&args),
         cli::Command::Report(args) => history::report(&args, style),

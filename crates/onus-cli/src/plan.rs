@@ -8,7 +8,7 @@ use onus_plan::{Cloud, Strategy};
 
 use crate::cli::{PlanArgs, PlanFormat, PlanTarget, StrategyArg};
 
-pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<u8> {
     let catalog = crate::audit::load_catalog(args.catalog.as_deref())?;
     let name = args.assets.display().to_string();
     let text = std::fs::read_to_string(&args.assets)
@@ -59,6 +59,8 @@ pub(crate) fn run(args: &PlanArgs) -> anyhow::Result<u8> {
         },
     );
     let text = match format {
+        // Colour only on a terminal (and never into a file).
+        PlanFormat::Table if args.output.is_none() => onus_plan::render::table_styled(&plan, style),
         PlanFormat::Table => onus_plan::render::table(&plan),
         PlanFormat::Json => onus_plan::render::json(&plan),
         PlanFormat::Markdown => onus_plan::render::markdown(&plan),

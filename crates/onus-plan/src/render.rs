@@ -25,13 +25,19 @@ fn duties(t: &TargetPlan, shift: Shift) -> String {
 
 /// A readable plan for a terminal.
 pub fn table(plan: &Plan) -> String {
+    table_styled(plan, onus_report::Style::PLAIN)
+}
+
+/// A readable plan for a terminal, in colour when `style` says so: each asset
+/// in bold, an asset without a target in the unknown colour.
+pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
     let mut out = String::new();
     for pa in &plan.assets {
         let a = &pa.asset;
         let _ = writeln!(
             out,
             "{} ({}; {}{}{})",
-            a.name,
+            style.bold(&onus_report::escape::terminal(&a.name)),
             a.kind,
             format!("{:?}", a.classification).to_lowercase(),
             if a.internet_facing {
@@ -60,7 +66,11 @@ pub fn table(plan: &Plan) -> String {
                     a.kind
                 ),
             };
-            let _ = writeln!(out, "  no target: {why}\n");
+            let _ = writeln!(
+                out,
+                "  {}\n",
+                style.status(Status::Unknown, &format!("no target: {why}"))
+            );
             continue;
         }
         let mut table = Table::new();
