@@ -21,13 +21,14 @@ fn severity(s: Severity) -> (u8, &'static str) {
 /// The report's gaps as OCSF Compliance Finding events.
 pub fn render(report: &AuditReport) -> String {
     let time = report.run.generated_at.timestamp_millis();
+    let resources = crate::sarif::by_id(report);
     let events: Vec<Value> = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Unaddressed)
         .map(|f| {
             let (sev_id, sev) = severity(f.severity);
-            let r = report.resources.iter().find(|r| r.id == f.resource);
+            let r = resources.get(f.resource.as_str()).copied();
             let title = onus_rules::find(&f.rule).map_or(f.rule.as_str(), |r| r.meta().title);
             json!({
                 "activity_id": 1,

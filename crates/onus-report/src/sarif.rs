@@ -48,9 +48,24 @@ fn segment(s: &str) -> String {
         .collect()
 }
 
+/// Resources by id, built once per report (a lookup per finding stays O(1)).
+pub(crate) type ById<'a> = std::collections::HashMap<&'a str, &'a onus_model::ReportResource>;
+
+pub(crate) fn by_id(report: &AuditReport) -> ById<'_> {
+    report
+        .resources
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect()
+}
+
 /// The pseudo-path a resource's results point at.
 pub fn resource_uri(report: &AuditReport, resource_id: &str) -> String {
-    match report.resources.iter().find(|r| r.id == resource_id) {
+    uri_of(by_id(report).get(resource_id).copied(), resource_id)
+}
+
+fn uri_of(resource: Option<&onus_model::ReportResource>, resource_id: &str) -> String {
+    match resource {
         Some(r) => format!(
             "onus/{}/{}/{}/{}/{}",
             r.provider,
@@ -73,8 +88,8 @@ fn props(pairs: &[(&str, serde_json::Value)]) -> PropertyBag {
         .build()
 }
 
-fn result(report: &AuditReport, f: &Finding, index: i64) -> SarifResult {
-    let uri = resource_uri(report, &f.resource);
+fn result(resources: &ById, f: &Finding, index: i64) -> SarifResult {
+    let uri = uri_of(resources.get(f.resource.as_str()).copied(), &f.resource);
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
@@ -195,11 +210,12 @@ pub fn render(report: &AuditReport) -> String {
             .position(|r| r.meta().code == code)
             .map_or(-1, |i| i as i64)
     };
+    let resources = by_id(report);
     let results: Vec<SarifResult> = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Unaddressed)
-        .map(|f| result(report, f, index(&f.rule)))
+        .map(|f| result(&resources, f, index(&f.rule)))
         .collect();
     let driver = ToolComponent::builder()
         .name("onus")
