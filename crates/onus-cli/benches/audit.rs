@@ -54,6 +54,8 @@ fn main() {
     };
 
     let mut best = [Duration::MAX; 4];
+    let mut best_sarif = Duration::MAX;
+    let mut best_ocsf = Duration::MAX;
     for _ in 0..5 {
         let t = Instant::now();
         let inv = Inventory::from_json_str(&text, "bench").expect("parse");
@@ -68,7 +70,13 @@ fn main() {
         let t = Instant::now();
         let table = onus_report::table::render(&report, onus_report::Style::PLAIN, 100);
         let table_time = t.elapsed();
-        std::hint::black_box((json.len(), table.len()));
+        let t = Instant::now();
+        let sarif = onus_report::sarif::render(&report);
+        best_sarif = best_sarif.min(t.elapsed());
+        let t = Instant::now();
+        let ocsf = onus_report::ocsf::render(&report);
+        best_ocsf = best_ocsf.min(t.elapsed());
+        std::hint::black_box((json.len(), table.len(), sarif.len(), ocsf.len()));
         for (b, d) in best
             .iter_mut()
             .zip([parsed, audited, json_time, table_time])
@@ -85,6 +93,14 @@ fn main() {
     println!("audit:          {:>8.1} ms", best[1].as_secs_f64() * 1e3);
     println!("render json:    {:>8.1} ms", best[2].as_secs_f64() * 1e3);
     println!("render table:   {:>8.1} ms", best[3].as_secs_f64() * 1e3);
+    println!(
+        "render sarif:   {:>8.1} ms (not in the total)",
+        best_sarif.as_secs_f64() * 1e3
+    );
+    println!(
+        "render ocsf:    {:>8.1} ms (not in the total)",
+        best_ocsf.as_secs_f64() * 1e3
+    );
     println!(
         "total (best of 5): {:.1} ms, {:.0} resources/s",
         total.as_secs_f64() * 1e3,
