@@ -81,6 +81,14 @@ pub struct Gap {
 impl Gap {
     /// Whether this gap explains why `facet` of `resource` was not observed.
     pub fn affects(&self, resource: &Resource, facet: &str) -> bool {
+        self.affects_scope(resource, facet)
+            && (self.resources.is_empty() || self.resources.contains(&resource.id))
+    }
+
+    /// Whether the failure's scope (provider, account, region, kinds, facets)
+    /// covers `facet` of `resource`, leaving out the list of named resources (an
+    /// index checks that list once per audit instead of once per resource).
+    pub fn affects_scope(&self, resource: &Resource, facet: &str) -> bool {
         self.provider == resource.provider
             && self.account.as_ref().is_none_or(|a| *a == resource.account)
             && match (&self.region, &resource.region) {
@@ -89,7 +97,6 @@ impl Gap {
             }
             && (self.kinds.is_empty() || self.kinds.contains(&resource.kind))
             && (self.facets.is_empty() || self.facets.iter().any(|f| f == facet))
-            && (self.resources.is_empty() || self.resources.contains(&resource.id))
     }
 
     /// A one-line description: `ssm:DescribeInstanceInformation in 111122223333/eu-west-1 (access-denied: ...)`.

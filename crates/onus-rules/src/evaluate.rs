@@ -25,6 +25,56 @@ pub fn ledger_for(
     ctx: &Context,
     gaps: &[Gap],
 ) -> (BTreeMap<Duty, LedgerEntry>, Vec<Finding>) {
+    ledger_indexed(resource, classification, ctx, &GapIndex::new(gaps))
+}
+
+/// The collection failures of an inventory, each with the resources it names
+/// as a set: explaining an unknown outcome is then linear in the failures, not
+/// in the failures times the resources they name.
+pub struct GapIndex<'a> {
+    gaps: Vec<(&'a Gap, Option<std::collections::HashSet<&'a str>>)>,
+}
+
+impl<'a> GapIndex<'a> {
+    /// Index `gaps`.
+    pub fn new(gaps: &'a [Gap]) -> GapIndex<'a> {
+        GapIndex {
+            gaps: gaps
+                .iter()
+                .map(|g| {
+                    let named = (!g.resources.is_empty())
+                        .then(|| g.resources.iter().map(String::as_str).collect());
+                    (g, named)
+                })
+                .collect(),
+        }
+    }
+
+    /// The failures that explain `facet` of `resource`.
+    fn explaining<'s>(
+        &'s self,
+        resource: &'s Resource,
+        facets: &'s [&'s str],
+    ) -> impl Iterator<Item = &'a Gap> + 's {
+        self.gaps
+            .iter()
+            .filter(move |(g, named)| {
+                named
+                    .as_ref()
+                    .is_none_or(|n| n.contains(resource.id.as_str()))
+                    && facets.iter().any(|f| g.affects_scope(resource, f))
+            })
+            .map(|(g, _)| *g)
+    }
+}
+
+/// [`ledger_for`] with the failures indexed once for the whole audit.
+fn ledger_indexed(
+    resource: &Resource,
+    classification: &Classification,
+    ctx: &Context,
+    gaps: &GapIndex,
+) -> (BTreeMap<Duty, LedgerEntry>, Vec<Finding>) {
     let mut ledger = BTreeMap::new();
     let mut findings = Vec::new();
     let model = classification
@@ -164,13 +214,12 @@ fn explain_unknown(
     outcome: Outcome,
     resource: &Resource,
     facets: &[&str],
-    gaps: &[Gap],
+    gaps: &GapIndex,
 ) -> Outcome {
     match outcome {
         Outcome::Unknown { reason } => {
             let causes: Vec<String> = gaps
-                .iter()
-                .filter(|g| facets.iter().any(|f| g.affects(resource, f)))
+                .explaining(resource, facets)
                 .map(Gap::describe)
                 .collect();
             if causes.is_empty() {
@@ -197,6 +246,7 @@ pub fn audit(
 ) -> AuditReport {
     run.rules = registry().len();
     let mut resources = Vec::with_capacity(inventory.resources.len());
+    let gap_index = GapIndex::new(&inventory.gaps);
     let mut findings = Vec::new();
     let mut statuses = StatusCounts::default();
     let mut duties: BTreeMap<Duty, StatusCounts> = Duty::ALL
@@ -235,7 +285,7 @@ pub fn audit(
         } else {
             k.evaluated += 1;
         }
-        let (ledger, mut found) = ledger_for(resource, classification, ctx, &inventory.gaps);
+        let (ledger, mut found) = ledger_indexed(resource, classification, ctx, &gap_index);
         for (duty, entry) in &ledger {
             statuses.add(entry.status);
             if let Some(counts) = duties.get_mut(duty) {
@@ -477,6 +527,40 @@ mod tests {
             !ledger[&Duty::IdentityAccess].reason.contains("ssm"),
             "gaps only explain the facets they feed"
         );
+    }
+
+    #[test]
+    fn the_gap_index_explains_exactly_the_resources_a_failure_names() {
+        let mut named = fx("i", Status::Unknown, "aws.ec2.instance", json!({})).resource;
+        named.id = "arn:aws:ec2:eu-west-1:111122223333:instance/i-named".into();
+        let mut other = named.clone();
+        other.id = "arn:aws:ec2:eu-west-1:111122223333:instance/i-other".into();
+        let mut resources: Vec<String> = (0..10_000).map(|i| format!("i-{i}")).collect();
+        resources.push(named.id.clone());
+        let gap = Gap {
+            provider: Provider::Aws,
+            account: None,
+            region: None,
+            service: "ssm".into(),
+            operation: "DescribeInstancePatchStates".into(),
+            cause: GapCause::ApiError,
+            error: "boom".into(),
+            kinds: vec![],
+            facets: vec!["patching".into()],
+            resources,
+        };
+        let gaps = [gap];
+        let index = GapIndex::new(&gaps);
+        for (r, expected) in [(&named, 1), (&other, 0)] {
+            assert_eq!(
+                index.explaining(r, &["patching"]).count(),
+                expected,
+                "{}",
+                r.id
+            );
+            assert_eq!(usize::from(gaps[0].affects(r, "patching")), expected);
+            assert_eq!(index.explaining(r, &["identity"]).count(), 0);
+        }
     }
 
     fn test_run() -> RunInfo {
