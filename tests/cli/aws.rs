@@ -168,24 +168,8 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
             .iter()
             .all(|r| r["region"] == "us-east-1" || r["region"].is_null())
     );
-    // Every evidence pointer of real collector output resolves in its `raw`:
-    // the Rust mappers' and the catalog's declarative mappings' alike.
-    let mut broken = Vec::new();
-    let mut checked = 0;
-    for r in inventory["resources"].as_array().unwrap() {
-        for (facet, pointer) in r["sources"].as_object().into_iter().flatten() {
-            checked += 1;
-            if r["raw"].pointer(pointer.as_str().unwrap()).is_none() {
-                broken.push(format!("{} {facet} -> {pointer}", r["id"]));
-            }
-        }
-    }
-    assert!(checked > 20, "only {checked} pointers");
-    assert!(
-        broken.is_empty(),
-        "unresolved evidence pointers:\n{}",
-        broken.join("\n")
-    );
+    // Every evidence pointer of real collector output resolves in its `raw`.
+    assert_evidence_pointers_resolve(&inventory, 20);
     onus()
         .args(["audit", "--format", "json", "--inventory"])
         .arg(&inv)

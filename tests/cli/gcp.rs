@@ -229,21 +229,7 @@ fn gcp_collect_evidence_pointers_resolve_in_raw() {
         String::from_utf8_lossy(&out.stderr)
     );
     let inventory: Value = serde_json::from_str(&std::fs::read_to_string(&inv).unwrap()).unwrap();
-    let (mut checked, mut broken) = (0, Vec::new());
-    for r in inventory["resources"].as_array().unwrap() {
-        for (facet, pointer) in r["sources"].as_object().into_iter().flatten() {
-            checked += 1;
-            if r["raw"].pointer(pointer.as_str().unwrap()).is_none() {
-                broken.push(format!("{} {facet} -> {pointer}", r["id"]));
-            }
-        }
-    }
-    assert!(checked > 5, "only {checked} pointers");
-    assert!(
-        broken.is_empty(),
-        "unresolved evidence pointers:\n{}",
-        broken.join("\n")
-    );
+    assert_evidence_pointers_resolve(&inventory, 5);
     onus()
         .args(["audit", "--format", "json", "--inventory"])
         .arg(&inv)

@@ -66,3 +66,25 @@ pub(crate) fn tool(test: &str, path: PathBuf) -> Option<PathBuf> {
     );
     None
 }
+
+/// Every evidence pointer of a collected inventory resolves in its resource's
+/// `raw` (the Rust mappers' and the catalog's declarative mappings' alike), and
+/// there are more than `at_least` of them.
+pub(crate) fn assert_evidence_pointers_resolve(inventory: &Value, at_least: usize) {
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for r in inventory["resources"].as_array().unwrap() {
+        for (facet, pointer) in r["sources"].as_object().into_iter().flatten() {
+            checked += 1;
+            if r["raw"].pointer(pointer.as_str().unwrap()).is_none() {
+                broken.push(format!("{} {facet} -> {pointer}", r["id"]));
+            }
+        }
+    }
+    assert!(checked > at_least, "only {checked} pointers");
+    assert!(
+        broken.is_empty(),
+        "unresolved evidence pointers:\n{}",
+        broken.join("\n")
+    );
+}

@@ -103,35 +103,6 @@ const ARN_TYPES: &[(&str, &str, &str)] = &[
     ("cloudwatch", "alarm", "aws.cloudwatch.alarm"),
 ];
 
-/// `SecurityGroup` -> `security-group`, `DBInstance` -> `db-instance`,
-/// `stateMachine` -> `state-machine`, `log_group` -> `log-group`.
-pub(crate) fn kebab(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' || c == ' ' || c == '-' {
-            if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_ascii_uppercase())
-                    && next.is_some_and(|n| n.is_ascii_lowercase()));
-            if boundary && !out.ends_with('-') {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
-
 /// The kind of an AWS Config resource type.
 pub(crate) fn kind_for_type(resource_type: &str) -> Option<String> {
     if let Some((_, k)) = TYPE_ALIASES.iter().find(|(t, _)| *t == resource_type) {
@@ -148,7 +119,7 @@ pub(crate) fn kind_for_type(resource_type: &str) -> Option<String> {
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    let kind = kebab(kind);
+    let kind = onus_model::kebab(kind);
     (!service.is_empty() && !kind.is_empty()).then(|| format!("aws.{service}.{kind}"))
 }
 
@@ -245,7 +216,7 @@ pub(crate) fn kind_for_arn(arn: &str) -> Option<(String, String)> {
     {
         return Some(((*k).to_owned(), name.to_owned()));
     }
-    let kind = kebab(rtype);
+    let kind = onus_model::kebab(rtype);
     if kind.is_empty() || service.is_empty() {
         return None;
     }
@@ -420,15 +391,5 @@ mod tests {
         }
         assert_eq!(kind_for_arn("not-an-arn"), None);
         assert_eq!(kind_for_arn("arn:aws:sqs:r:a:"), None);
-    }
-
-    #[test]
-    fn kebab_case() {
-        assert_eq!(kebab("DBInstance"), "db-instance");
-        assert_eq!(kebab("SecurityGroup"), "security-group");
-        assert_eq!(kebab("stateMachine"), "state-machine");
-        assert_eq!(kebab("VPCEndpoint"), "vpc-endpoint");
-        assert_eq!(kebab("log_group"), "log-group");
-        assert_eq!(kebab("EC2Fleet"), "ec2-fleet");
     }
 }

@@ -53,7 +53,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
-use onus_model::{CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, Provider, Resource};
+use onus_model::{Gap, GapCause, Inventory, Provider, Resource};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -468,45 +468,19 @@ pub async fn collect(
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok(part) => collected.extend(part),
-            Err(e) => collected.gaps.push(Gap {
-                provider: Provider::Aws,
-                account: None,
-                region: None,
-                service: "onus".to_owned(),
-                operation: "collect".to_owned(),
-                cause: GapCause::Other,
-                error: format!("a collection task failed: {e}"),
-                kinds: vec![],
-                facets: vec![],
-                resources: vec![],
-            }),
+            Err(e) => collected.gaps.push(Gap::task_failed(Provider::Aws, e)),
         }
     }
 
     summarise_trails(&mut collected);
     collected.resources = enumerate::merge(std::mem::take(&mut collected.resources));
-    collected
-        .resources
-        .sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
-    collected.gaps.sort_by(|a, b| {
-        (&a.account, &a.region, &a.service, &a.operation).cmp(&(
-            &b.account,
-            &b.region,
-            &b.service,
-            &b.operation,
-        ))
-    });
-    Ok(Inventory {
-        schema: INVENTORY_SCHEMA.to_owned(),
-        collected_at: Some(chrono::Utc::now()),
-        collector: Some(CollectorInfo {
-            name: "onus-aws".to_owned(),
-            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
-        }),
-        resources: collected.resources,
-        gaps: collected.gaps,
-        sources: collected.sources,
-    })
+    Ok(Inventory::collected(
+        "onus-aws",
+        env!("CARGO_PKG_VERSION"),
+        collected.resources,
+        collected.gaps,
+        collected.sources,
+    ))
 }
 
 pub(crate) type Task = std::pin::Pin<Box<dyn Future<Output = Collected> + Send>>;

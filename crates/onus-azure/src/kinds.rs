@@ -144,41 +144,6 @@ pub fn canonical(resource_type: &str) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// `networkSecurityGroups` → `network-security-groups`, `publicIPAddresses` →
-/// `public-ip-addresses`, `redisEnterprise` → `redis-enterprise`.
-fn kebab(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next = chars.get(i + 1).copied();
-            // A new word: after a lower-case letter or digit, or the last capital
-            // of an acronym followed by lower case (`IPAddresses` → `ip-addresses`).
-            let last = i + 1 == chars.len();
-            // …but not a plural `s` after an acronym (`managedHSMs` → `managed-hsms`).
-            let plural = next == Some('s') && i + 2 == chars.len();
-            let starts = prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase()
-                    && next.is_some_and(|n| n.is_ascii_lowercase())
-                    && !plural);
-            // A lone trailing capital is part of the word (`signalR` → `signalr`).
-            if starts && !last && !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 /// The singular of the last word of a (kebab) type segment.
 fn singular(word: &str) -> String {
     const KEEP: &[&str] = &[
@@ -215,7 +180,7 @@ pub fn kind_for_type(resource_type: &str) -> Option<String> {
     let segments: Vec<String> = types
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| singular(&kebab(s)))
+        .map(|s| singular(&onus_model::kebab(s)))
         .collect();
     (!namespace.is_empty() && !segments.is_empty() && segments.iter().all(|s| !s.is_empty()))
         .then(|| format!("azure.{namespace}.{}", segments.join("-")))

@@ -6,32 +6,6 @@
 /// Service names whose kind segment differs from the API host.
 const SERVICES: &[(&str, &str)] = &[("sqladmin", "sql"), ("cloudfunctions", "functions")];
 
-/// `InstanceTemplate` → `instance-template`, `SSLCertificate` → `ssl-certificate`.
-fn kebab(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next = chars.get(i + 1).copied();
-            let starts = prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()));
-            if starts && !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 /// The kind of an asset type, or `None` when it is not `host/Type`.
 pub fn kind_for_asset_type(asset_type: &str) -> Option<String> {
     let (host, kind) = asset_type.split_once('/')?;
@@ -47,7 +21,7 @@ pub fn kind_for_asset_type(asset_type: &str) -> Option<String> {
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    let kind = kebab(kind);
+    let kind = onus_model::kebab(kind);
     (!service.is_empty() && !kind.is_empty()).then(|| format!("gcp.{service}.{kind}"))
 }
 

@@ -18,10 +18,7 @@ pub mod map;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use onus_model::{
-    CollectorInfo, EnumerationSource, Gap, GapCause, INVENTORY_SCHEMA, Inventory, Provider,
-    Resource, SourceStatus,
-};
+use onus_model::{EnumerationSource, Gap, GapCause, Inventory, Provider, Resource, SourceStatus};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -236,36 +233,16 @@ pub async fn collect(
                 gaps.extend(out.gaps);
                 sources.extend(out.sources);
             }
-            Err(e) => gaps.push(Gap {
-                provider: Provider::Gcp,
-                account: None,
-                region: None,
-                service: "onus".into(),
-                operation: "collect".into(),
-                cause: GapCause::Other,
-                error: format!("a collection task failed: {e}"),
-                kinds: vec![],
-                facets: vec![],
-                resources: vec![],
-            }),
+            Err(e) => gaps.push(Gap::task_failed(Provider::Gcp, e)),
         }
     }
-    resources.sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
-    gaps.sort_by(|a, b| {
-        (&a.account, &a.service, &a.operation).cmp(&(&b.account, &b.service, &b.operation))
-    });
-    sources.sort_by(|a, b| (&a.account, &a.source).cmp(&(&b.account, &b.source)));
-    let inventory = Inventory {
-        schema: INVENTORY_SCHEMA.to_owned(),
-        collected_at: Some(chrono::Utc::now()),
-        collector: Some(CollectorInfo {
-            name: "onus-gcp".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }),
+    let inventory = Inventory::collected(
+        "onus-gcp",
+        env!("CARGO_PKG_VERSION"),
         resources,
         gaps,
         sources,
-    };
+    );
     Ok((inventory, api.calls()))
 }
 

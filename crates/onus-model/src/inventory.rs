@@ -218,7 +218,61 @@ pub enum InventoryError {
     },
 }
 
+impl Gap {
+    /// A collection task that ended abnormally (a panic inside a collector): a
+    /// recorded failure, so the run finishes and says what it missed.
+    pub fn task_failed(provider: Provider, error: impl std::fmt::Display) -> Gap {
+        Gap {
+            provider,
+            account: None,
+            region: None,
+            service: "onus".to_owned(),
+            operation: "collect".to_owned(),
+            cause: GapCause::Other,
+            error: format!("a collection task failed: {error}"),
+            kinds: vec![],
+            facets: vec![],
+            resources: vec![],
+        }
+    }
+}
+
 impl Inventory {
+    /// A collector's inventory, collected now, in the order every collector
+    /// writes: resources by (account, kind, id), failures by (account, region,
+    /// service, operation), sources by (account, region, source).
+    pub fn collected(
+        collector: &str,
+        version: &str,
+        mut resources: Vec<Resource>,
+        mut gaps: Vec<Gap>,
+        mut sources: Vec<crate::EnumerationSource>,
+    ) -> Inventory {
+        resources.sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
+        gaps.sort_by(|a, b| {
+            (&a.account, &a.region, &a.service, &a.operation).cmp(&(
+                &b.account,
+                &b.region,
+                &b.service,
+                &b.operation,
+            ))
+        });
+        sources.sort_by(|a, b| {
+            (&a.account, &a.region, &a.source).cmp(&(&b.account, &b.region, &b.source))
+        });
+        Inventory {
+            schema: INVENTORY_SCHEMA.to_owned(),
+            collected_at: Some(Utc::now()),
+            collector: Some(CollectorInfo {
+                name: collector.to_owned(),
+                version: Some(version.to_owned()),
+            }),
+            resources,
+            gaps,
+            sources,
+        }
+    }
+
     /// Parse and validate an inventory. `source_name` names the input in errors.
     pub fn from_json_str(text: &str, source_name: &str) -> Result<Inventory, InventoryError> {
         let mut de = serde_json::Deserializer::from_str(text);

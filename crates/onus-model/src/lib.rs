@@ -15,6 +15,7 @@ mod facets;
 mod inventory;
 pub mod json;
 mod ledger;
+mod names;
 mod report;
 mod resource;
 mod vocabulary;
@@ -31,6 +32,7 @@ pub use inventory::{
 pub use ledger::{
     Classification, DutyAssignment, Evidence, Finding, FindingRef, LedgerEntry, Waiver,
 };
+pub use names::kebab;
 pub use report::{
     AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
     StatusCounts, Summary, TrendPoint, report_json_schema,

@@ -1,0 +1,61 @@
+//! Kind names from provider type names, the same way for every cloud.
+
+/// A provider's type name as a kind segment: `SecurityGroup` →
+/// `security-group`, `DBInstance` → `db-instance`, `publicIPAddresses` →
+/// `public-ip-addresses`, `EC2Fleet` → `ec2-fleet`, `log_group` → `log-group`,
+/// `managedHSMs` → `managed-hsms` (a plural `s` after an acronym stays on it),
+/// `signalR` → `signalr` (a lone trailing capital is part of the word).
+pub fn kebab(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next = chars.get(i + 1).copied();
+            let last = i + 1 == chars.len();
+            let plural = next == Some('s') && i + 2 == chars.len();
+            // A new word: after a lower-case letter or digit, or the last capital
+            // of an acronym followed by lower case (`IPAddresses`).
+            let starts = prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase()
+                    && next.is_some_and(|n| n.is_ascii_lowercase())
+                    && !plural);
+            if starts && !last && !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kebab;
+
+    #[test]
+    fn type_names_become_kind_segments() {
+        for (name, kind) in [
+            ("DBInstance", "db-instance"),
+            ("SecurityGroup", "security-group"),
+            ("stateMachine", "state-machine"),
+            ("VPCEndpoint", "vpc-endpoint"),
+            ("log_group", "log-group"),
+            ("EC2Fleet", "ec2-fleet"),
+            ("publicIPAddresses", "public-ip-addresses"),
+            ("managedHSMs", "managed-hsms"),
+            ("signalR", "signalr"),
+            ("InstanceTemplate", "instance-template"),
+            ("_odd__name_", "odd-name"),
+        ] {
+            assert_eq!(kebab(name), kind, "{name}");
+        }
+    }
+}
