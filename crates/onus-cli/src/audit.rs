@@ -164,6 +164,12 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     catalog
         .apply_mappings(&mut inventory)
         .map_err(|e| anyhow::anyhow!("{source}: catalog facet mapping: {e}"))?;
+    // Nothing reads `raw` after the mappings (rules read facets, evidence points
+    // into `raw` by pointer, the report never copies it): free it before the
+    // audit builds the report beside the inventory.
+    for r in &mut inventory.resources {
+        r.raw = serde_json::Value::Null;
+    }
 
     let now = Utc::now();
     let reference_time = inventory.collected_at.unwrap_or(now);
