@@ -6,10 +6,6 @@ use crate::util::*;
 
 /// A mock ARM server on loopback: routes GET paths to canned payloads, records every
 /// request, and answers the first NSG list with 429 + Retry-After.
-/// Requests a mock server received: (method, target, Authorization header).
-pub(crate) type RequestLog =
-    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
-
 pub(crate) struct MockArm {
     pub(crate) url: String,
     pub(crate) requests: RequestLog,
@@ -24,84 +20,29 @@ impl MockArm {
 
     /// With `graph_denied`, Resource Graph answers 403 (the caller may not query it).
     pub(crate) fn start_with(graph_denied: bool) -> MockArm {
-        use std::io::{BufRead, BufReader, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let requests: RequestLog = Default::default();
-        let log = requests.clone();
-        let base = url.clone();
-        std::thread::spawn(move || {
-            let mut throttled = false;
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    continue;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, target) = (
-                    parts.next().unwrap_or("").to_owned(),
-                    parts.next().unwrap_or("").to_owned(),
-                );
-                let mut auth = None;
-                let mut length = 0usize;
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                    let (name, value) = h.split_once(':').unwrap_or((&h, ""));
-                    if name.eq_ignore_ascii_case("authorization") {
-                        auth = Some(value.trim().to_owned());
-                    }
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut request_body = vec![0u8; length];
-                let _ = std::io::Read::read_exact(&mut reader, &mut request_body);
-                let request_body = String::from_utf8_lossy(&request_body).into_owned();
-                log.lock()
-                    .unwrap()
-                    .push((method.clone(), target.clone(), auth));
-                let path = target.split('?').next().unwrap_or("").to_owned();
-                let (status, extra, body) = if method == "POST"
-                    && path == "/providers/Microsoft.ResourceGraph/resources"
-                    && graph_denied
-                {
-                    (
-                        403,
-                        "",
-                        serde_json::json!({"error": {"code": "AuthorizationFailed",
-                            "message": "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'"}}),
-                    )
-                } else if method == "POST" && path == "/providers/Microsoft.ResourceGraph/resources"
-                {
-                    resource_graph(&base, &request_body)
-                } else if path.ends_with("/networkSecurityGroups") && !throttled {
-                    throttled = true;
-                    (
-                        429,
-                        "Retry-After: 1\r\n",
-                        serde_json::json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
-                    )
-                } else {
-                    arm_route(&base, &path, &target)
-                };
-                let text = body.to_string();
-                let reason = match status {
-                    200 => "OK",
-                    403 => "Forbidden",
-                    429 => "Too Many Requests",
-                    500 => "Internal Server Error",
-                    _ => "Not Found",
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                    text.len()
-                );
+        let mut throttled = false;
+        let (url, requests) = serve_mock("127.0.0.1:0", move |base, req| {
+            let path = req.target.split('?').next().unwrap_or("").to_owned();
+            let graph =
+                req.method == "POST" && path == "/providers/Microsoft.ResourceGraph/resources";
+            if graph && graph_denied {
+                (
+                    403,
+                    "",
+                    serde_json::json!({"error": {"code": "AuthorizationFailed",
+                        "message": "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'"}}),
+                )
+            } else if graph {
+                resource_graph(base, &req.body)
+            } else if path.ends_with("/networkSecurityGroups") && !throttled {
+                throttled = true;
+                (
+                    429,
+                    "Retry-After: 1\r\n",
+                    serde_json::json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+                )
+            } else {
+                arm_route(base, &path, &req.target)
             }
         });
         MockArm { url, requests }
@@ -509,46 +450,8 @@ pub(crate) fn serve(
     bind: &str,
     route: impl Fn(&str, &str) -> (u16, Value) + Send + 'static,
 ) -> (String, RequestLog) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind(bind).unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let requests: RequestLog = Default::default();
-    let log = requests.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let mut parts = line.split_whitespace();
-            let (method, target) = (
-                parts.next().unwrap_or("").to_owned(),
-                parts.next().unwrap_or("").to_owned(),
-            );
-            let mut auth = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                    break;
-                }
-                let (name, value) = h.split_once(':').unwrap_or((&h, ""));
-                if name.eq_ignore_ascii_case("authorization") {
-                    auth = Some(value.trim().to_owned());
-                }
-            }
-            log.lock()
-                .unwrap()
-                .push((method.clone(), target.clone(), auth));
-            let (status, body) = route(&method, &target);
-            let text = body.to_string();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
-            );
-        }
-    });
-    (url, requests)
+    serve_mock(bind, move |_, req| {
+        let (status, body) = route(&req.method, &req.target);
+        (status, "", body)
+    })
 }

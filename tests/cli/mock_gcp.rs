@@ -3,20 +3,18 @@
 //! listings, a 429 with `Retry-After`, a 403 and a 404 where the real APIs give them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
+
+use crate::util::*;
 
 /// The mock project.
 pub(crate) const PROJECT: &str = "onus-demo-project";
 const NUMBER: &str = "123456789012";
 
-/// Requests the mock received: (method, target, Authorization header).
-pub(crate) type Requests = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
-
 pub(crate) struct MockGcp {
     pub(crate) url: String,
-    pub(crate) requests: Requests,
+    pub(crate) requests: RequestLog,
 }
 
 /// One resource: (asset type, asset name, location, REST representation).
@@ -410,47 +408,9 @@ fn route(
 
 impl MockGcp {
     pub(crate) fn start(asset_inventory_denied: bool) -> MockGcp {
-        use std::io::{BufRead, BufReader, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let requests: Requests = Default::default();
-        let log = requests.clone();
         let throttled = AtomicBool::new(false);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    continue;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, target) = (
-                    parts.next().unwrap_or("").to_owned(),
-                    parts.next().unwrap_or("").to_owned(),
-                );
-                let mut auth = None;
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                    let (name, value) = h.split_once(':').unwrap_or((&h, ""));
-                    if name.eq_ignore_ascii_case("authorization") {
-                        auth = Some(value.trim().to_owned());
-                    }
-                }
-                log.lock()
-                    .unwrap()
-                    .push((method.clone(), target.clone(), auth));
-                let (status, extra, body) = route(&target, asset_inventory_denied, &throttled);
-                let text = body.to_string();
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                    text.len()
-                );
-            }
+        let (url, requests) = serve_mock("127.0.0.1:0", move |_, req| {
+            route(&req.target, asset_inventory_denied, &throttled)
         });
         MockGcp { url, requests }
     }

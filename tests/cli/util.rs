@@ -89,3 +89,78 @@ pub(crate) fn assert_evidence_pointers_resolve(inventory: &Value, at_least: usiz
         broken.join("\n")
     );
 }
+
+/// Requests a mock server received: (method, target, Authorization header).
+#[cfg(any(feature = "azure", feature = "gcp"))]
+pub(crate) type RequestLog =
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
+
+/// One request to a loopback mock.
+#[cfg(any(feature = "azure", feature = "gcp"))]
+pub(crate) struct MockRequest {
+    pub(crate) method: String,
+    pub(crate) target: String,
+    pub(crate) body: String,
+}
+
+/// A minimal HTTP server on `bind` for the cloud mocks: one request per
+/// connection, answered by `route(base URL, request)` with (status, extra header
+/// lines, JSON body); every request logged. Runs until the test process ends.
+#[cfg(any(feature = "azure", feature = "gcp"))]
+pub(crate) fn serve_mock(
+    bind: &str,
+    mut route: impl FnMut(&str, &MockRequest) -> (u16, &'static str, Value) + Send + 'static,
+) -> (String, RequestLog) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind(bind).unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let requests: RequestLog = Default::default();
+    let (log, base) = (requests.clone(), url.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let (method, target) = (
+                parts.next().unwrap_or("").to_owned(),
+                parts.next().unwrap_or("").to_owned(),
+            );
+            let (mut auth, mut length) = (None, 0usize);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                    break;
+                }
+                let (name, value) = h.split_once(':').unwrap_or((&h, ""));
+                if name.eq_ignore_ascii_case("authorization") {
+                    auth = Some(value.trim().to_owned());
+                }
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let request = MockRequest {
+                method,
+                target,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            };
+            log.lock()
+                .unwrap()
+                .push((request.method.clone(), request.target.clone(), auth));
+            let (status, extra, body) = route(&base, &request);
+            let text = body.to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+        }
+    });
+    (url, requests)
+}
