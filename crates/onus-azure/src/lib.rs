@@ -154,13 +154,10 @@ pub async fn collect(
     } else {
         opts.subscriptions.clone()
     };
-    let subscriptions: Vec<String> = match opts.shard {
-        Some((i, n)) => subscriptions
-            .into_iter()
-            .filter(|s| onus_model::in_shard(s, i, n))
-            .collect(),
-        None => subscriptions,
-    };
+    let mut subscriptions = subscriptions;
+    if let Some((i, n)) = opts.shard {
+        subscriptions.retain(|id| onus_model::in_shard(id, i, n));
+    }
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut sources: Vec<EnumerationSource> = Vec::new();
     // Resource Graph: one paged query lists every resource of every subscription.
@@ -399,13 +396,11 @@ async fn subscription(
     // Without Resource Graph the generic list carries no properties: the types
     // read in depth (and their helpers) are listed per type, where present.
     if !from_graph {
-        let present = |t: &str| {
-            rows.iter().any(|r| {
-                r["type"]
-                    .as_str()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(t))
-            })
-        };
+        let types: std::collections::HashSet<String> = rows
+            .iter()
+            .filter_map(|r| r["type"].as_str().map(str::to_ascii_lowercase))
+            .collect();
+        let present = |t: &str| types.contains(&t.to_ascii_lowercase());
         let wanted: Vec<&'static str> = types::TYPES
             .iter()
             .map(|t| t.resource_type)

@@ -86,11 +86,8 @@ pub fn enumerated(subscription: &str, v: &Value) -> Option<Resource> {
     // A type that is not `Namespace/type` still appears, unclassified.
     let kind =
         crate::kinds::kind_for_type(t).unwrap_or_else(|| "azure.unknown.resource".to_owned());
-    let mut r = base(
-        &kind,
-        v["subscriptionId"].as_str().unwrap_or(subscription),
-        v,
-    )?;
+    // The subscription it was listed under, never one a row claims.
+    let mut r = base(&kind, subscription, v)?;
     r.enumerated_only = true;
     Some(r)
 }

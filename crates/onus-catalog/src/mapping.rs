@@ -77,29 +77,6 @@ fn field_path(ast: &Ast) -> Option<Vec<String>> {
     }
 }
 
-/// The first field path an expression reads, depth-first, left to right.
-fn first_path(ast: &Ast) -> Option<Vec<String>> {
-    if let Some(p) = field_path(ast) {
-        return Some(p);
-    }
-    match ast {
-        Ast::Comparison { lhs, rhs, .. }
-        | Ast::And { lhs, rhs, .. }
-        | Ast::Or { lhs, rhs, .. }
-        | Ast::Projection { lhs, rhs, .. }
-        | Ast::Subexpr { lhs, rhs, .. } => first_path(lhs).or_else(|| first_path(rhs)),
-        Ast::Condition {
-            predicate, then, ..
-        } => first_path(predicate).or_else(|| first_path(then)),
-        Ast::Not { node, .. } | Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => {
-            first_path(node)
-        }
-        Ast::Function { args, .. } => args.iter().find_map(first_path),
-        Ast::MultiList { elements, .. } => elements.iter().find_map(first_path),
-        _ => None,
-    }
-}
-
 /// Every root field path an expression reads, depth-first, left to right
 /// (paths relative to projected elements are not roots and are left out).
 fn all_paths(ast: &Ast, out: &mut Vec<Vec<String>>) {
@@ -147,7 +124,6 @@ impl FacetMapping {
         }
         let compiled =
             jmespath::compile(expression).map_err(|e| MappingError::Syntax(e.to_string()))?;
-        let source = first_path(compiled.as_ast()).map(|p| pointer(&p));
         let mut paths = Vec::new();
         all_paths(compiled.as_ast(), &mut paths);
         let mut sources: Vec<String> = Vec::new();
@@ -159,7 +135,7 @@ impl FacetMapping {
         Ok(FacetMapping {
             facet: facet.to_owned(),
             expression: expression.to_owned(),
-            source,
+            source: sources.first().cloned(),
             sources,
             compiled,
         })

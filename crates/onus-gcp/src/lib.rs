@@ -212,13 +212,10 @@ pub async fn collect(
     } else {
         opts.projects.clone()
     };
-    let projects: Vec<String> = match opts.shard {
-        Some((i, n)) => projects
-            .into_iter()
-            .filter(|p| onus_model::in_shard(p, i, n))
-            .collect(),
-        None => projects,
-    };
+    let mut projects = projects;
+    if let Some((i, n)) = opts.shard {
+        projects.retain(|id| onus_model::in_shard(id, i, n));
+    }
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for p in projects {
@@ -546,14 +543,15 @@ fn deepening(p: &str, row: &Row) -> Option<Deepen> {
             // `apps/P/services/S/versions/V`
             let name = d["name"].as_str()?;
             let parts: Vec<&str> = name.split('/').collect();
-            let [_, app, _, service, _, version] = parts.as_slice() else {
+            let [_, _, _, service, _, version] = parts.as_slice() else {
                 return None;
             };
             Some(Deepen {
                 operation: "versions.get",
                 path: format!(
                     "v1/apps/{}/services/{}/versions/{}",
-                    seg(app),
+                    // The project in scope, never one the data names.
+                    seg(p),
                     seg(service),
                     seg(version)
                 ),

@@ -38,7 +38,7 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
             out,
             "{} ({}; {}{}{})",
             style.bold(&onus_report::escape::terminal(&a.name)),
-            a.kind,
+            onus_report::escape::terminal(&a.kind),
             format!("{:?}", a.classification).to_lowercase(),
             if a.internet_facing {
                 ", internet-facing"
@@ -46,7 +46,7 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
                 ""
             },
             a.os.as_deref()
-                .map(|o| format!(", {o}"))
+                .map(|o| format!(", {}", onus_report::escape::terminal(o)))
                 .unwrap_or_default()
         );
         if pa.targets.is_empty() {
@@ -69,7 +69,10 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
             let _ = writeln!(
                 out,
                 "  {}\n",
-                style.status(Status::Unknown, &format!("no target: {why}"))
+                style.status(
+                    Status::Unknown,
+                    &onus_report::escape::terminal(&format!("no target: {why}"))
+                )
             );
             continue;
         }

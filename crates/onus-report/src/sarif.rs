@@ -60,10 +60,6 @@ pub(crate) fn by_id(report: &AuditReport) -> ById<'_> {
 }
 
 /// The pseudo-path a resource's results point at.
-pub fn resource_uri(report: &AuditReport, resource_id: &str) -> String {
-    uri_of(by_id(report).get(resource_id).copied(), resource_id)
-}
-
 fn uri_of(resource: Option<&onus_model::ReportResource>, resource_id: &str) -> String {
     match resource {
         Some(r) => format!(
