@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use onus_model::{
-    CatalogInfo, Classification, Duty, DutyAssignment, Inventory, Layer, Owner, ServiceModel,
-    is_valid_kind,
+    CatalogInfo, Classification, Duty, DutyAssignment, Inventory, Layer, Owner, Resource,
+    ServiceModel, is_valid_kind,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -414,11 +414,17 @@ impl Catalog {
     /// Collectors fetch; this is where the catalog interprets.
     pub fn apply_mappings(&self, inventory: &mut Inventory) -> Result<(), mapping::MappingError> {
         for r in &mut inventory.resources {
-            if let Some(m) = self.mappings.get(&r.kind) {
-                mapping::apply(m, r)?;
-            }
+            self.apply_mapping(r)?;
         }
         Ok(())
+    }
+
+    /// Derive one resource's facets from its `raw` through its kind's mappings.
+    pub fn apply_mapping(&self, resource: &mut Resource) -> Result<(), mapping::MappingError> {
+        match self.mappings.get(&resource.kind) {
+            Some(m) => mapping::apply(m, resource),
+            None => Ok(()),
+        }
     }
 
     /// The service entry that classifies `kind` when it has no entry of its own

@@ -1,6 +1,6 @@
 //! `onus audit`.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -25,22 +25,65 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
     }
 }
 
-/// Read and validate an inventory (`-` is standard input).
-pub(crate) fn load_inventory(path: &Path) -> anyhow::Result<(Inventory, String)> {
-    let name = if path == Path::new("-") {
+/// The name of an inventory input in messages (`-` is standard input).
+fn input_name(path: &Path) -> String {
+    if path == Path::new("-") {
         "<stdin>".to_owned()
     } else {
         path.display().to_string()
+    }
+}
+
+/// Open an inventory for a streamed read: the file, or standard input copied
+/// to a temporary file (the reader scans it twice).
+fn open_input(path: &Path) -> anyhow::Result<std::fs::File> {
+    let name = input_name(path);
+    if path == Path::new("-") {
+        let mut spool = tempfile::tempfile().context("cannot create a temporary file")?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+            .with_context(|| format!("cannot read inventory {name}"))?;
+        spool
+            .seek(std::io::SeekFrom::Start(0))
+            .context("cannot read back standard input")?;
+        Ok(spool)
+    } else {
+        std::fs::File::open(path).with_context(|| format!("cannot read inventory {name}"))
+    }
+}
+
+/// Why a streamed read of `input` failed, named as the whole-document reader
+/// names it (its message has the line, column and path of the first problem).
+fn explain(
+    mut input: std::fs::File,
+    name: &str,
+    failure: crate::stream::Failure,
+    catalog: &Catalog,
+    allow_unclassified: bool,
+) -> anyhow::Error {
+    use crate::stream::Failure;
+    let streamed = match failure {
+        Failure::Io(e) => {
+            return anyhow::Error::new(e).context(format!("cannot read inventory {name}"));
+        }
+        Failure::Invalid(m) => m,
     };
     let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    read.with_context(|| format!("cannot read inventory {name}"))?;
-    let inventory = Inventory::from_json_str(&text, &name)?;
-    Ok((inventory, name))
+    if input.seek(std::io::SeekFrom::Start(0)).is_ok() && input.read_to_string(&mut text).is_ok() {
+        let checked = Inventory::from_json_str(&text, name)
+            .map_err(anyhow::Error::from)
+            .and_then(|mut inventory| {
+                if !allow_unclassified {
+                    check_kinds(&inventory, catalog, name)?;
+                }
+                catalog
+                    .apply_mappings(&mut inventory)
+                    .map_err(|e| anyhow::anyhow!("{name}: catalog facet mapping: {e}"))
+            });
+        if let Err(e) = checked {
+            return e;
+        }
+    }
+    anyhow::anyhow!("{name}: {streamed}")
 }
 
 /// Refuse kinds the catalog does not know on resources with settings, naming
@@ -75,25 +118,16 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
     )
 }
 
-fn policy_exit(report: &AuditReport, fail_on: &[FailOn]) -> u8 {
-    use onus_model::Status;
+/// The exit code under `fail_on`, from the report's summary and the count of
+/// open (unwaived unaddressed) findings, new ones apart.
+fn policy_exit(report: &AuditReport, tally: crate::stream::Tally, fail_on: &[FailOn]) -> u8 {
     let s = &report.summary;
     if fail_on.contains(&FailOn::Never) {
         return EXIT_OK;
     }
     // Gaps under an active waiver are reported but do not fail the run.
-    let open = |f: &&onus_model::Finding| {
-        f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f)
-    };
-    let unaddressed = report.findings.iter().filter(open).count();
-    let new = report
-        .findings
-        .iter()
-        .filter(open)
-        .filter(|f| f.baseline.as_deref() == Some("new"))
-        .count();
-    let gaps = (fail_on.contains(&FailOn::Unaddressed) && unaddressed > 0)
-        || (fail_on.contains(&FailOn::New) && new > 0)
+    let gaps = (fail_on.contains(&FailOn::Unaddressed) && tally.open > 0)
+        || (fail_on.contains(&FailOn::New) && tally.new > 0)
         || (fail_on.contains(&FailOn::Unknown) && s.statuses.unknown > 0);
     if gaps {
         EXIT_GAPS
@@ -101,6 +135,22 @@ fn policy_exit(report: &AuditReport, fail_on: &[FailOn]) -> u8 {
         EXIT_INCOMPLETE
     } else {
         EXIT_OK
+    }
+}
+
+/// The tally of a report held in memory.
+fn tally(report: &AuditReport) -> crate::stream::Tally {
+    let open = |f: &&onus_model::Finding| {
+        f.status == onus_model::Status::Unaddressed && !onus_rules::policy::is_waived(f)
+    };
+    crate::stream::Tally {
+        open: report.findings.iter().filter(open).count(),
+        new: report
+            .findings
+            .iter()
+            .filter(open)
+            .filter(|f| f.baseline.as_deref() == Some("new"))
+            .count(),
     }
 }
 
@@ -139,62 +189,113 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         Some(path) => crate::policy::load_waivers(path)?,
         None => Vec::new(),
     };
-    let (inventory, source) = match (&args.inventory, args.cloud) {
-        (Some(path), _) => load_inventory(path)?,
-        (None, Some(cloud)) => (
-            crate::collect::collect(
-                cloud,
-                &args.aws,
-                &args.azure,
-                &args.gcp,
-                &args.timeouts,
-                args.shard,
-            )?,
-            format!("{cloud:?}").to_lowercase(),
-        ),
-        (None, None) => bail!(
-            "nothing to audit: give a cloud to collect from (`onus audit aws`) or an inventory (`onus audit --inventory FILE`)"
-        ),
-    };
-    let mut inventory = inventory;
-    if !args.allow_unclassified {
-        check_kinds(&inventory, &catalog, &source)?;
-    }
-    // The catalog interprets: facets from `raw` through the kinds' mappings.
-    catalog
-        .apply_mappings(&mut inventory)
-        .map_err(|e| anyhow::anyhow!("{source}: catalog facet mapping: {e}"))?;
-    // Nothing reads `raw` after the mappings (rules read facets, evidence points
-    // into `raw` by pointer, the report never copies it): free it before the
-    // audit builds the report beside the inventory.
-    for r in &mut inventory.resources {
-        r.raw = serde_json::Value::Null;
-    }
-
     let now = Utc::now();
-    let reference_time = inventory.collected_at.unwrap_or(now);
-    let mut ctx = onus_rules::Context::new(reference_time);
-    ctx.require_customer_managed_keys = args.require_customer_managed_keys;
-    ctx.max_access_key_age_days = args.max_access_key_age;
-    let run = RunInfo {
+    let context = |reference_time| {
+        let mut ctx = onus_rules::Context::new(reference_time);
+        ctx.require_customer_managed_keys = args.require_customer_managed_keys;
+        ctx.max_access_key_age_days = args.max_access_key_age;
+        ctx
+    };
+    let run_info = |reference_time, inventory: Option<String>, collected_at| RunInfo {
         onus_version: env!("CARGO_PKG_VERSION").to_owned(),
         generated_at: now,
         reference_time,
-        inventory: args.inventory.is_some().then_some(source),
-        collected_at: inventory.collected_at,
+        inventory,
+        collected_at,
         catalog: catalog.info().clone(),
         rules: 0,
     };
-    let classify = |kind: &str| {
+    let (report, tally) = if let Some(path) = &args.inventory {
+        // An inventory file streams: read resource by resource, and (for JSON
+        // without a store) written as it is evaluated.
+        let name = input_name(path);
+        let input = open_input(path)?;
+        let reopen = input
+            .try_clone()
+            .context("cannot read the inventory twice")?;
+        let inventory = match crate::stream::open(input) {
+            Ok(inventory) => inventory,
+            Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
+        };
+        let collected_at = inventory.head.collected_at;
+        let reference_time = collected_at.unwrap_or(now);
+        let ctx = context(reference_time);
+        let setup = crate::stream::Setup {
+            catalog: &catalog,
+            ctx: &ctx,
+            run: run_info(reference_time, Some(name.clone()), collected_at),
+            baseline: baseline
+                .as_ref()
+                .map(|(p, refs)| (refs.as_slice(), p.display().to_string())),
+            waivers: &waivers,
+            today: now.date_naive(),
+            allow_unclassified: args.allow_unclassified,
+        };
+        if formats == [Format::Json] && args.store.is_none() {
+            let mut spool = crate::stream::JsonSpool::new()
+                .context("cannot create a temporary file for the report")?;
+            let (head, tally) = match crate::stream::audit(inventory, setup, &mut spool) {
+                Ok(done) => done,
+                Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
+            };
+            crate::output::write_with(&output, |w| spool.write(&head, w))?;
+            let code = policy_exit(&head, tally, &args.fail_on);
+            if let Target::Path(p) = &output
+                && !args.quiet
+            {
+                crate::output::note(&verdict(&[p.display().to_string()], &head, code));
+            }
+            return Ok(code);
+        }
+        let mut collect = crate::stream::Collect::default();
+        match crate::stream::audit(inventory, setup, &mut collect) {
+            Ok((head, tally)) => (collect.into_report(head), tally),
+            Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
+        }
+    } else {
+        let Some(cloud) = args.cloud else {
+            bail!(
+                "nothing to audit: give a cloud to collect from (`onus audit aws`) or an inventory (`onus audit --inventory FILE`)"
+            )
+        };
+        let mut inventory = crate::collect::collect(
+            cloud,
+            &args.aws,
+            &args.azure,
+            &args.gcp,
+            &args.timeouts,
+            args.shard,
+        )?;
+        let source = format!("{cloud:?}").to_lowercase();
+        if !args.allow_unclassified {
+            check_kinds(&inventory, &catalog, &source)?;
+        }
+        // The catalog interprets: facets from `raw` through the kinds' mappings.
         catalog
-            .classify(kind)
-            .unwrap_or_else(|| Catalog::unclassified(kind))
+            .apply_mappings(&mut inventory)
+            .map_err(|e| anyhow::anyhow!("{source}: catalog facet mapping: {e}"))?;
+        // Nothing reads `raw` after the mappings (rules read facets, evidence points
+        // into `raw` by pointer, the report never copies it): free it before the
+        // audit builds the report beside the inventory.
+        for r in &mut inventory.resources {
+            r.raw = serde_json::Value::Null;
+        }
+        let reference_time = inventory.collected_at.unwrap_or(now);
+        let ctx = context(reference_time);
+        let classify = |kind: &str| {
+            catalog
+                .classify(kind)
+                .unwrap_or_else(|| Catalog::unclassified(kind))
+        };
+        let run = run_info(reference_time, None, inventory.collected_at);
+        let mut report = onus_rules::audit(&inventory, &classify, &ctx, run);
+        if let Some((path, baseline)) = &baseline {
+            onus_rules::policy::apply_baseline(&mut report, baseline, &path.display().to_string());
+        }
+        onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
+        let tally = tally(&report);
+        (report, tally)
     };
-    let mut report = onus_rules::audit(&inventory, &classify, &ctx, run);
-    if let Some((path, baseline)) = &baseline {
-        onus_rules::policy::apply_baseline(&mut report, baseline, &path.display().to_string());
-    }
-    onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
 
     let mut trend = Vec::new();
     if let Some(store) = &args.store {
@@ -231,7 +332,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         }
     }
     let written = write_outputs(&report, &formats, &output, style, &trend)?;
-    let code = policy_exit(&report, &args.fail_on);
+    let code = policy_exit(&report, tally, &args.fail_on);
     if !written.is_empty() && !args.quiet {
         crate::output::note(&verdict(&written, &report, code));
     }

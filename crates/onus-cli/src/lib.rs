@@ -20,6 +20,7 @@ mod info;
 mod output;
 mod plan;
 mod policy;
+mod stream;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -354,104 +354,56 @@ impl Inventory {
     }
 
     fn validate(&self, source_name: &str) -> Result<(), InventoryError> {
-        let invalid = |path: String, message: String| InventoryError::Invalid {
-            source_name: source_name.to_owned(),
-            path,
-            message,
-        };
-        // Time before 1970 is no cloud's: such a stamp is forged or broken, and an
-        // early `collected_at` would make every access key look new.
-        let epoch = DateTime::<Utc>::UNIX_EPOCH;
-        if let Some(at) = self.collected_at
-            && at < epoch
-        {
-            return Err(invalid(
-                "collected_at".to_owned(),
-                format!("{at} is before 1970"),
-            ));
-        }
-        // Nothing observed can be newer than the collection that observed it
-        // (five minutes of clock skew between the cloud and the collector allowed).
-        let latest = self
-            .collected_at
-            .map(|at| at + chrono::Duration::minutes(5));
-        let check_time = |path: String, at: DateTime<Utc>| -> Result<(), InventoryError> {
-            if at < epoch {
-                return Err(invalid(path, format!("{at} is before 1970")));
-            }
-            if let Some(latest) = latest
-                && at > latest
-            {
-                return Err(invalid(
-                    path,
-                    format!(
-                        "{at} is after the inventory's collected_at ({})",
-                        latest - chrono::Duration::minutes(5)
-                    ),
-                ));
-            }
-            Ok(())
-        };
+        self.validate_head(source_name)?;
+        let latest = self.latest_observation();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, r) in self.resources.iter().enumerate() {
-            if let Some(keys) = r
-                .facets
-                .identity
-                .as_ref()
-                .and_then(|id| id.access_keys.as_ref())
-            {
-                for (k, key) in keys.iter().enumerate() {
-                    check_time(
-                        format!("resources[{i}].facets.identity.access_keys[{k}].created"),
-                        key.created,
-                    )?;
-                }
-            }
-            if let Some(at) = r.facets.patching.as_ref().and_then(|p| p.last_assessed) {
-                check_time(format!("resources[{i}].facets.patching.last_assessed"), at)?;
-            }
-            if !is_valid_kind(&r.kind) {
-                return Err(invalid(
-                    format!("resources[{i}].kind"),
-                    format!(
-                        "malformed resource kind '{}' (expected dotted lowercase words such as 'aws.ec2.instance')",
-                        r.kind
-                    ),
-                ));
-            }
-            if r.id.trim().is_empty() {
-                return Err(invalid(
-                    format!("resources[{i}].id"),
-                    "empty resource id".to_owned(),
-                ));
-            }
+            validate_resource(i, r, latest, source_name)?;
             if let Some(first) = seen.insert(&r.id, i) {
-                return Err(invalid(
-                    format!("resources[{i}].id"),
-                    format!(
+                return Err(InventoryError::Invalid {
+                    source_name: source_name.to_owned(),
+                    path: format!("resources[{i}].id"),
+                    message: format!(
                         "duplicate resource id '{}' (first at resources[{first}])",
                         r.id
                     ),
-                ));
-            }
-            for (facet, pointer) in &r.sources {
-                if !(pointer.is_empty() || pointer.starts_with('/')) {
-                    return Err(invalid(
-                        format!("resources[{i}].sources.{facet}"),
-                        format!("'{pointer}' is not a JSON Pointer (it must start with '/')"),
-                    ));
-                }
-            }
-        }
-        for (i, g) in self.gaps.iter().enumerate() {
-            if let Some(k) = g.kinds.iter().find(|k| !is_valid_kind(k)) {
-                return Err(invalid(
-                    format!("gaps[{i}].kinds"),
-                    format!("malformed resource kind '{k}'"),
-                ));
+                });
             }
         }
         Ok(())
+    }
+
+    /// The checks of everything but the resources.
+    pub(crate) fn validate_head(&self, source_name: &str) -> Result<(), InventoryError> {
+        // Time before 1970 is no cloud's: such a stamp is forged or broken, and an
+        // early `collected_at` would make every access key look new.
+        if let Some(at) = self.collected_at
+            && at < DateTime::<Utc>::UNIX_EPOCH
+        {
+            return Err(InventoryError::Invalid {
+                source_name: source_name.to_owned(),
+                path: "collected_at".to_owned(),
+                message: format!("{at} is before 1970"),
+            });
+        }
+        for (i, g) in self.gaps.iter().enumerate() {
+            if let Some(k) = g.kinds.iter().find(|k| !is_valid_kind(k)) {
+                return Err(InventoryError::Invalid {
+                    source_name: source_name.to_owned(),
+                    path: format!("gaps[{i}].kinds"),
+                    message: format!("malformed resource kind '{k}'"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The latest time a resource may carry: nothing observed can be newer than
+    /// the collection that observed it (five minutes of clock skew between the
+    /// cloud and the collector allowed).
+    pub(crate) fn latest_observation(&self) -> Option<DateTime<Utc>> {
+        self.collected_at
+            .map(|at| at + chrono::Duration::minutes(5))
     }
 
     /// Serialise as pretty JSON.
@@ -459,6 +411,79 @@ impl Inventory {
         // Serialising these plain data types cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The checks of one resource, `resources[i]` (all but duplicate ids): its
+/// times, kind, id and evidence pointers.
+pub(crate) fn validate_resource(
+    i: usize,
+    r: &Resource,
+    latest: Option<DateTime<Utc>>,
+    source_name: &str,
+) -> Result<(), InventoryError> {
+    let invalid = |path: String, message: String| InventoryError::Invalid {
+        source_name: source_name.to_owned(),
+        path,
+        message,
+    };
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    let check_time = |path: String, at: DateTime<Utc>| -> Result<(), InventoryError> {
+        if at < epoch {
+            return Err(invalid(path, format!("{at} is before 1970")));
+        }
+        if let Some(latest) = latest
+            && at > latest
+        {
+            return Err(invalid(
+                path,
+                format!(
+                    "{at} is after the inventory's collected_at ({})",
+                    latest - chrono::Duration::minutes(5)
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if let Some(keys) = r
+        .facets
+        .identity
+        .as_ref()
+        .and_then(|id| id.access_keys.as_ref())
+    {
+        for (k, key) in keys.iter().enumerate() {
+            check_time(
+                format!("resources[{i}].facets.identity.access_keys[{k}].created"),
+                key.created,
+            )?;
+        }
+    }
+    if let Some(at) = r.facets.patching.as_ref().and_then(|p| p.last_assessed) {
+        check_time(format!("resources[{i}].facets.patching.last_assessed"), at)?;
+    }
+    if !is_valid_kind(&r.kind) {
+        return Err(invalid(
+            format!("resources[{i}].kind"),
+            format!(
+                "malformed resource kind '{}' (expected dotted lowercase words such as 'aws.ec2.instance')",
+                r.kind
+            ),
+        ));
+    }
+    if r.id.trim().is_empty() {
+        return Err(invalid(
+            format!("resources[{i}].id"),
+            "empty resource id".to_owned(),
+        ));
+    }
+    for (facet, pointer) in &r.sources {
+        if !(pointer.is_empty() || pointer.starts_with('/')) {
+            return Err(invalid(
+                format!("resources[{i}].sources.{facet}"),
+                format!("'{pointer}' is not a JSON Pointer (it must start with '/')"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// serde_json appends " at line L column C" to its messages; the error already says where.

@@ -18,6 +18,7 @@ mod ledger;
 mod names;
 mod report;
 mod resource;
+pub mod stream;
 mod vocabulary;
 
 pub use coverage::{Coverage, CoverageTotals, EnumerationSource, KindCoverage, SourceStatus};

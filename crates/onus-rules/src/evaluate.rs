@@ -234,73 +234,144 @@ fn explain_unknown(
     }
 }
 
-/// Audit an inventory: classify every resource, evaluate every rule, roll up the ledger.
-///
-/// `classify` gives the classification of a kind (a catalog lookup, or the
-/// unclassified fallback). `run.rules` is filled in here.
-pub fn audit(
-    inventory: &Inventory,
-    classify: &dyn Fn(&str) -> Classification,
-    ctx: &Context,
-    mut run: RunInfo,
-) -> AuditReport {
-    run.rules = registry().len();
-    let mut resources = Vec::with_capacity(inventory.resources.len());
-    let gap_index = GapIndex::new(&inventory.gaps);
-    let mut findings = Vec::new();
-    let mut statuses = StatusCounts::default();
-    let mut duties: BTreeMap<Duty, StatusCounts> = Duty::ALL
-        .iter()
-        .map(|d| (*d, StatusCounts::default()))
-        .collect();
-    let mut service_models: BTreeMap<String, usize> = BTreeMap::new();
-    let mut customer_duties = 0;
-    let mut customer_addressed = 0;
-    let mut unclassified = 0;
-    let mut cache: BTreeMap<&str, Classification> = BTreeMap::new();
-    let mut kinds: BTreeMap<String, KindCoverage> = BTreeMap::new();
-    for resource in &inventory.resources {
-        let classification = cache
-            .entry(resource.kind.as_str())
-            .or_insert_with(|| classify(&resource.kind));
+/// The order of findings in every report: unaddressed first, most severe first,
+/// then by rule and resource.
+pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (
+        a.status,
+        std::cmp::Reverse(a.severity),
+        &a.rule,
+        &a.resource,
+    )
+        .cmp(&(
+            b.status,
+            std::cmp::Reverse(b.severity),
+            &b.rule,
+            &b.resource,
+        ))
+}
+
+/// An audit one resource at a time: [`Auditor::add`] gives each resource's
+/// ledger and findings as it is read, [`Auditor::finish`] the summary and the
+/// coverage. Memory is the summaries (counts per duty, kind and service model)
+/// and the classifications of the kinds seen, not the estate; [`audit`] is this
+/// with every resource kept.
+pub struct Auditor<'a> {
+    classify: &'a dyn Fn(&str) -> Classification,
+    ctx: &'a Context,
+    gaps: &'a [Gap],
+    gap_index: GapIndex<'a>,
+    cache: std::collections::HashMap<String, Classification>,
+    resources: usize,
+    statuses: StatusCounts,
+    duties: BTreeMap<Duty, StatusCounts>,
+    service_models: BTreeMap<String, usize>,
+    customer_duties: usize,
+    customer_addressed: usize,
+    unclassified: usize,
+    kinds: BTreeMap<String, KindCoverage>,
+    unaddressed_by_severity: BTreeMap<Severity, usize>,
+}
+
+impl std::fmt::Debug for Auditor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auditor")
+            .field("resources", &self.resources)
+            .field("kinds", &self.kinds.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Auditor<'a> {
+    /// An audit whose unknown outcomes are explained by `gaps` (the inventory's
+    /// collection failures); `classify` gives a kind's classification (a catalog
+    /// lookup, or the unclassified fallback).
+    pub fn new(
+        gaps: &'a [Gap],
+        classify: &'a dyn Fn(&str) -> Classification,
+        ctx: &'a Context,
+    ) -> Auditor<'a> {
+        Auditor {
+            classify,
+            ctx,
+            gaps,
+            gap_index: GapIndex::new(gaps),
+            cache: std::collections::HashMap::new(),
+            resources: 0,
+            statuses: StatusCounts::default(),
+            duties: Duty::ALL
+                .iter()
+                .map(|d| (*d, StatusCounts::default()))
+                .collect(),
+            service_models: BTreeMap::new(),
+            customer_duties: 0,
+            customer_addressed: 0,
+            unclassified: 0,
+            kinds: BTreeMap::new(),
+            unaddressed_by_severity: BTreeMap::new(),
+        }
+    }
+
+    /// Classify and evaluate one resource: its ledger, and the findings behind
+    /// it (in evaluation order; reports sort them with [`finding_order`]).
+    pub fn add(&mut self, resource: &Resource) -> (ReportResource, Vec<Finding>) {
+        if !self.cache.contains_key(&resource.kind) {
+            let c = (self.classify)(&resource.kind);
+            self.cache.insert(resource.kind.clone(), c);
+        }
+        let classification = &self.cache[&resource.kind];
+        self.resources += 1;
         let model = classification
             .service_model
             .map_or("unclassified", |m| m.as_str());
-        *service_models.entry(model.to_owned()).or_default() += 1;
+        match self.service_models.get_mut(model) {
+            Some(n) => *n += 1,
+            None => {
+                self.service_models.insert(model.to_owned(), 1);
+            }
+        }
         if classification.service_model.is_none() {
-            unclassified += 1;
+            self.unclassified += 1;
         }
-        let k = kinds
-            .entry(resource.kind.clone())
-            .or_insert_with(|| KindCoverage {
-                resources: 0,
-                service_model: classification.service_model,
-                evaluated: 0,
-                enumerated_only: 0,
-                unclassified: classification.service_model.is_none(),
-            });
-        k.resources += 1;
-        if resource.enumerated_only {
-            k.enumerated_only += 1;
-        } else {
-            k.evaluated += 1;
+        if !self.kinds.contains_key(&resource.kind) {
+            self.kinds.insert(
+                resource.kind.clone(),
+                KindCoverage {
+                    resources: 0,
+                    service_model: classification.service_model,
+                    evaluated: 0,
+                    enumerated_only: 0,
+                    unclassified: classification.service_model.is_none(),
+                },
+            );
         }
-        let (ledger, mut found) = ledger_indexed(resource, classification, ctx, &gap_index);
+        if let Some(k) = self.kinds.get_mut(&resource.kind) {
+            k.resources += 1;
+            if resource.enumerated_only {
+                k.enumerated_only += 1;
+            } else {
+                k.evaluated += 1;
+            }
+        }
+        let (ledger, findings) =
+            ledger_indexed(resource, classification, self.ctx, &self.gap_index);
         for (duty, entry) in &ledger {
-            statuses.add(entry.status);
-            if let Some(counts) = duties.get_mut(duty) {
+            self.statuses.add(entry.status);
+            if let Some(counts) = self.duties.get_mut(duty) {
                 counts.add(entry.status);
             }
             if entry.owner.is_none_or(Owner::is_customers) && entry.status != Status::NotApplicable
             {
-                customer_duties += 1;
+                self.customer_duties += 1;
                 if entry.status == Status::Addressed {
-                    customer_addressed += 1;
+                    self.customer_addressed += 1;
                 }
             }
         }
-        findings.append(&mut found);
-        resources.push(ReportResource {
+        for f in findings.iter().filter(|f| f.status == Status::Unaddressed) {
+            *self.unaddressed_by_severity.entry(f.severity).or_default() += 1;
+        }
+        let resource = ReportResource {
             id: resource.id.clone(),
             provider: resource.provider,
             account: resource.account.clone(),
@@ -310,65 +381,85 @@ pub fn audit(
             tags: resource.tags.clone(),
             service_model: classification.service_model,
             duties: ledger,
-        });
+        };
+        (resource, findings)
     }
-    findings.sort_by(|a, b| {
-        (
-            a.status,
-            std::cmp::Reverse(a.severity),
-            &a.rule,
-            &a.resource,
-        )
-            .cmp(&(
-                b.status,
-                std::cmp::Reverse(b.severity),
-                &b.rule,
-                &b.resource,
-            ))
-    });
-    let mut unaddressed_by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.status == Status::Unaddressed) {
-        *unaddressed_by_severity.entry(f.severity).or_default() += 1;
+
+    /// The report of everything added, without its resources and findings (the
+    /// caller has them: kept, or already written). `sources` are the
+    /// inventory's enumeration sources.
+    pub fn finish(
+        self,
+        mut run: RunInfo,
+        sources: Vec<onus_model::EnumerationSource>,
+    ) -> AuditReport {
+        run.rules = registry().len();
+        let summary = Summary {
+            resources: self.resources,
+            unclassified: self.unclassified,
+            service_models: self.service_models,
+            statuses: self.statuses,
+            duties: self.duties,
+            customer_duties: self.customer_duties,
+            coverage: if self.customer_duties == 0 {
+                1.0
+            } else {
+                self.customer_addressed as f64 / self.customer_duties as f64
+            },
+            unaddressed_by_severity: self.unaddressed_by_severity,
+            gaps: self.gaps.len(),
+            complete: self.gaps.is_empty(),
+        };
+        let kinds = self.kinds;
+        let totals = CoverageTotals {
+            resources: self.resources,
+            evaluated: kinds.values().map(|k| k.evaluated).sum(),
+            enumerated_only: kinds.values().map(|k| k.enumerated_only).sum(),
+            enumerated_only_kinds: kinds.values().filter(|k| k.enumerated_only > 0).count(),
+            unclassified: self.unclassified,
+            kinds: kinds.len(),
+        };
+        AuditReport {
+            schema: REPORT_SCHEMA.to_owned(),
+            run,
+            summary,
+            resources: Vec::new(),
+            findings: Vec::new(),
+            gaps: self.gaps.to_vec(),
+            coverage: Coverage {
+                totals,
+                kinds,
+                sources,
+            },
+            baseline: None,
+            expired_waivers: Vec::new(),
+        }
     }
-    let summary = Summary {
-        resources: resources.len(),
-        unclassified,
-        service_models,
-        statuses,
-        duties,
-        customer_duties,
-        coverage: if customer_duties == 0 {
-            1.0
-        } else {
-            customer_addressed as f64 / customer_duties as f64
-        },
-        unaddressed_by_severity,
-        gaps: inventory.gaps.len(),
-        complete: inventory.gaps.is_empty(),
-    };
-    let totals = CoverageTotals {
-        resources: resources.len(),
-        evaluated: kinds.values().map(|k| k.evaluated).sum(),
-        enumerated_only: kinds.values().map(|k| k.enumerated_only).sum(),
-        enumerated_only_kinds: kinds.values().filter(|k| k.enumerated_only > 0).count(),
-        unclassified,
-        kinds: kinds.len(),
-    };
-    AuditReport {
-        schema: REPORT_SCHEMA.to_owned(),
-        run,
-        summary,
-        resources,
-        findings,
-        gaps: inventory.gaps.clone(),
-        coverage: Coverage {
-            totals,
-            kinds,
-            sources: inventory.sources.clone(),
-        },
-        baseline: None,
-        expired_waivers: Vec::new(),
+}
+
+/// Audit an inventory: classify every resource, evaluate every rule, roll up the ledger.
+///
+/// `classify` gives the classification of a kind (a catalog lookup, or the
+/// unclassified fallback). `run.rules` is filled in here.
+pub fn audit(
+    inventory: &Inventory,
+    classify: &dyn Fn(&str) -> Classification,
+    ctx: &Context,
+    run: RunInfo,
+) -> AuditReport {
+    let mut auditor = Auditor::new(&inventory.gaps, classify, ctx);
+    let mut resources = Vec::with_capacity(inventory.resources.len());
+    let mut findings = Vec::new();
+    for resource in &inventory.resources {
+        let (r, mut found) = auditor.add(resource);
+        resources.push(r);
+        findings.append(&mut found);
     }
+    findings.sort_by(finding_order);
+    let mut report = auditor.finish(run, inventory.sources.clone());
+    report.resources = resources;
+    report.findings = findings;
+    report
 }
 
 #[cfg(test)]

@@ -15,6 +15,6 @@ mod rules;
 #[cfg(test)]
 pub mod testing;
 
-pub use evaluate::{audit, ledger_for};
+pub use evaluate::{Auditor, audit, finding_order, ledger_for};
 pub use registry::{find, registry};
 pub use rule::{Context, Outcome, Rule, RuleMeta, doc_sections};

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use onus_model::{AuditReport, BaselineComparison, FindingRef, Status, Waiver};
+use onus_model::{AuditReport, BaselineComparison, Finding, FindingRef, Status, Waiver};
 
 /// The identity of every unaddressed finding of a report.
 pub fn gap_refs(report: &AuditReport) -> Vec<FindingRef> {
@@ -22,41 +22,75 @@ pub fn gap_refs(report: &AuditReport) -> Vec<FindingRef> {
     refs
 }
 
-/// Mark every unaddressed finding `new` or `existing` against `baseline`, and list
-/// the baseline's gaps that are resolved.
+/// Mark every unaddressed finding `new` or `existing` against a baseline (the
+/// gap references of an earlier run) and record the comparison, with the gaps
+/// the baseline had that this run no longer has (`resolved`).
 pub fn apply_baseline(report: &mut AuditReport, baseline: &[FindingRef], source: &str) {
-    let before: BTreeSet<&FindingRef> = baseline.iter().collect();
-    let now: BTreeSet<FindingRef> = gap_refs(report).into_iter().collect();
-    let (mut new, mut existing) = (0, 0);
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.status == Status::Unaddressed)
-    {
+    let mut marker = BaselineMarker::new(baseline, source);
+    for f in &mut report.findings {
+        marker.mark(f);
+    }
+    report.baseline = Some(marker.finish());
+}
+
+/// A baseline comparison made one finding at a time (a streamed audit marks
+/// each finding as it is written). Memory is the baseline, not the run.
+#[derive(Debug)]
+pub struct BaselineMarker<'b> {
+    source: String,
+    before: BTreeSet<&'b FindingRef>,
+    seen: BTreeSet<&'b FindingRef>,
+    new: usize,
+    existing: usize,
+}
+
+impl<'b> BaselineMarker<'b> {
+    /// Compare against `baseline`, read from `source`.
+    pub fn new(baseline: &'b [FindingRef], source: &str) -> BaselineMarker<'b> {
+        BaselineMarker {
+            source: source.to_owned(),
+            before: baseline.iter().collect(),
+            seen: BTreeSet::new(),
+            new: 0,
+            existing: 0,
+        }
+    }
+
+    /// Mark `f` (when unaddressed) `new` or `existing`.
+    pub fn mark(&mut self, f: &mut Finding) {
+        if f.status != Status::Unaddressed {
+            return;
+        }
         let key = FindingRef {
             rule: f.rule.clone(),
             duty: f.duty,
             resource: f.resource.clone(),
         };
-        if before.contains(&key) {
-            existing += 1;
+        if let Some(known) = self.before.get(&key) {
+            self.existing += 1;
+            self.seen.insert(known);
             f.baseline = Some("existing".to_owned());
         } else {
-            new += 1;
+            self.new += 1;
             f.baseline = Some("new".to_owned());
         }
     }
-    let resolved = before
-        .into_iter()
-        .filter(|r| !now.contains(*r))
-        .cloned()
-        .collect();
-    report.baseline = Some(BaselineComparison {
-        source: source.to_owned(),
-        new,
-        existing,
-        resolved,
-    });
+
+    /// The comparison: counts, and the baseline's gaps not seen in this run.
+    pub fn finish(self) -> BaselineComparison {
+        let seen = self.seen;
+        BaselineComparison {
+            source: self.source,
+            new: self.new,
+            existing: self.existing,
+            resolved: self
+                .before
+                .into_iter()
+                .filter(|r| !seen.contains(*r))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// Whether `pattern` (with `*` matching any run of characters) matches `text`.
@@ -88,18 +122,40 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 /// still marks the finding (as expired, so it no longer waives) and is listed in
 /// `expired_waivers`.
 pub fn apply_waivers(report: &mut AuditReport, waivers: &[Waiver], today: NaiveDate) {
-    let mut expired: Vec<Waiver> = Vec::new();
-    for w in waivers {
-        let mut w = w.clone();
-        w.expired = today > w.expires;
-        if w.expired {
-            expired.push(w.clone());
+    let waivers = Waivers::new(waivers, today);
+    for f in &mut report.findings {
+        waivers.apply(f);
+    }
+    report.expired_waivers = waivers.expired();
+}
+
+/// Waivers dated against today, applied one finding at a time.
+#[derive(Debug)]
+pub struct Waivers {
+    waivers: Vec<Waiver>,
+}
+
+impl Waivers {
+    /// `waivers` as of `today` (a waiver past its date is marked expired).
+    pub fn new(waivers: &[Waiver], today: NaiveDate) -> Waivers {
+        Waivers {
+            waivers: waivers
+                .iter()
+                .map(|w| Waiver {
+                    expired: today > w.expires,
+                    ..w.clone()
+                })
+                .collect(),
         }
-        for f in report
-            .findings
-            .iter_mut()
-            .filter(|f| f.status == Status::Unaddressed)
-        {
+    }
+
+    /// Attach to `f` (when unaddressed) the last waiver in force that covers it,
+    /// else the last expired one.
+    pub fn apply(&self, f: &mut Finding) {
+        if f.status != Status::Unaddressed {
+            return;
+        }
+        for w in &self.waivers {
             let rule_ok = w
                 .rule
                 .as_deref()
@@ -114,11 +170,15 @@ pub fn apply_waivers(report: &mut AuditReport, waivers: &[Waiver], today: NaiveD
             }
         }
     }
-    report.expired_waivers = expired;
+
+    /// The waivers past their date (the report lists them).
+    pub fn expired(&self) -> Vec<Waiver> {
+        self.waivers.iter().filter(|w| w.expired).cloned().collect()
+    }
 }
 
 /// Whether a finding is waived by a waiver still in force.
-pub fn is_waived(f: &onus_model::Finding) -> bool {
+pub fn is_waived(f: &Finding) -> bool {
     f.waiver.as_ref().is_some_and(|w| !w.expired)
 }
 

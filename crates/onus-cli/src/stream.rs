@@ -1,0 +1,466 @@
+//! The offline audit, one resource at a time.
+//!
+//! An inventory file is read resource by resource
+//! ([`onus_model::stream::StreamedInventory`]); each resource is mapped,
+//! evaluated ([`onus_rules::Auditor`]) and handed to a [`Sink`]. The JSON
+//! report streams: resources go to a spool file as they are evaluated, findings
+//! to sorted runs on disk merged at the end (the report lists them most severe
+//! first), and nothing reaches the output until the whole inventory has been
+//! read and checked, so a bad resource near the end never leaves half a report.
+//! Memory is the summaries, the ids seen, and a bounded buffer of findings.
+//! Other formats collect the report in memory ([`Collect`]).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use onus_catalog::Catalog;
+use onus_model::stream::{StreamError, StreamedInventory};
+use onus_model::{AuditReport, Finding, ReportResource, RunInfo, Severity, Status};
+use onus_report::json;
+use onus_rules::policy::{BaselineMarker, Waivers};
+
+/// Where each evaluated resource goes.
+pub(crate) trait Sink {
+    /// One resource's ledger and its findings (baseline and waivers applied).
+    fn add(&mut self, resource: ReportResource, findings: Vec<Finding>) -> io::Result<()>;
+}
+
+/// Keep everything: the report in memory, for the formats that need it whole.
+#[derive(Debug, Default)]
+pub(crate) struct Collect {
+    resources: Vec<ReportResource>,
+    findings: Vec<Finding>,
+}
+
+impl Collect {
+    /// The report: `head` with the resources and the findings in report order.
+    pub(crate) fn into_report(mut self, mut head: AuditReport) -> AuditReport {
+        self.findings.sort_by(onus_rules::finding_order);
+        head.resources = self.resources;
+        head.findings = self.findings;
+        head
+    }
+}
+
+impl Sink for Collect {
+    fn add(&mut self, resource: ReportResource, mut findings: Vec<Finding>) -> io::Result<()> {
+        self.resources.push(resource);
+        self.findings.append(&mut findings);
+        Ok(())
+    }
+}
+
+/// The order of findings, as bytes that sort like [`onus_rules::finding_order`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    status: u8,
+    severity: Reverse<u8>,
+    rule: Box<str>,
+    resource: Box<str>,
+}
+
+impl Key {
+    fn of(f: &Finding) -> Key {
+        let rank = |all: &[_], x| all.iter().position(|y| *y == x).unwrap_or(0) as u8;
+        Key {
+            status: rank(Status::ALL, f.status),
+            severity: Reverse(rank_severity(f.severity)),
+            rule: f.rule.as_str().into(),
+            resource: f.resource.as_str().into(),
+        }
+    }
+}
+
+fn rank_severity(s: Severity) -> u8 {
+    Severity::ALL.iter().position(|y| *y == s).unwrap_or(0) as u8
+}
+
+/// Findings buffered up to this many bytes, then sorted and spilled as a run.
+const RUN_BYTES: usize = 64 << 20;
+
+/// The JSON report as it streams: resources spooled in order, findings in
+/// sorted runs.
+#[derive(Debug)]
+pub(crate) struct JsonSpool {
+    resources: BufWriter<File>,
+    resource_count: usize,
+    buffer: Vec<(Key, Vec<u8>)>,
+    buffered: usize,
+    runs: Vec<File>,
+    finding_count: usize,
+    run_bytes: usize,
+}
+
+impl JsonSpool {
+    pub(crate) fn new() -> io::Result<JsonSpool> {
+        Ok(JsonSpool {
+            resources: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            resource_count: 0,
+            buffer: Vec::new(),
+            buffered: 0,
+            runs: Vec::new(),
+            finding_count: 0,
+            run_bytes: RUN_BYTES,
+        })
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        self.buffer.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        for (key, bytes) in self.buffer.drain(..) {
+            write_record(&mut out, &key, &bytes)?;
+        }
+        self.buffered = 0;
+        let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.seek(SeekFrom::Start(0))?;
+        self.runs.push(file);
+        Ok(())
+    }
+
+    /// Write the report: `head` around the spooled resources and findings.
+    pub(crate) fn write(mut self, head: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
+        if !self.runs.is_empty() && !self.buffer.is_empty() {
+            self.spill()?;
+        }
+        let mut resources = self
+            .resources
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        resources.seek(SeekFrom::Start(0))?;
+        let resource_count = self.resource_count;
+        let finding_count = self.finding_count;
+        let buffer = std::mem::take(&mut self.buffer);
+        let runs = std::mem::take(&mut self.runs);
+        json::Skeleton::new(head).write(
+            out,
+            |w| {
+                io::copy(&mut resources, w)?;
+                Ok(resource_count)
+            },
+            |w| {
+                if runs.is_empty() {
+                    let mut buffer = buffer;
+                    buffer.sort_by(|a, b| a.0.cmp(&b.0));
+                    for (i, (_, bytes)) in buffer.iter().enumerate() {
+                        w.write_all(json::separator(i))?;
+                        w.write_all(bytes)?;
+                    }
+                } else {
+                    merge(runs, w)?;
+                }
+                Ok(finding_count)
+            },
+        )
+    }
+}
+
+impl Sink for JsonSpool {
+    fn add(&mut self, resource: ReportResource, findings: Vec<Finding>) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(2048);
+        json::element(&resource, &mut bytes);
+        self.resources
+            .write_all(json::separator(self.resource_count))?;
+        self.resources.write_all(&bytes)?;
+        self.resource_count += 1;
+        for f in findings {
+            let mut bytes = Vec::with_capacity(1024);
+            json::element(&f, &mut bytes);
+            self.buffered += bytes.len() + f.resource.len() + 64;
+            self.buffer.push((Key::of(&f), bytes));
+            self.finding_count += 1;
+        }
+        if self.buffered > self.run_bytes {
+            self.spill()?;
+        }
+        Ok(())
+    }
+}
+
+fn write_record(out: &mut impl Write, key: &Key, bytes: &[u8]) -> io::Result<()> {
+    out.write_all(&[key.status, key.severity.0])?;
+    for part in [key.rule.as_bytes(), key.resource.as_bytes(), bytes] {
+        out.write_all(&(part.len() as u64).to_le_bytes())?;
+        out.write_all(part)?;
+    }
+    Ok(())
+}
+
+fn read_record(input: &mut impl Read) -> io::Result<Option<(Key, Vec<u8>)>> {
+    let mut head = [0u8; 2];
+    match input.read_exact(&mut head) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let mut part = || -> io::Result<Vec<u8>> {
+        let mut len = [0u8; 8];
+        input.read_exact(&mut len)?;
+        let mut buf = vec![0u8; u64::from_le_bytes(len) as usize];
+        input.read_exact(&mut buf)?;
+        Ok(buf)
+    };
+    let text = |b: Vec<u8>| {
+        String::from_utf8(b)
+            .map(String::into_boxed_str)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    };
+    let rule = text(part()?)?;
+    let resource = text(part()?)?;
+    let bytes = part()?;
+    Ok(Some((
+        Key {
+            status: head[0],
+            severity: Reverse(head[1]),
+            rule,
+            resource,
+        },
+        bytes,
+    )))
+}
+
+/// Merge sorted runs into `out`, with the array's separators.
+fn merge(runs: Vec<File>, out: &mut dyn Write) -> io::Result<()> {
+    let mut readers: Vec<BufReader<File>> = runs
+        .into_iter()
+        .map(|f| BufReader::with_capacity(256 << 10, f))
+        .collect();
+    let mut heads: Vec<Option<Vec<u8>>> = vec![None; readers.len()];
+    let mut heap = BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some((key, bytes)) = read_record(r)? {
+            heads[i] = Some(bytes);
+            heap.push(Reverse((key, i)));
+        }
+    }
+    let mut n = 0;
+    while let Some(Reverse((_, i))) = heap.pop() {
+        if let Some(bytes) = heads[i].take() {
+            out.write_all(json::separator(n))?;
+            out.write_all(&bytes)?;
+            n += 1;
+        }
+        if let Some((key, bytes)) = read_record(&mut readers[i])? {
+            heads[i] = Some(bytes);
+            heap.push(Reverse((key, i)));
+        }
+    }
+    Ok(())
+}
+
+/// Scan an inventory's structure and read everything but its resources.
+pub(crate) fn open<R: Read + Seek>(input: R) -> Result<StreamedInventory<R>, Failure> {
+    StreamedInventory::open::<Failure>(input).map_err(failure)
+}
+
+/// What a streamed audit needs besides the input.
+pub(crate) struct Setup<'a> {
+    pub(crate) catalog: &'a Catalog,
+    pub(crate) ctx: &'a onus_rules::Context,
+    pub(crate) run: RunInfo,
+    pub(crate) baseline: Option<(&'a [onus_model::FindingRef], String)>,
+    pub(crate) waivers: &'a [onus_model::Waiver],
+    pub(crate) today: chrono::NaiveDate,
+    pub(crate) allow_unclassified: bool,
+}
+
+/// A streamed audit that could not finish.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The inventory is not valid (a message of the streamed reader; the
+    /// caller names the place by reading it the classic way).
+    Invalid(String),
+    /// Reading the input or writing a spool failed.
+    Io(io::Error),
+}
+
+/// The counts the exit code needs (the findings themselves may be on disk).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Tally {
+    /// Unaddressed findings not waived.
+    pub(crate) open: usize,
+    /// Of those, the ones the baseline does not have.
+    pub(crate) new: usize,
+}
+
+/// Audit `input` resource by resource into `sink`; the report's head (summary,
+/// coverage, collection failures, baseline comparison, expired waivers).
+pub(crate) fn audit<R: Read + Seek>(
+    mut inventory: StreamedInventory<R>,
+    setup: Setup<'_>,
+    sink: &mut dyn Sink,
+) -> Result<(AuditReport, Tally), Failure> {
+    let classify = |kind: &str| {
+        setup
+            .catalog
+            .classify(kind)
+            .unwrap_or_else(|| Catalog::unclassified(kind))
+    };
+    let gaps = std::mem::take(&mut inventory.head.gaps);
+    let mut auditor = onus_rules::Auditor::new(&gaps, &classify, setup.ctx);
+    let mut marker = setup
+        .baseline
+        .as_ref()
+        .map(|(refs, source)| BaselineMarker::new(refs, source));
+    let waivers = Waivers::new(setup.waivers, setup.today);
+    let mut tally = Tally::default();
+    inventory
+        .for_each_resource(|_, mut resource| {
+            if !setup.allow_unclassified
+                && !resource.enumerated_only
+                && setup.catalog.kind(&resource.kind).is_none()
+            {
+                return Err(Failure::Invalid(format!(
+                    "unknown resource kind '{}'",
+                    resource.kind
+                )));
+            }
+            setup
+                .catalog
+                .apply_mapping(&mut resource)
+                .map_err(|e| Failure::Invalid(format!("catalog facet mapping: {e}")))?;
+            // Rules read facets; evidence points into `raw` by pointer.
+            resource.raw = serde_json::Value::Null;
+            let (ledger, mut findings) = auditor.add(&resource);
+            for f in &mut findings {
+                if let Some(m) = &mut marker {
+                    m.mark(f);
+                }
+                waivers.apply(f);
+                if f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f) {
+                    tally.open += 1;
+                    if f.baseline.as_deref() == Some("new") {
+                        tally.new += 1;
+                    }
+                }
+            }
+            sink.add(ledger, findings).map_err(Failure::Io)
+        })
+        .map_err(failure)?;
+    let sources = std::mem::take(&mut inventory.head.sources);
+    let mut head = auditor.finish(setup.run, sources);
+    head.baseline = marker.map(BaselineMarker::finish);
+    head.expired_waivers = waivers.expired();
+    Ok((head, tally))
+}
+
+fn failure(e: StreamError<Failure>) -> Failure {
+    match e {
+        StreamError::Invalid(m) => Failure::Invalid(m),
+        StreamError::Io(e) => Failure::Io(e),
+        StreamError::Consumer(f) => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use onus_model::{FindingRef, Inventory, Waiver};
+
+    use super::*;
+
+    const DEMO: &str = include_str!("../../../examples/demo/inventory.json");
+
+    /// The JSON report of `text` streamed through a spool that spills a run
+    /// every `run_bytes`, and the report built in memory by `onus_rules::audit`.
+    fn both(text: &str, run_bytes: usize) -> (String, String) {
+        let catalog = Catalog::builtin().unwrap();
+        let inventory = Inventory::from_json_str(text, "demo").unwrap();
+        let at = inventory.collected_at.unwrap();
+        let ctx = onus_rules::Context::new(at);
+        let run = RunInfo {
+            onus_version: "test".into(),
+            generated_at: at,
+            reference_time: at,
+            inventory: Some("demo".into()),
+            collected_at: Some(at),
+            catalog: catalog.info().clone(),
+            rules: 0,
+        };
+        let baseline = vec![FindingRef {
+            rule: "ENC001".into(),
+            duty: onus_model::Duty::ALL[0],
+            resource: "gone".into(),
+        }];
+        let first = inventory.resources[3].id.clone();
+        let waivers = vec![Waiver {
+            resource: first,
+            rule: None,
+            duty: None,
+            reason: "accepted".into(),
+            owner: "team".into(),
+            expires: chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap(),
+            expired: false,
+        }];
+        let today = at.date_naive();
+
+        let mut expected = inventory.clone();
+        catalog.apply_mappings(&mut expected).unwrap();
+        let classify = |kind: &str| {
+            catalog
+                .classify(kind)
+                .unwrap_or_else(|| Catalog::unclassified(kind))
+        };
+        let mut report = onus_rules::audit(&expected, &classify, &ctx, run.clone());
+        onus_rules::policy::apply_baseline(&mut report, &baseline, "base.json");
+        onus_rules::policy::apply_waivers(&mut report, &waivers, today);
+
+        let setup = Setup {
+            catalog: &catalog,
+            ctx: &ctx,
+            run,
+            baseline: Some((&baseline, "base.json".into())),
+            waivers: &waivers,
+            today,
+            allow_unclassified: false,
+        };
+        let mut spool = JsonSpool::new().unwrap();
+        spool.run_bytes = run_bytes;
+        let streamed = open(Cursor::new(text.as_bytes().to_vec())).unwrap();
+        let (head, tally) = audit(streamed, setup, &mut spool).unwrap();
+        assert!(spool.finding_count > 0);
+        let spilled = spool.runs.len();
+        let mut out = Vec::new();
+        spool.write(&head, &mut out).unwrap();
+        if run_bytes < 10_000 {
+            assert!(spilled > 2, "the merge is exercised ({spilled} runs)");
+        }
+        let open = report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f))
+            .count();
+        assert_eq!(tally.open, open);
+        (String::from_utf8(out).unwrap(), json::render(&report))
+    }
+
+    #[test]
+    fn the_streamed_report_is_the_report_built_in_memory() {
+        for run_bytes in [RUN_BYTES, 4096] {
+            let (streamed, in_memory) = both(DEMO, run_bytes);
+            assert_eq!(streamed, in_memory, "runs of {run_bytes} bytes");
+        }
+    }
+
+    #[test]
+    fn collection_failures_before_the_resources_explain_them_alike() {
+        // The demo lists its gaps after the resources (the streamed reader
+        // finds them in its first pass); here they come first.
+        let mut doc: serde_json::Value = serde_json::from_str(DEMO).unwrap();
+        let object = doc.as_object_mut().unwrap();
+        let gaps = object.shift_remove("gaps").unwrap();
+        assert!(!gaps.as_array().unwrap().is_empty());
+        let resources = object.shift_remove("resources").unwrap();
+        object.insert("gaps".into(), gaps);
+        object.insert("resources".into(), resources);
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let (streamed, in_memory) = both(&text, 4096);
+        assert_eq!(streamed, in_memory);
+        assert!(
+            streamed.contains("failed (access-denied"),
+            "a gap explains an unknown"
+        );
+    }
+}
