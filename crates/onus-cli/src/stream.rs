@@ -11,7 +11,8 @@
 //! Other formats collect the report in memory ([`Collect`]).
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap, HashSet};
+use std::sync::{Mutex, mpsc};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
@@ -23,8 +24,13 @@ use onus_rules::policy::{BaselineMarker, Waivers};
 
 /// Where each evaluated resource goes.
 pub(crate) trait Sink {
-    /// One resource's ledger and its findings (baseline and waivers applied).
-    fn add(&mut self, resource: ReportResource, findings: Vec<Finding>) -> io::Result<()>;
+    /// What a worker thread makes of one resource for this sink.
+    type Item: Send;
+    /// Prepare one resource's ledger and findings (baseline and waivers
+    /// applied) on a worker thread.
+    fn prepare(resource: ReportResource, findings: Vec<Finding>) -> Self::Item;
+    /// Take one prepared resource, in inventory order.
+    fn add(&mut self, item: Self::Item) -> io::Result<()>;
 }
 
 /// Keep everything: the report in memory, for the formats that need it whole.
@@ -45,7 +51,11 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn add(&mut self, resource: ReportResource, mut findings: Vec<Finding>) -> io::Result<()> {
+    type Item = (ReportResource, Vec<Finding>);
+    fn prepare(resource: ReportResource, findings: Vec<Finding>) -> Self::Item {
+        (resource, findings)
+    }
+    fn add(&mut self, (resource, mut findings): Self::Item) -> io::Result<()> {
         self.resources.push(resource);
         self.findings.append(&mut findings);
         Ok(())
@@ -54,7 +64,7 @@ impl Sink for Collect {
 
 /// The order of findings, as bytes that sort like [`onus_rules::finding_order`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Key {
+pub(crate) struct Key {
     status: u8,
     severity: Reverse<u8>,
     rule: Box<str>,
@@ -157,18 +167,29 @@ impl JsonSpool {
 }
 
 impl Sink for JsonSpool {
-    fn add(&mut self, resource: ReportResource, findings: Vec<Finding>) -> io::Result<()> {
-        let mut bytes = Vec::with_capacity(2048);
+    type Item = (Vec<u8>, Vec<(Key, Vec<u8>)>);
+    fn prepare(resource: ReportResource, findings: Vec<Finding>) -> Self::Item {
+        let mut bytes = Vec::with_capacity(4096);
         json::element(&resource, &mut bytes);
+        let findings = findings
+            .iter()
+            .map(|f| {
+                let mut bytes = Vec::with_capacity(1024);
+                json::element(f, &mut bytes);
+                (Key::of(f), bytes)
+            })
+            .collect();
+        (bytes, findings)
+    }
+
+    fn add(&mut self, (bytes, findings): Self::Item) -> io::Result<()> {
         self.resources
             .write_all(json::separator(self.resource_count))?;
         self.resources.write_all(&bytes)?;
         self.resource_count += 1;
-        for f in findings {
-            let mut bytes = Vec::with_capacity(1024);
-            json::element(&f, &mut bytes);
-            self.buffered += bytes.len() + f.resource.len() + 64;
-            self.buffer.push((Key::of(&f), bytes));
+        for (key, bytes) in findings {
+            self.buffered += bytes.len() + key.resource.len() + 64;
+            self.buffer.push((key, bytes));
             self.finding_count += 1;
         }
         if self.buffered > self.run_bytes {
@@ -284,12 +305,29 @@ pub(crate) struct Tally {
     pub(crate) new: usize,
 }
 
-/// Audit `input` resource by resource into `sink`; the report's head (summary,
-/// coverage, collection failures, baseline comparison, expired waivers).
-pub(crate) fn audit<R: Read + Seek>(
+/// Resources per batch handed to a worker thread.
+const BATCH: usize = 256;
+
+/// A batch of resources: their bytes, the span of each, the index of the first.
+struct Batch {
+    number: usize,
+    first: usize,
+    bytes: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+}
+
+/// A worker's result for one batch: each resource's id and prepared item.
+type Done<T> = (usize, Result<Vec<(Box<str>, T)>, Failure>);
+
+/// Audit `inventory` resource by resource into `sink`; the report's head
+/// (summary, coverage, collection failures, baseline comparison, expired
+/// waivers). The main thread cuts the resources out of the input; worker
+/// threads (one a core) parse, map, evaluate and prepare them in batches;
+/// the sink takes them back in inventory order.
+pub(crate) fn audit<R: Read + Seek, S: Sink>(
     mut inventory: StreamedInventory<R>,
     setup: Setup<'_>,
-    sink: &mut dyn Sink,
+    sink: &mut S,
 ) -> Result<(AuditReport, Tally), Failure> {
     let classify = |kind: &str| {
         setup
@@ -298,51 +336,231 @@ pub(crate) fn audit<R: Read + Seek>(
             .unwrap_or_else(|| Catalog::unclassified(kind))
     };
     let gaps = std::mem::take(&mut inventory.head.gaps);
-    let mut auditor = onus_rules::Auditor::new(&gaps, &classify, setup.ctx);
-    let mut marker = setup
-        .baseline
-        .as_ref()
-        .map(|(refs, source)| BaselineMarker::new(refs, source));
+    let latest = inventory.latest_observation();
     let waivers = Waivers::new(setup.waivers, setup.today);
-    let mut tally = Tally::default();
-    inventory
-        .for_each_resource(|_, mut resource| {
-            if !setup.allow_unclassified
-                && !resource.enumerated_only
-                && setup.catalog.kind(&resource.kind).is_none()
-            {
-                return Err(Failure::Invalid(format!(
-                    "unknown resource kind '{}'",
-                    resource.kind
-                )));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(workers * 2);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done<S::Item>>();
+    let (mut auditor, marker, tally, result) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let done_tx = done_tx.clone();
+                let (job_rx, gaps, classify, waivers, setup) =
+                    (&job_rx, &gaps, &classify, &waivers, &setup);
+                scope.spawn(move || {
+                    let mut auditor = onus_rules::Auditor::new(gaps, classify, setup.ctx);
+                    let mut marker = setup
+                        .baseline
+                        .as_ref()
+                        .map(|(refs, source)| BaselineMarker::new(refs, source));
+                    let mut tally = Tally::default();
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(batch) = job else { break };
+                        let result = evaluate::<S>(
+                            &batch,
+                            latest,
+                            setup,
+                            &mut auditor,
+                            &mut marker,
+                            waivers,
+                            &mut tally,
+                        );
+                        if done_tx.send((batch.number, result)).is_err() {
+                            break;
+                        }
+                    }
+                    (auditor, marker, tally)
+                })
+            })
+            .collect();
+        drop(done_tx);
+
+        let mut order = InOrder {
+            pending: BTreeMap::new(),
+            next: 0,
+            ids: HashSet::new(),
+        };
+        let mut batch = Batch {
+            number: 0,
+            first: 0,
+            bytes: Vec::new(),
+            spans: Vec::new(),
+        };
+        let mut sent = 0;
+        let scanned = inventory.for_each_element(|i, bytes| {
+            if batch.spans.is_empty() {
+                batch.first = i;
             }
-            setup
-                .catalog
-                .apply_mapping(&mut resource)
-                .map_err(|e| Failure::Invalid(format!("catalog facet mapping: {e}")))?;
-            // Rules read facets; evidence points into `raw` by pointer.
-            resource.raw = serde_json::Value::Null;
-            let (ledger, mut findings) = auditor.add(&resource);
-            for f in &mut findings {
-                if let Some(m) = &mut marker {
-                    m.mark(f);
+            let start = batch.bytes.len();
+            batch.bytes.extend_from_slice(bytes);
+            batch.spans.push((start, batch.bytes.len()));
+            if batch.spans.len() >= BATCH {
+                let next = Batch {
+                    number: batch.number + 1,
+                    first: 0,
+                    bytes: Vec::with_capacity(batch.bytes.capacity()),
+                    spans: Vec::with_capacity(BATCH),
+                };
+                let full = std::mem::replace(&mut batch, next);
+                if job_tx.send(full).is_err() {
+                    return Err(Failure::Invalid("a worker thread stopped".to_owned()));
                 }
-                waivers.apply(f);
-                if f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f) {
-                    tally.open += 1;
-                    if f.baseline.as_deref() == Some("new") {
-                        tally.new += 1;
+                sent += 1;
+                while let Ok(done) = done_rx.try_recv() {
+                    order.take(done, sink)?;
+                }
+            }
+            Ok(())
+        });
+        let mut result = scanned.map(|_| ()).map_err(failure);
+        if result.is_ok() && !batch.spans.is_empty() {
+            if job_tx.send(batch).is_ok() {
+                sent += 1;
+            } else {
+                result = Err(Failure::Invalid("a worker thread stopped".to_owned()));
+            }
+        }
+        drop(job_tx);
+        if result.is_ok() {
+            while order.next < sent {
+                match done_rx.recv() {
+                    Ok(done) => {
+                        if let Err(f) = order.take(done, sink) {
+                            result = Err(f);
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        result = Err(Failure::Invalid("a worker thread stopped".to_owned()));
+                        break;
                     }
                 }
             }
-            sink.add(ledger, findings).map_err(Failure::Io)
-        })
-        .map_err(failure)?;
+        }
+        let mut merged: Option<(onus_rules::Auditor<'_>, Option<BaselineMarker<'_>>, Tally)> =
+            None;
+        for handle in handles {
+            let Ok((auditor, marker, tally)) = handle.join() else {
+                result = Err(Failure::Invalid("a worker thread panicked".to_owned()));
+                continue;
+            };
+            merged = Some(match merged {
+                None => (auditor, marker, tally),
+                Some((mut a, mut m, mut t)) => {
+                    a.merge(auditor);
+                    if let (Some(m), Some(other)) = (&mut m, marker) {
+                        m.merge(other);
+                    }
+                    t.open += tally.open;
+                    t.new += tally.new;
+                    (a, m, t)
+                }
+            });
+        }
+        let (a, m, t) = merged.unwrap_or_else(|| {
+            (
+                onus_rules::Auditor::new(&gaps, &classify, setup.ctx),
+                None,
+                Tally::default(),
+            )
+        });
+        (a, m, t, result)
+    });
+    result?;
     let sources = std::mem::take(&mut inventory.head.sources);
-    let mut head = auditor.finish(setup.run, sources);
-    head.baseline = marker.map(BaselineMarker::finish);
+    let run = setup.run.clone();
+    // An empty inventory has no worker output: the markers are made here then.
+    let marker = marker.or_else(|| {
+        setup
+            .baseline
+            .as_ref()
+            .map(|(refs, source)| BaselineMarker::new(refs, source))
+    });
+    let head_baseline = marker.map(BaselineMarker::finish);
+    let _ = &mut auditor;
+    let mut head = auditor.finish(run, sources);
+    head.baseline = head_baseline;
     head.expired_waivers = waivers.expired();
     Ok((head, tally))
+}
+
+/// Worker results put back in inventory order, ids checked for duplicates.
+struct InOrder<T> {
+    pending: BTreeMap<usize, Result<Vec<(Box<str>, T)>, Failure>>,
+    next: usize,
+    ids: HashSet<Box<str>>,
+}
+
+impl<T> InOrder<T> {
+    fn take<S: Sink<Item = T>>(&mut self, (n, done): Done<T>, sink: &mut S) -> Result<(), Failure> {
+        self.pending.insert(n, done);
+        while let Some(done) = self.pending.remove(&self.next) {
+            self.next += 1;
+            for (id, item) in done? {
+                if self.ids.contains(&id) {
+                    return Err(Failure::Invalid(format!("duplicate resource id '{id}'")));
+                }
+                self.ids.insert(id);
+                sink.add(item).map_err(Failure::Io)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parse, check, map and evaluate one batch on a worker thread.
+fn evaluate<S: Sink>(
+    batch: &Batch,
+    latest: Option<chrono::DateTime<chrono::Utc>>,
+    setup: &Setup<'_>,
+    auditor: &mut onus_rules::Auditor<'_>,
+    marker: &mut Option<BaselineMarker<'_>>,
+    waivers: &Waivers,
+    tally: &mut Tally,
+) -> Result<Vec<(Box<str>, S::Item)>, Failure> {
+    let mut items = Vec::with_capacity(batch.spans.len());
+    for (k, &(a, b)) in batch.spans.iter().enumerate() {
+        let i = batch.first + k;
+        let mut resource = onus_model::stream::parse_resource(i, &batch.bytes[a..b], latest)
+            .map_err(Failure::Invalid)?;
+        if !setup.allow_unclassified
+            && !resource.enumerated_only
+            && setup.catalog.kind(&resource.kind).is_none()
+        {
+            return Err(Failure::Invalid(format!(
+                "unknown resource kind '{}'",
+                resource.kind
+            )));
+        }
+        setup
+            .catalog
+            .apply_mapping(&mut resource)
+            .map_err(|e| Failure::Invalid(format!("catalog facet mapping: {e}")))?;
+        // Rules read facets; evidence points into `raw` by pointer.
+        resource.raw = serde_json::Value::Null;
+        let (ledger, mut findings) = auditor.add(&resource);
+        for f in &mut findings {
+            if let Some(m) = marker.as_mut() {
+                m.mark(f);
+            }
+            waivers.apply(f);
+            if f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f) {
+                tally.open += 1;
+                if f.baseline.as_deref() == Some("new") {
+                    tally.new += 1;
+                }
+            }
+        }
+        items.push((resource.id.into_boxed_str(), S::prepare(ledger, findings)));
+    }
+    Ok(items)
 }
 
 fn failure(e: StreamError<Failure>) -> Failure {

@@ -38,6 +38,14 @@ impl StatusCounts {
         }
     }
 
+    /// Add `other`'s counts to these.
+    pub fn merge(&mut self, other: &StatusCounts) {
+        self.unaddressed += other.unaddressed;
+        self.unknown += other.unknown;
+        self.addressed += other.addressed;
+        self.not_applicable += other.not_applicable;
+    }
+
     /// The count for one status.
     pub fn get(&self, status: Status) -> usize {
         match status {

@@ -341,50 +341,85 @@ impl<R: Read + Seek> StreamedInventory<R> {
         })
     }
 
-    /// Parse and check every resource in order, handing each (with its index)
-    /// to `each`. Stops at the first invalid resource or failed call.
-    pub fn for_each_resource<E>(
+    /// The latest time a resource may carry (for [`parse_resource`]).
+    pub fn latest_observation(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.head.latest_observation()
+    }
+
+    /// Hand the bytes of every element of `resources`, in order, to `each`
+    /// (structure only: [`parse_resource`] parses and checks one). Stops at the
+    /// first structural error or failed call; the number of elements.
+    pub fn for_each_element<E>(
         &mut self,
-        mut each: impl FnMut(usize, Resource) -> Result<(), E>,
+        mut each: impl FnMut(usize, &[u8]) -> Result<(), E>,
     ) -> Result<usize, StreamError<E>> {
         let Some(at) = self.resources_at else {
             return Ok(0);
         };
         self.input.seek(SeekFrom::Start(at))?;
-        let invalid = |m: String| StreamError::Invalid(m);
         let mut s = Scanner::new(&mut self.input, at);
         s.expect(b'[')?;
-        let mut ids: HashSet<Box<str>> = HashSet::new();
-        let latest = self.head.latest_observation();
         if s.skip_ws()? == Some(b']') {
             return Ok(0);
         }
         let mut i = 0;
         loop {
             let (_, bytes) = s.value()?;
-            let text =
-                std::str::from_utf8(bytes).map_err(|e| invalid(format!("resources[{i}]: {e}")))?;
-            let resource: Resource =
-                serde_json::from_str(text).map_err(|e| invalid(format!("resources[{i}]: {e}")))?;
-            crate::json::check_duplicate_keys(text)
-                .map_err(|d| invalid(format!("resources[{i}]: duplicate key '{}'", d.key)))?;
-            crate::inventory::validate_resource(i, &resource, latest, "")
-                .map_err(|e| invalid(e.to_string()))?;
-            if !ids.insert(resource.id.as_str().into()) {
-                return Err(invalid(format!(
-                    "resources[{i}].id: duplicate resource id '{}'",
-                    resource.id
-                )));
-            }
-            each(i, resource).map_err(StreamError::Consumer)?;
+            each(i, bytes).map_err(StreamError::Consumer)?;
             i += 1;
             match s.skip_ws()? {
                 Some(b',') => s.pos += 1,
                 Some(b']') => return Ok(i),
-                _ => return Err(invalid("expected ',' or ']' after a resource".to_owned())),
+                _ => {
+                    return Err(StreamError::Invalid(
+                        "expected ',' or ']' after a resource".to_owned(),
+                    ));
+                }
             }
         }
     }
+
+    /// Parse and check every resource in order, handing each (with its index)
+    /// to `each`. Stops at the first invalid resource or failed call.
+    pub fn for_each_resource<E>(
+        &mut self,
+        mut each: impl FnMut(usize, Resource) -> Result<(), E>,
+    ) -> Result<usize, StreamError<E>> {
+        let latest = self.latest_observation();
+        let mut ids: HashSet<Box<str>> = HashSet::new();
+        self.for_each_element(|i, bytes| {
+            let resource = parse_resource(i, bytes, latest).map_err(StreamError::Invalid)?;
+            if !ids.insert(resource.id.as_str().into()) {
+                return Err(StreamError::Invalid(format!(
+                    "resources[{i}].id: duplicate resource id '{}'",
+                    resource.id
+                )));
+            }
+            each(i, resource).map_err(StreamError::Consumer)
+        })
+        .map_err(|e| match e {
+            StreamError::Consumer(inner) => inner,
+            StreamError::Invalid(m) => StreamError::Invalid(m),
+            StreamError::Io(e) => StreamError::Io(e),
+        })
+    }
+}
+
+/// Parse and check `resources[i]` from its bytes: the JSON, no repeated key,
+/// and every check of the classic reader but duplicate ids (the caller sees
+/// every id). `latest` is [`StreamedInventory::latest_observation`].
+pub fn parse_resource(
+    i: usize,
+    bytes: &[u8],
+    latest: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Resource, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("resources[{i}]: {e}"))?;
+    let resource: Resource =
+        serde_json::from_str(text).map_err(|e| format!("resources[{i}]: {e}"))?;
+    crate::json::check_duplicate_keys(text)
+        .map_err(|d| format!("resources[{i}]: duplicate key '{}'", d.key))?;
+    crate::inventory::validate_resource(i, &resource, latest, "").map_err(|e| e.to_string())?;
+    Ok(resource)
 }
 
 #[cfg(test)]

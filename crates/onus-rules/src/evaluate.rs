@@ -257,7 +257,7 @@ pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 /// and the classifications of the kinds seen, not the estate; [`audit`] is this
 /// with every resource kept.
 pub struct Auditor<'a> {
-    classify: &'a dyn Fn(&str) -> Classification,
+    classify: &'a (dyn Fn(&str) -> Classification + Sync),
     ctx: &'a Context,
     gaps: &'a [Gap],
     gap_index: GapIndex<'a>,
@@ -288,7 +288,7 @@ impl<'a> Auditor<'a> {
     /// lookup, or the unclassified fallback).
     pub fn new(
         gaps: &'a [Gap],
-        classify: &'a dyn Fn(&str) -> Classification,
+        classify: &'a (dyn Fn(&str) -> Classification + Sync),
         ctx: &'a Context,
     ) -> Auditor<'a> {
         Auditor {
@@ -385,6 +385,37 @@ impl<'a> Auditor<'a> {
         (resource, findings)
     }
 
+    /// Add the counts of `other` (an audit of other resources of the same
+    /// inventory, e.g. on another thread) to these.
+    pub fn merge(&mut self, other: Auditor<'_>) {
+        self.resources += other.resources;
+        self.statuses.merge(&other.statuses);
+        for (duty, counts) in &other.duties {
+            self.duties.entry(*duty).or_default().merge(counts);
+        }
+        for (model, n) in other.service_models {
+            *self.service_models.entry(model).or_default() += n;
+        }
+        self.customer_duties += other.customer_duties;
+        self.customer_addressed += other.customer_addressed;
+        self.unclassified += other.unclassified;
+        for (kind, k) in other.kinds {
+            match self.kinds.get_mut(&kind) {
+                Some(mine) => {
+                    mine.resources += k.resources;
+                    mine.evaluated += k.evaluated;
+                    mine.enumerated_only += k.enumerated_only;
+                }
+                None => {
+                    self.kinds.insert(kind, k);
+                }
+            }
+        }
+        for (severity, n) in other.unaddressed_by_severity {
+            *self.unaddressed_by_severity.entry(severity).or_default() += n;
+        }
+    }
+
     /// The report of everything added, without its resources and findings (the
     /// caller has them: kept, or already written). `sources` are the
     /// inventory's enumeration sources.
@@ -443,7 +474,7 @@ impl<'a> Auditor<'a> {
 /// unclassified fallback). `run.rules` is filled in here.
 pub fn audit(
     inventory: &Inventory,
-    classify: &dyn Fn(&str) -> Classification,
+    classify: &(dyn Fn(&str) -> Classification + Sync),
     ctx: &Context,
     run: RunInfo,
 ) -> AuditReport {

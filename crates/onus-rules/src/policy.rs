@@ -76,6 +76,14 @@ impl<'b> BaselineMarker<'b> {
         }
     }
 
+    /// Add what `other` (a marker of the same baseline over other findings)
+    /// saw to this one.
+    pub fn merge(&mut self, other: BaselineMarker<'b>) {
+        self.seen.extend(other.seen);
+        self.new += other.new;
+        self.existing += other.existing;
+    }
+
     /// The comparison: counts, and the baseline's gaps not seen in this run.
     pub fn finish(self) -> BaselineComparison {
         let seen = self.seen;
