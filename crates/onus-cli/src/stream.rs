@@ -11,10 +11,10 @@
 //! Other formats collect the report in memory ([`Collect`]).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashSet};
-use std::sync::{Mutex, mpsc};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::sync::{Mutex, mpsc};
 
 use onus_catalog::Catalog;
 use onus_model::stream::{StreamError, StreamedInventory};
@@ -62,29 +62,38 @@ impl Sink for Collect {
     }
 }
 
-/// The order of findings, as bytes that sort like [`onus_rules::finding_order`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Key {
-    status: u8,
-    severity: Reverse<u8>,
-    rule: Box<str>,
-    resource: Box<str>,
+/// A finding as a record: a key whose bytes sort like
+/// [`onus_rules::finding_order`] (status, severity descending, rule, resource),
+/// then the finding's JSON. `key_len` bytes of `bytes` are the key.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Record {
+    key_len: usize,
+    bytes: Vec<u8>,
 }
 
-impl Key {
-    fn of(f: &Finding) -> Key {
-        let rank = |all: &[_], x| all.iter().position(|y| *y == x).unwrap_or(0) as u8;
-        Key {
-            status: rank(Status::ALL, f.status),
-            severity: Reverse(rank_severity(f.severity)),
-            rule: f.rule.as_str().into(),
-            resource: f.resource.as_str().into(),
-        }
+impl Record {
+    fn of(f: &Finding) -> Record {
+        let status = Status::ALL.iter().position(|s| *s == f.status);
+        let severity = Severity::ALL.iter().position(|s| *s == f.severity);
+        let mut bytes = Vec::with_capacity(1024);
+        bytes.push(status.unwrap_or(0) as u8);
+        bytes.push(u8::MAX - severity.unwrap_or(0) as u8);
+        // Rule codes have no NUL: the terminator keeps `NET1` before `NET10`.
+        bytes.extend_from_slice(f.rule.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(f.resource.as_bytes());
+        let key_len = bytes.len();
+        json::element(f, &mut bytes);
+        Record { key_len, bytes }
     }
-}
 
-fn rank_severity(s: Severity) -> u8 {
-    Severity::ALL.iter().position(|y| *y == s).unwrap_or(0) as u8
+    fn key(&self) -> &[u8] {
+        &self.bytes[..self.key_len]
+    }
+
+    fn json(&self) -> &[u8] {
+        &self.bytes[self.key_len..]
+    }
 }
 
 /// Findings buffered up to this many bytes, then sorted and spilled as a run.
@@ -94,9 +103,11 @@ const RUN_BYTES: usize = 64 << 20;
 /// sorted runs.
 #[derive(Debug)]
 pub(crate) struct JsonSpool {
-    resources: BufWriter<File>,
+    resources: File,
+    /// Resource bytes not yet written to `resources`.
+    pending: Vec<u8>,
     resource_count: usize,
-    buffer: Vec<(Key, Vec<u8>)>,
+    buffer: Vec<Record>,
     buffered: usize,
     runs: Vec<File>,
     finding_count: usize,
@@ -106,7 +117,8 @@ pub(crate) struct JsonSpool {
 impl JsonSpool {
     pub(crate) fn new() -> io::Result<JsonSpool> {
         Ok(JsonSpool {
-            resources: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            resources: tempfile::tempfile()?,
+            pending: Vec::with_capacity(1 << 20),
             resource_count: 0,
             buffer: Vec::new(),
             buffered: 0,
@@ -117,10 +129,10 @@ impl JsonSpool {
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        self.buffer.sort_by(|a, b| a.0.cmp(&b.0));
+        self.buffer.sort_unstable_by(|a, b| a.key().cmp(b.key()));
         let mut out = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-        for (key, bytes) in self.buffer.drain(..) {
-            write_record(&mut out, &key, &bytes)?;
+        for record in self.buffer.drain(..) {
+            write_record(&mut out, &record)?;
         }
         self.buffered = 0;
         let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -134,28 +146,42 @@ impl JsonSpool {
         if !self.runs.is_empty() && !self.buffer.is_empty() {
             self.spill()?;
         }
-        let mut resources = self
-            .resources
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
+        self.resources.write_all(&self.pending)?;
+        self.pending = Vec::new();
+        let mut resources = self.resources;
         resources.seek(SeekFrom::Start(0))?;
         let resource_count = self.resource_count;
         let finding_count = self.finding_count;
         let buffer = std::mem::take(&mut self.buffer);
         let runs = std::mem::take(&mut self.runs);
+        tracing::debug!(
+            resources = resource_count,
+            findings = finding_count,
+            runs = runs.len(),
+            "writing the JSON report"
+        );
         json::Skeleton::new(head).write(
             out,
             |w| {
-                io::copy(&mut resources, w)?;
+                // Large reads and writes: the spool can be gigabytes.
+                let mut chunk = vec![0u8; 1 << 20];
+                loop {
+                    let n = resources.read(&mut chunk)?;
+                    if n == 0 {
+                        break;
+                    }
+                    w.write_all(&chunk[..n])?;
+                }
+                tracing::debug!("resources written");
                 Ok(resource_count)
             },
             |w| {
                 if runs.is_empty() {
                     let mut buffer = buffer;
-                    buffer.sort_by(|a, b| a.0.cmp(&b.0));
-                    for (i, (_, bytes)) in buffer.iter().enumerate() {
+                    buffer.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+                    for (i, record) in buffer.iter().enumerate() {
                         w.write_all(json::separator(i))?;
-                        w.write_all(bytes)?;
+                        w.write_all(record.json())?;
                     }
                 } else {
                     merge(runs, w)?;
@@ -167,29 +193,25 @@ impl JsonSpool {
 }
 
 impl Sink for JsonSpool {
-    type Item = (Vec<u8>, Vec<(Key, Vec<u8>)>);
+    type Item = (Vec<u8>, Vec<Record>);
     fn prepare(resource: ReportResource, findings: Vec<Finding>) -> Self::Item {
         let mut bytes = Vec::with_capacity(4096);
         json::element(&resource, &mut bytes);
-        let findings = findings
-            .iter()
-            .map(|f| {
-                let mut bytes = Vec::with_capacity(1024);
-                json::element(f, &mut bytes);
-                (Key::of(f), bytes)
-            })
-            .collect();
-        (bytes, findings)
+        (bytes, findings.iter().map(Record::of).collect())
     }
 
     fn add(&mut self, (bytes, findings): Self::Item) -> io::Result<()> {
-        self.resources
-            .write_all(json::separator(self.resource_count))?;
-        self.resources.write_all(&bytes)?;
+        self.pending
+            .extend_from_slice(json::separator(self.resource_count));
+        self.pending.extend_from_slice(&bytes);
         self.resource_count += 1;
-        for (key, bytes) in findings {
-            self.buffered += bytes.len() + key.resource.len() + 64;
-            self.buffer.push((key, bytes));
+        if self.pending.len() >= 1 << 20 {
+            self.resources.write_all(&self.pending)?;
+            self.pending.clear();
+        }
+        for record in findings {
+            self.buffered += record.bytes.len() + 32;
+            self.buffer.push(record);
             self.finding_count += 1;
         }
         if self.buffered > self.run_bytes {
@@ -199,46 +221,43 @@ impl Sink for JsonSpool {
     }
 }
 
-fn write_record(out: &mut impl Write, key: &Key, bytes: &[u8]) -> io::Result<()> {
-    out.write_all(&[key.status, key.severity.0])?;
-    for part in [key.rule.as_bytes(), key.resource.as_bytes(), bytes] {
-        out.write_all(&(part.len() as u64).to_le_bytes())?;
-        out.write_all(part)?;
-    }
-    Ok(())
+fn write_record(out: &mut impl Write, record: &Record) -> io::Result<()> {
+    out.write_all(&(record.key_len as u64).to_le_bytes())?;
+    out.write_all(&(record.bytes.len() as u64).to_le_bytes())?;
+    out.write_all(&record.bytes)
 }
 
-fn read_record(input: &mut impl Read) -> io::Result<Option<(Key, Vec<u8>)>> {
-    let mut head = [0u8; 2];
-    match input.read_exact(&mut head) {
+fn read_record(input: &mut impl Read) -> io::Result<Option<Record>> {
+    let mut key_len = [0u8; 8];
+    match input.read_exact(&mut key_len) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    let mut part = || -> io::Result<Vec<u8>> {
-        let mut len = [0u8; 8];
-        input.read_exact(&mut len)?;
-        let mut buf = vec![0u8; u64::from_le_bytes(len) as usize];
-        input.read_exact(&mut buf)?;
-        Ok(buf)
-    };
-    let text = |b: Vec<u8>| {
-        String::from_utf8(b)
-            .map(String::into_boxed_str)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    };
-    let rule = text(part()?)?;
-    let resource = text(part()?)?;
-    let bytes = part()?;
-    Ok(Some((
-        Key {
-            status: head[0],
-            severity: Reverse(head[1]),
-            rule,
-            resource,
-        },
+    let mut len = [0u8; 8];
+    input.read_exact(&mut len)?;
+    let mut bytes = vec![0u8; u64::from_le_bytes(len) as usize];
+    input.read_exact(&mut bytes)?;
+    Ok(Some(Record {
+        key_len: u64::from_le_bytes(key_len) as usize,
         bytes,
-    )))
+    }))
+}
+
+/// The next record of a run, ordered by key for the merge's heap.
+#[derive(Debug, PartialEq, Eq)]
+struct Head(Record, usize);
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.0.key(), self.1).cmp(&(other.0.key(), other.1))
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// Merge sorted runs into `out`, with the array's separators.
@@ -247,24 +266,19 @@ fn merge(runs: Vec<File>, out: &mut dyn Write) -> io::Result<()> {
         .into_iter()
         .map(|f| BufReader::with_capacity(256 << 10, f))
         .collect();
-    let mut heads: Vec<Option<Vec<u8>>> = vec![None; readers.len()];
     let mut heap = BinaryHeap::new();
     for (i, r) in readers.iter_mut().enumerate() {
-        if let Some((key, bytes)) = read_record(r)? {
-            heads[i] = Some(bytes);
-            heap.push(Reverse((key, i)));
+        if let Some(record) = read_record(r)? {
+            heap.push(Reverse(Head(record, i)));
         }
     }
     let mut n = 0;
-    while let Some(Reverse((_, i))) = heap.pop() {
-        if let Some(bytes) = heads[i].take() {
-            out.write_all(json::separator(n))?;
-            out.write_all(&bytes)?;
-            n += 1;
-        }
-        if let Some((key, bytes)) = read_record(&mut readers[i])? {
-            heads[i] = Some(bytes);
-            heap.push(Reverse((key, i)));
+    while let Some(Reverse(Head(record, i))) = heap.pop() {
+        out.write_all(json::separator(n))?;
+        out.write_all(record.json())?;
+        n += 1;
+        if let Some(record) = read_record(&mut readers[i])? {
+            heap.push(Reverse(Head(record, i)));
         }
     }
     Ok(())
@@ -385,7 +399,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
         let mut order = InOrder {
             pending: BTreeMap::new(),
             next: 0,
-            ids: HashSet::new(),
+            ids: foldhash::HashSet::default(),
         };
         let mut batch = Batch {
             number: 0,
@@ -444,8 +458,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
                 }
             }
         }
-        let mut merged: Option<(onus_rules::Auditor<'_>, Option<BaselineMarker<'_>>, Tally)> =
-            None;
+        let mut merged: Option<(onus_rules::Auditor<'_>, Option<BaselineMarker<'_>>, Tally)> = None;
         for handle in handles {
             let Ok((auditor, marker, tally)) = handle.join() else {
                 result = Err(Failure::Invalid("a worker thread panicked".to_owned()));
@@ -474,6 +487,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
         (a, m, t, result)
     });
     result?;
+    tracing::debug!("inventory read and evaluated");
     let sources = std::mem::take(&mut inventory.head.sources);
     let run = setup.run.clone();
     // An empty inventory has no worker output: the markers are made here then.
@@ -495,7 +509,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
 struct InOrder<T> {
     pending: BTreeMap<usize, Result<Vec<(Box<str>, T)>, Failure>>,
     next: usize,
-    ids: HashSet<Box<str>>,
+    ids: foldhash::HashSet<Box<str>>,
 }
 
 impl<T> InOrder<T> {
