@@ -26,31 +26,30 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
         StrategyArg::Refactor => Strategy::Refactor,
         StrategyArg::Repurchase => Strategy::Repurchase,
     });
-    let mut plan = onus_plan::plan(&catalog, &assets, &clouds, strategy);
-    let mut code = crate::EXIT_OK;
-    if let Some(path) = &args.verify {
-        let rname = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read report {rname}"))?;
-        crate::check_duplicate_keys(&text, &rname)?;
-        let report: onus_model::AuditReport = serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{rname}:{}:{}: not an onus.report/v1 JSON report: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
-        onus_plan::verify(&mut plan, &report);
-        let unaddressed = plan
-            .assets
-            .iter()
-            .flat_map(|a| &a.targets)
-            .flat_map(|t| t.verification.iter().flatten())
-            .any(|v| v.status == Status::Unaddressed);
-        if unaddressed {
-            code = crate::EXIT_GAPS;
+    let report = match &args.verify {
+        Some(path) => {
+            let rname = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read report {rname}"))?;
+            crate::check_duplicate_keys(&text, &rname)?;
+            let report: onus_model::AuditReport = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{rname}:{}:{}: not an onus.report/v1 JSON report: {e}",
+                    e.line(),
+                    e.column()
+                )
+            })?;
+            Some(report)
         }
-    }
+        None => None,
+    };
+    let verifier = report.as_ref().map(onus_plan::Verifier::new);
+    let unaddressed = |pa: &onus_plan::PlannedAsset| {
+        pa.targets
+            .iter()
+            .flat_map(|t| t.verification.iter().flatten())
+            .any(|v| v.status == Status::Unaddressed)
+    };
     let format = args.format.unwrap_or(
         if args.output.is_none() && std::io::stdout().is_terminal() {
             PlanFormat::Table
@@ -58,6 +57,41 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
             PlanFormat::Json
         },
     );
+    let target = crate::output::Target::new(args.output.as_deref());
+    if format == PlanFormat::Json {
+        // JSON streams: one planned asset in memory at a time.
+        let mut gaps = false;
+        crate::output::write_with(&target, |w| {
+            onus_plan::render::json_streamed(
+                &catalog,
+                &assets,
+                &clouds,
+                strategy,
+                |pa| {
+                    if let Some(v) = &verifier {
+                        v.verify(pa);
+                        gaps |= unaddressed(pa);
+                    }
+                },
+                w,
+            )
+        })?;
+        return Ok(if gaps {
+            crate::EXIT_GAPS
+        } else {
+            crate::EXIT_OK
+        });
+    }
+    let mut plan = onus_plan::plan(&catalog, &assets, &clouds, strategy);
+    let mut code = crate::EXIT_OK;
+    if let Some(v) = &verifier {
+        for pa in &mut plan.assets {
+            v.verify(pa);
+            if unaddressed(pa) {
+                code = crate::EXIT_GAPS;
+            }
+        }
+    }
     let text = match format {
         // Colour only on a terminal (and never into a file).
         PlanFormat::Table if args.output.is_none() => onus_plan::render::table_styled(&plan, style),
@@ -66,6 +100,6 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
         PlanFormat::Markdown => onus_plan::render::markdown(&plan),
         PlanFormat::Html => onus_plan::render::html(&plan),
     };
-    crate::output::write_text(&crate::output::Target::new(args.output.as_deref()), &text)?;
+    crate::output::write_text(&target, &text)?;
     Ok(code)
 }

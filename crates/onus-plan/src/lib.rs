@@ -18,5 +18,5 @@ pub use assets::{
 pub use onus_catalog::Strategy;
 pub use plan::{
     Cloud, ControlItem, DutyShift, PLAN_SCHEMA, Plan, PlannedAsset, Shift, TargetPlan, Totals,
-    Verification, plan, verify,
+    TotalsBuilder, Verification, Verifier, plan, plan_asset, verify,
 };

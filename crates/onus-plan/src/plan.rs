@@ -1,5 +1,7 @@
 //! Planning and verification.
 
+use std::collections::BTreeMap;
+
 use onus_catalog::{Catalog, Strategy};
 use onus_model::{AuditReport, Duty, Layer, Owner, ServiceModel, Status};
 use serde::{Deserialize, Serialize};
@@ -296,68 +298,103 @@ fn target(
     })
 }
 
-/// Plan `assets` for `clouds`, under `strategy` when given (else the asset's own, else every strategy).
+/// Plan every asset: the duty shifts and the checklist per target, and the
+/// totals per strategy and cloud.
 pub fn plan(
     catalog: &Catalog,
     assets: &[Asset],
     clouds: &[Cloud],
     strategy: Option<Strategy>,
 ) -> Plan {
-    let mut planned = Vec::new();
-    for asset in assets {
-        let mut targets = Vec::new();
-        if let Some(table) = catalog.migration(&asset.kind) {
-            for (&s, by_cloud) in table {
-                if asset.strategy.or(strategy).is_some_and(|want| want != s) {
-                    continue;
-                }
-                for &cloud in clouds {
-                    let Some(kind) = by_cloud.get(cloud.as_str()) else {
-                        continue;
-                    };
-                    if asset.target.as_ref().is_some_and(|t| t != kind) {
-                        continue;
-                    }
-                    targets.extend(target(catalog, asset, s, cloud, kind));
-                }
-            }
-        }
-        planned.push(PlannedAsset {
-            asset: asset.clone(),
-            targets,
-        });
-    }
-    let mut totals: Vec<Totals> = Vec::new();
-    for s in Strategy::ALL {
-        for &cloud in clouds {
-            let ts: Vec<&TargetPlan> = planned
-                .iter()
-                .flat_map(|a| &a.targets)
-                .filter(|t| t.strategy == s && t.cloud == cloud)
-                .collect();
-            if ts.is_empty() {
-                continue;
-            }
-            totals.push(Totals {
-                strategy: s,
-                cloud,
-                assets: ts.len(),
-                moves: ts.iter().map(|t| t.count(Shift::Moves)).sum(),
-                shared: ts.iter().map(|t| t.count(Shift::Shared)).sum(),
-                stays: ts.iter().map(|t| t.count(Shift::Stays)).sum(),
-                appears: ts
-                    .iter()
-                    .map(|t| t.checklist.iter().filter(|c| c.new_in_cloud).count())
-                    .sum(),
-                not_applicable: ts.iter().map(|t| t.count(Shift::NotApplicable)).sum(),
-            });
-        }
-    }
+    let mut totals = TotalsBuilder::default();
+    let planned: Vec<PlannedAsset> = assets
+        .iter()
+        .map(|asset| {
+            let planned = plan_asset(catalog, asset, clouds, strategy);
+            totals.add(&planned);
+            planned
+        })
+        .collect();
     Plan {
         schema: PLAN_SCHEMA.to_owned(),
         clouds: clouds.to_vec(),
         assets: planned,
-        totals,
+        totals: totals.finish(clouds),
+    }
+}
+
+/// Plan one asset: a target per strategy and cloud the catalog's migration
+/// table offers (narrowed by the asset's own strategy and target, or `strategy`).
+pub fn plan_asset(
+    catalog: &Catalog,
+    asset: &Asset,
+    clouds: &[Cloud],
+    strategy: Option<Strategy>,
+) -> PlannedAsset {
+    let mut targets = Vec::new();
+    if let Some(table) = catalog.migration(&asset.kind) {
+        for (&s, by_cloud) in table {
+            if asset.strategy.or(strategy).is_some_and(|want| want != s) {
+                continue;
+            }
+            for &cloud in clouds {
+                let Some(kind) = by_cloud.get(cloud.as_str()) else {
+                    continue;
+                };
+                if asset.target.as_ref().is_some_and(|t| t != kind) {
+                    continue;
+                }
+                targets.extend(target(catalog, asset, s, cloud, kind));
+            }
+        }
+    }
+    PlannedAsset {
+        asset: asset.clone(),
+        targets,
+    }
+}
+
+/// The totals per strategy and cloud, counted one planned asset at a time.
+#[derive(Debug, Default)]
+pub struct TotalsBuilder {
+    counts: BTreeMap<(Strategy, Cloud), [usize; 6]>,
+}
+
+impl TotalsBuilder {
+    /// Count `planned`'s targets.
+    pub fn add(&mut self, planned: &PlannedAsset) {
+        for t in &planned.targets {
+            let c = self.counts.entry((t.strategy, t.cloud)).or_default();
+            c[0] += 1;
+            c[1] += t.count(Shift::Moves);
+            c[2] += t.count(Shift::Shared);
+            c[3] += t.count(Shift::Stays);
+            c[4] += t.checklist.iter().filter(|c| c.new_in_cloud).count();
+            c[5] += t.count(Shift::NotApplicable);
+        }
+    }
+
+    /// The totals, by strategy then in the order of `clouds`.
+    pub fn finish(self, clouds: &[Cloud]) -> Vec<Totals> {
+        let mut totals = Vec::new();
+        for s in Strategy::ALL {
+            for &cloud in clouds {
+                let Some(c) = self.counts.get(&(s, cloud)) else {
+                    continue;
+                };
+                totals.push(Totals {
+                    strategy: s,
+                    cloud,
+                    assets: c[0],
+                    moves: c[1],
+                    shared: c[2],
+                    stays: c[3],
+                    appears: c[4],
+                    not_applicable: c[5],
+                });
+            }
+        }
+        totals
     }
 }
 
@@ -368,15 +405,41 @@ pub const ASSET_TAG: &str = "onus:asset";
 /// target's kind tagged `onus:asset=<asset name>`, and per checklist duty their
 /// rolled-up status (unknown when nothing is deployed).
 pub fn verify(plan: &mut Plan, report: &AuditReport) {
+    let verifier = Verifier::new(report);
     for pa in &mut plan.assets {
+        verifier.verify(pa);
+    }
+}
+
+/// A report's deployed resources indexed by kind and asset tag, to verify
+/// planned assets one at a time.
+#[derive(Debug)]
+pub struct Verifier<'r> {
+    deployed: std::collections::HashMap<(&'r str, &'r str), Vec<&'r onus_model::ReportResource>>,
+}
+
+impl<'r> Verifier<'r> {
+    /// Index `report`'s resources that carry the asset tag.
+    pub fn new(report: &'r AuditReport) -> Verifier<'r> {
+        let mut deployed: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+        for r in &report.resources {
+            if let Some(asset) = r.tags.get(ASSET_TAG) {
+                deployed
+                    .entry((r.kind.as_str(), asset.as_str()))
+                    .or_default()
+                    .push(r);
+            }
+        }
+        Verifier { deployed }
+    }
+
+    /// Fill in the verification of every target of `pa`.
+    pub fn verify(&self, pa: &mut PlannedAsset) {
         for t in &mut pa.targets {
-            let deployed: Vec<&onus_model::ReportResource> = report
-                .resources
-                .iter()
-                .filter(|r| {
-                    r.kind == t.kind && r.tags.get(ASSET_TAG).is_some_and(|v| *v == pa.asset.name)
-                })
-                .collect();
+            let deployed: &[&onus_model::ReportResource] = self
+                .deployed
+                .get(&(t.kind.as_str(), pa.asset.name.as_str()))
+                .map_or(&[], Vec::as_slice);
             let checks = t
                 .checklist
                 .iter()
@@ -394,7 +457,7 @@ pub fn verify(plan: &mut Plan, report: &AuditReport) {
                     }
                     let mut status = Status::NotApplicable;
                     let mut reasons = Vec::new();
-                    for r in &deployed {
+                    for r in deployed {
                         if let Some(e) = r.duties.get(&c.duty) {
                             status = status.roll_up(e.status);
                             reasons.push(format!(

@@ -176,6 +176,48 @@ pub fn json(plan: &Plan) -> String {
     serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"
 }
 
+/// The plan of `assets` as JSON, written one asset at a time: the same bytes
+/// as [`json`] of [`crate::plan`], with one planned asset in memory at a time.
+/// `each` may complete an asset (verification) before it is written.
+pub fn json_streamed(
+    catalog: &onus_catalog::Catalog,
+    assets: &[crate::Asset],
+    clouds: &[crate::Cloud],
+    strategy: Option<crate::Strategy>,
+    mut each: impl FnMut(&mut crate::PlannedAsset),
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let skeleton = |totals| {
+        let text = json(&Plan {
+            schema: crate::PLAN_SCHEMA.to_owned(),
+            clouds: clouds.to_vec(),
+            assets: Vec::new(),
+            totals,
+        });
+        // A raw line break cannot be inside a JSON string: this is the member.
+        let mark = "\n  \"assets\": [";
+        let at = text.find(mark).map_or(0, |i| i + mark.len());
+        let (before, after) = text.split_at(at);
+        (before.to_owned(), after.trim_start_matches(']').to_owned())
+    };
+    let (before, _) = skeleton(Vec::new());
+    out.write_all(before.as_bytes())?;
+    let mut totals = crate::TotalsBuilder::default();
+    let mut bytes = Vec::new();
+    for (i, asset) in assets.iter().enumerate() {
+        let mut planned = crate::plan_asset(catalog, asset, clouds, strategy);
+        each(&mut planned);
+        totals.add(&planned);
+        bytes.clear();
+        onus_report::json::element(&planned, &mut bytes);
+        out.write_all(onus_report::json::separator(i))?;
+        out.write_all(&bytes)?;
+    }
+    out.write_all(onus_report::json::close(assets.len()))?;
+    let (_, after) = skeleton(totals.finish(clouds));
+    out.write_all(after.as_bytes())
+}
+
 /// The plan as Markdown.
 pub fn markdown(plan: &Plan) -> String {
     let mut out = String::from("## onus plan: who owns which duty after the move\n\n");
@@ -312,4 +354,31 @@ body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse
     }
     out.push_str("</body></html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_plan_is_the_plan_built_in_memory() {
+        let catalog = onus_catalog::Catalog::builtin().unwrap();
+        let kinds: Vec<&str> = catalog.asset_kinds().collect();
+        let text = include_str!("../../../examples/premigration/assets.csv");
+        let assets = crate::read_assets(text, "assets.csv", &kinds).unwrap();
+        for clouds in [
+            vec![crate::Cloud::Aws],
+            vec![crate::Cloud::Aws, crate::Cloud::Azure],
+        ] {
+            let plan = crate::plan(&catalog, &assets, &clouds, None);
+            assert!(!plan.assets.is_empty() && !plan.totals.is_empty());
+            let mut out = Vec::new();
+            json_streamed(&catalog, &assets, &clouds, None, |_| {}, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), json(&plan));
+        }
+        let mut out = Vec::new();
+        json_streamed(&catalog, &[], &[crate::Cloud::Aws], None, |_| {}, &mut out).unwrap();
+        let empty = crate::plan(&catalog, &[], &[crate::Cloud::Aws], None);
+        assert_eq!(String::from_utf8(out).unwrap(), json(&empty));
+    }
 }
