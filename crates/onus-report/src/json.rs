@@ -84,10 +84,16 @@ impl serde_json::ser::Formatter for Nested {
 /// Append one element of the report's `resources` or `findings` array to
 /// `out`, laid out as [`render`] lays it out there (without the separator).
 pub fn element(value: &impl Serialize, out: &mut Vec<u8>) {
+    element_at(value, 2, out);
+}
+
+/// Append `value` pretty-printed as it is laid out `depth` levels into a
+/// pretty-printed document (the first line not indented).
+pub fn element_at(value: &impl Serialize, depth: usize, out: &mut Vec<u8>) {
     let mut ser = serde_json::Serializer::with_formatter(
         out,
         Nested {
-            depth: 2,
+            depth,
             has_value: false,
         },
     );

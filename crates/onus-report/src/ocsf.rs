@@ -22,11 +22,15 @@ fn severity(s: Severity) -> (u8, &'static str) {
 pub fn render(report: &AuditReport) -> String {
     let time = report.run.generated_at.timestamp_millis();
     let resources = crate::sarif::by_id(report);
-    let events: Vec<Value> = report
+    // One event in memory at a time, written as `to_string_pretty` of the
+    // whole array would lay it out.
+    let mut out: Vec<u8> = b"[".to_vec();
+    let mut count = 0;
+    let events = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Unaddressed)
-        .map(|f| {
+        .map(|f| -> Value {
             let (sev_id, sev) = severity(f.severity);
             let r = resources.get(f.resource.as_str()).copied();
             let title = onus_rules::find(&f.rule).map_or(f.rule.as_str(), |r| r.meta().title);
@@ -70,9 +74,13 @@ pub fn render(report: &AuditReport) -> String {
                 }],
                 "unmapped": {"owner": f.owner, "evidence": f.evidence, "baseline": f.baseline},
             })
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&events).unwrap_or_default();
-    text.push('\n');
-    text
+        });
+    for event in events {
+        out.extend_from_slice(if count == 0 { b"\n  " } else { b",\n  " });
+        crate::json::element_at(&event, 1, &mut out);
+        count += 1;
+    }
+    out.extend_from_slice(if count == 0 { b"]\n" } else { b"\n]\n" });
+    // Serialised JSON is UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }

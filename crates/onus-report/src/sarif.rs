@@ -207,12 +207,11 @@ pub fn render(report: &AuditReport) -> String {
             .map_or(-1, |i| i as i64)
     };
     let resources = by_id(report);
-    let results: Vec<SarifResult> = report
+    let results = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Unaddressed)
-        .map(|f| result(&resources, f, index(&f.rule)))
-        .collect();
+        .map(|f| result(&resources, f, index(&f.rule)));
     let driver = ToolComponent::builder()
         .name("onus")
         .semantic_version(report.run.onus_version.clone())
@@ -223,7 +222,7 @@ pub fn render(report: &AuditReport) -> String {
     let coverage = &report.coverage;
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(results)
+        .results(Vec::<SarifResult>::new())
         .properties(props(&[
             (
                 "onusCoverage",
@@ -258,7 +257,31 @@ pub fn render(report: &AuditReport) -> String {
         .schema("https://json.schemastore.org/sarif-2.1.0.json")
         .runs(vec![run])
         .build();
-    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    text.push('\n');
-    text
+    let skeleton = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    // The results are written one at a time into the run's empty list (a raw
+    // line break cannot be inside a JSON string: this is the member), laid
+    // out as `to_string_pretty` of the whole log would lay them out.
+    let mark = "\n      \"results\": [";
+    let at = skeleton
+        .find(mark)
+        .map_or(skeleton.len(), |i| i + mark.len());
+    let (before, after) = skeleton.split_at(at);
+    let mut out = before.as_bytes().to_vec();
+    let mut count = 0;
+    for r in results {
+        out.extend_from_slice(if count == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        });
+        crate::json::element_at(&r, 4, &mut out);
+        count += 1;
+    }
+    if count > 0 {
+        out.extend_from_slice(b"\n      ");
+    }
+    out.extend_from_slice(after.as_bytes());
+    out.push(b'\n');
+    // Serialised JSON is UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
