@@ -231,14 +231,31 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             today: now.date_naive(),
             allow_unclassified: args.allow_unclassified,
         };
-        if formats == [Format::Json] && args.store.is_none() {
+        if formats == [Format::Json] {
             let mut spool = crate::stream::JsonSpool::new()
                 .context("cannot create a temporary file for the report")?;
             let (head, tally) = match crate::stream::audit(inventory, setup, &mut spool) {
                 Ok(done) => done,
                 Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
             };
-            crate::output::write_with(&output, |w| spool.write(&head, w))?;
+            // With a store, the report is compressed as it is written (the run
+            // keeps it), never held whole.
+            let mut compressed = args.store.as_ref().map(|_| onus_store::compressor());
+            crate::output::write_with(&output, |w| match &mut compressed {
+                Some(z) => spool.write(&head, &mut crate::stream::Tee(w, z)),
+                None => spool.write(&head, w),
+            })?;
+            if let (Some(store), Some(z)) = (&args.store, compressed) {
+                let bytes = z.finish().context("cannot compress the report")?;
+                match crate::history::save_compressed(store, &head, &bytes, &store_scope(&args)) {
+                    Ok(id) => crate::output::note(&format!("onus: stored run {id}")),
+                    Err(e) => {
+                        return Err(
+                            e.context("the report was written but the run could not be stored")
+                        );
+                    }
+                }
+            }
             let code = policy_exit(&head, tally, &args.fail_on);
             if let Target::Path(p) = &output
                 && !args.quiet
@@ -299,26 +316,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
 
     let mut trend = Vec::new();
     if let Some(store) = &args.store {
-        let scope = match (&args.inventory, args.cloud) {
-            (Some(p), _) => format!("inventory:{}", p.display()),
-            (None, Some(c)) => {
-                let mut scope = format!("{c:?}").to_lowercase();
-                if let Some(r) = &args.aws.regions {
-                    scope.push_str(&format!(":{}", r.join(",")));
-                }
-                if !args.azure.subscriptions.is_empty() {
-                    scope.push_str(&format!(":{}", args.azure.subscriptions.join(",")));
-                }
-                if !args.gcp.projects.is_empty() {
-                    scope.push_str(&format!(":{}", args.gcp.projects.join(",")));
-                }
-                if let Some((i, n)) = args.shard {
-                    scope.push_str(&format!("#shard={i}/{n}"));
-                }
-                scope
-            }
-            (None, None) => "unknown".to_owned(),
-        };
+        let scope = store_scope(&args);
         match crate::history::save(store, &report, &scope, formats.contains(&Format::Html)) {
             Ok((id, points)) => {
                 crate::output::note(&format!("onus: stored run {id}"));
@@ -337,6 +335,30 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         crate::output::note(&verdict(&written, &report, code));
     }
     Ok(code)
+}
+
+/// What a stored run audited: the inventory, or the cloud and its scope.
+fn store_scope(args: &AuditArgs) -> String {
+    match (&args.inventory, args.cloud) {
+        (Some(p), _) => format!("inventory:{}", p.display()),
+        (None, Some(c)) => {
+            let mut scope = format!("{c:?}").to_lowercase();
+            if let Some(r) = &args.aws.regions {
+                scope.push_str(&format!(":{}", r.join(",")));
+            }
+            if !args.azure.subscriptions.is_empty() {
+                scope.push_str(&format!(":{}", args.azure.subscriptions.join(",")));
+            }
+            if !args.gcp.projects.is_empty() {
+                scope.push_str(&format!(":{}", args.gcp.projects.join(",")));
+            }
+            if let Some((i, n)) = args.shard {
+                scope.push_str(&format!("#shard={i}/{n}"));
+            }
+            scope
+        }
+        (None, None) => "unknown".to_owned(),
+    }
 }
 
 /// The line after writing files: what was written and the verdict

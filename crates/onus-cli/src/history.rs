@@ -63,6 +63,19 @@ pub(crate) fn save(
     Ok((id, trend))
 }
 
+/// Store a streamed run: `head` (no resources or findings) and its JSON
+/// report, compressed as it was written.
+pub(crate) fn save_compressed(
+    url: &StoreUrl,
+    head: &AuditReport,
+    compressed: &[u8],
+    scope: &str,
+) -> anyhow::Result<String> {
+    let rt = runtime()?;
+    let store = open(&rt, Some(url))?;
+    Ok(rt.block_on(store.save_compressed(head, compressed, scope))?)
+}
+
 pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
     let rt = runtime()?;
     let store = open(&rt, args.store.store.as_ref())?;

@@ -96,6 +96,22 @@ impl Record {
     }
 }
 
+/// A writer that writes to both (the output, and the store's compressor).
+pub(crate) struct Tee<'a, B: Write>(pub(crate) &'a mut dyn Write, pub(crate) &'a mut B);
+
+impl<B: Write> Write for Tee<'_, B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(buf)?;
+        self.1.write_all(&buf[..n])?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.1.flush()
+    }
+}
+
 /// Findings buffered up to this many bytes, then sorted and spilled as a run.
 const RUN_BYTES: usize = 64 << 20;
 

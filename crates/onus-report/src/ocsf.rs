@@ -1,7 +1,7 @@
 //! OCSF: one Compliance Finding (class 2003) per unaddressed finding, as a JSON array.
 
 use onus_model::{AuditReport, Severity, Status};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::finding_key;
 
@@ -18,64 +18,146 @@ fn severity(s: Severity) -> (u8, &'static str) {
     }
 }
 
+/// One Compliance Finding event; fields in the order of the OCSF examples.
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u8,
+    activity_name: &'static str,
+    category_uid: u8,
+    category_name: &'static str,
+    class_uid: u16,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    time: i64,
+    message: &'a str,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo<'a>,
+    compliance: Compliance<'a>,
+    remediation: Desc<'a>,
+    resources: [EventResource<'a>; 1],
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    product: Product<'a>,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    name: &'static str,
+    vendor_name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: String,
+    title: &'a str,
+    desc: &'a str,
+    types: [&'a str; 1],
+}
+
+#[derive(Serialize)]
+struct Compliance<'a> {
+    control: &'a str,
+    standards: [&'static str; 1],
+    requirements: [&'a str; 1],
+    status_id: u8,
+}
+
+#[derive(Serialize)]
+struct Desc<'a> {
+    desc: &'a str,
+}
+
+#[derive(Serialize)]
+struct EventResource<'a> {
+    uid: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    region: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    owner: onus_model::Owner,
+    evidence: &'a [onus_model::Evidence],
+    baseline: Option<&'a str>,
+}
+
 /// The report's gaps as OCSF Compliance Finding events.
 pub fn render(report: &AuditReport) -> String {
     let time = report.run.generated_at.timestamp_millis();
     let resources = crate::sarif::by_id(report);
-    // One event in memory at a time, written as `to_string_pretty` of the
-    // whole array would lay it out.
+    // One event at a time, laid out as `to_string_pretty` of the whole array.
     let mut out: Vec<u8> = b"[".to_vec();
     let mut count = 0;
-    let events = report
+    for f in report
         .findings
         .iter()
         .filter(|f| f.status == Status::Unaddressed)
-        .map(|f| -> Value {
-            let (sev_id, sev) = severity(f.severity);
-            let r = resources.get(f.resource.as_str()).copied();
-            let title = onus_rules::find(&f.rule).map_or(f.rule.as_str(), |r| r.meta().title);
-            json!({
-                "activity_id": 1,
-                "activity_name": "Create",
-                "category_uid": 2,
-                "category_name": "Findings",
-                "class_uid": 2003,
-                "class_name": "Compliance Finding",
-                "type_uid": 200301,
-                "type_name": "Compliance Finding: Create",
-                "severity_id": sev_id,
-                "severity": sev,
-                "status_id": 1,
-                "status": "New",
-                "time": time,
-                "message": f.message,
-                "metadata": {
-                    "version": OCSF_VERSION,
-                    "product": {"name": "onus", "vendor_name": "onus", "version": report.run.onus_version},
+    {
+        let (severity_id, severity) = severity(f.severity);
+        let r = resources.get(f.resource.as_str()).copied();
+        let title = onus_rules::find(&f.rule).map_or(f.rule.as_str(), |r| r.meta().title);
+        let event = Event {
+            activity_id: 1,
+            activity_name: "Create",
+            category_uid: 2,
+            category_name: "Findings",
+            class_uid: 2003,
+            class_name: "Compliance Finding",
+            type_uid: 200_301,
+            type_name: "Compliance Finding: Create",
+            severity_id,
+            severity,
+            status_id: 1,
+            status: "New",
+            time,
+            message: &f.message,
+            metadata: Metadata {
+                version: OCSF_VERSION,
+                product: Product {
+                    name: "onus",
+                    vendor_name: "onus",
+                    version: &report.run.onus_version,
                 },
-                "finding_info": {
-                    "uid": finding_key(&f.resource, &f.rule, f.duty.as_str()),
-                    "title": title,
-                    "desc": f.message,
-                    "types": [f.duty.as_str()],
-                },
-                "compliance": {
-                    "control": f.rule,
-                    "standards": ["onus shared responsibility duties"],
-                    "requirements": [f.duty.as_str()],
-                    "status_id": 3,
-                },
-                "remediation": {"desc": f.remediation},
-                "resources": [{
-                    "uid": f.resource,
-                    "type": f.kind,
-                    "region": r.and_then(|r| r.region.clone()),
-                    "name": r.and_then(|r| r.name.clone()),
-                }],
-                "unmapped": {"owner": f.owner, "evidence": f.evidence, "baseline": f.baseline},
-            })
-        });
-    for event in events {
+            },
+            finding_info: FindingInfo {
+                uid: finding_key(&f.resource, &f.rule, f.duty.as_str()),
+                title,
+                desc: &f.message,
+                types: [f.duty.as_str()],
+            },
+            compliance: Compliance {
+                control: &f.rule,
+                standards: ["onus shared responsibility duties"],
+                requirements: [f.duty.as_str()],
+                status_id: 3,
+            },
+            remediation: Desc {
+                desc: &f.remediation,
+            },
+            resources: [EventResource {
+                uid: &f.resource,
+                kind: &f.kind,
+                region: r.and_then(|r| r.region.as_deref()),
+                name: r.and_then(|r| r.name.as_deref()),
+            }],
+            unmapped: Unmapped {
+                owner: f.owner,
+                evidence: &f.evidence,
+                baseline: f.baseline.as_deref(),
+            },
+        };
         out.extend_from_slice(if count == 0 { b"\n  " } else { b",\n  " });
         crate::json::element_at(&event, 1, &mut out);
         count += 1;

@@ -13,7 +13,7 @@ mod store_url;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use onus_model::{AuditReport, Status};
+use onus_model::AuditReport;
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
@@ -88,18 +88,29 @@ pub struct RunSummary {
 }
 
 /// Migrations, applied in order, each in its own transaction; portable SQL for SQLite and PostgreSQL.
-const MIGRATIONS: &[&[&str]] = &[&[
-    "CREATE TABLE onus_runs (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, scope TEXT NOT NULL, onus_version TEXT NOT NULL, \
+const MIGRATIONS: &[&[&str]] = &[
+    &[
+        "CREATE TABLE onus_runs (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, scope TEXT NOT NULL, onus_version TEXT NOT NULL, \
      catalog_sha256 TEXT NOT NULL, resources BIGINT NOT NULL, unaddressed BIGINT NOT NULL, unknown BIGINT NOT NULL, \
      addressed BIGINT NOT NULL, not_applicable BIGINT NOT NULL, coverage DOUBLE PRECISION NOT NULL, complete BIGINT NOT NULL, report TEXT NOT NULL)",
-    "CREATE INDEX onus_runs_scope ON onus_runs (scope, created_at)",
-    "CREATE TABLE onus_ledger (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, kind TEXT NOT NULL, \
+        "CREATE INDEX onus_runs_scope ON onus_runs (scope, created_at)",
+        "CREATE TABLE onus_ledger (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, kind TEXT NOT NULL, \
      duty TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (run_id, resource, duty))",
-    "CREATE TABLE onus_findings (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, rule TEXT NOT NULL, \
+        "CREATE TABLE onus_findings (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, resource TEXT NOT NULL, rule TEXT NOT NULL, \
      duty TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, resource, rule, duty))",
-    "CREATE TABLE onus_gaps (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, idx BIGINT NOT NULL, provider TEXT NOT NULL, \
+        "CREATE TABLE onus_gaps (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, idx BIGINT NOT NULL, provider TEXT NOT NULL, \
      account TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL, cause TEXT NOT NULL, error TEXT NOT NULL, PRIMARY KEY (run_id, idx))",
-]];
+    ],
+    // 2: a run is compact. The report is stored compressed (LZ4, base64 in TEXT so
+    // the column means the same on SQLite and PostgreSQL) instead of as text beside
+    // a ledger row per resource and duty and a finding row per finding; the trend
+    // reads a row of counts per duty. Runs stored before keep their rows and text.
+    &[
+        "ALTER TABLE onus_runs ADD COLUMN report_lz4 TEXT",
+        "CREATE TABLE onus_duty_counts (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, duty TEXT NOT NULL, \
+     unaddressed BIGINT NOT NULL, unknown BIGINT NOT NULL, addressed BIGINT NOT NULL, not_applicable BIGINT NOT NULL, PRIMARY KEY (run_id, duty))",
+    ],
+];
 
 /// An open store.
 #[derive(Debug, Clone)]
@@ -211,19 +222,39 @@ impl Store {
 
     /// Store a run in one transaction; returns its identifier.
     pub async fn save(&self, report: &AuditReport, scope: &str) -> Result<String, StoreError> {
-        let id = run_id(report.run.generated_at)?;
-        let s = &report.summary;
-        let json = serde_json::to_string(report).unwrap_or_default();
+        let mut z = compressor();
+        // Writing into memory cannot fail.
+        let _ = serde_json::to_writer(&mut z, report);
+        let compressed = z.finish().unwrap_or_default();
+        self.save_compressed(report, &compressed, scope).await
+    }
+
+    /// Store a run whose JSON report (compact or pretty) went through a
+    /// [`compressor`] into `compressed`, and whose summary, collection failures
+    /// and run information are `head`'s (its resources and findings are not
+    /// read: a streamed audit never holds them).
+    pub async fn save_compressed(
+        &self,
+        head: &AuditReport,
+        compressed: &[u8],
+        scope: &str,
+    ) -> Result<String, StoreError> {
+        let id = run_id(head.run.generated_at)?;
+        let s = &head.summary;
+        let packed = {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(compressed)
+        };
         let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
         sqlx::query(
             "INSERT INTO onus_runs (id, created_at, scope, onus_version, catalog_sha256, resources, unaddressed, unknown, addressed, \
-             not_applicable, coverage, complete, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             not_applicable, coverage, complete, report, report_lz4) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(&id)
-        .bind(report.run.generated_at.to_rfc3339())
+        .bind(head.run.generated_at.to_rfc3339())
         .bind(scope)
-        .bind(&report.run.onus_version)
-        .bind(&report.run.catalog.sha256)
+        .bind(&head.run.onus_version)
+        .bind(&head.run.catalog.sha256)
         .bind(s.resources as i64)
         .bind(s.statuses.unaddressed as i64)
         .bind(s.statuses.unknown as i64)
@@ -231,71 +262,24 @@ impl Store {
         .bind(s.statuses.not_applicable as i64)
         .bind(s.coverage)
         .bind(i64::from(s.complete))
-        .bind(json)
+        .bind("")
+        .bind(packed)
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(e))?;
-        let ledger: Vec<(String, String, String, String, String)> = report
-            .resources
-            .iter()
-            .flat_map(|r| {
-                r.duties.iter().map(move |(d, e)| {
-                    (
-                        r.id.clone(),
-                        r.kind.clone(),
-                        d.as_str().to_owned(),
-                        e.owner.map_or("", |o| o.as_str()).to_owned(),
-                        e.status.as_str().to_owned(),
-                    )
-                })
-            })
-            .collect();
-        for chunk in ledger.chunks(500) {
-            let rows: Vec<Vec<String>> = chunk
-                .iter()
-                .map(|(resource, kind, duty, owner, status)| {
-                    vec![
-                        id.clone(),
-                        resource.clone(),
-                        kind.clone(),
-                        duty.clone(),
-                        owner.clone(),
-                        status.clone(),
-                    ]
-                })
-                .collect();
-            self.insert_rows(
-                &mut tx,
-                "onus_ledger (run_id, resource, kind, duty, owner, status)",
-                &rows,
-            )
-            .await?;
+        for (duty, c) in &s.duties {
+            sqlx::query("INSERT INTO onus_duty_counts (run_id, duty, unaddressed, unknown, addressed, not_applicable) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&id)
+                .bind(duty.as_str())
+                .bind(c.unaddressed as i64)
+                .bind(c.unknown as i64)
+                .bind(c.addressed as i64)
+                .bind(c.not_applicable as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(e))?;
         }
-        let findings: Vec<Vec<String>> = report
-            .findings
-            .iter()
-            .filter(|f| f.status != Status::NotApplicable)
-            .map(|f| {
-                vec![
-                    id.clone(),
-                    f.resource.clone(),
-                    f.rule.clone(),
-                    f.duty.as_str().to_owned(),
-                    f.status.as_str().to_owned(),
-                    f.severity.as_str().to_owned(),
-                    f.message.clone(),
-                ]
-            })
-            .collect();
-        for chunk in findings.chunks(500) {
-            self.insert_rows(
-                &mut tx,
-                "onus_findings (run_id, resource, rule, duty, status, severity, message)",
-                chunk,
-            )
-            .await?;
-        }
-        for (i, g) in report.gaps.iter().enumerate() {
+        for (i, g) in head.gaps.iter().enumerate() {
             sqlx::query("INSERT INTO onus_gaps (run_id, idx, provider, account, service, operation, cause, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .bind(&id)
                 .bind(i as i64)
@@ -311,35 +295,6 @@ impl Store {
         }
         tx.commit().await.map_err(|e| self.err(e))?;
         Ok(id)
-    }
-
-    /// One multi-row INSERT with numbered placeholders (`$1`), which both SQLite and
-    /// PostgreSQL read (the Any driver's own placeholders are `?`, which PostgreSQL does not).
-    async fn insert_rows(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        table: &str,
-        rows: &[Vec<String>],
-    ) -> Result<(), StoreError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut sql = format!("INSERT INTO {table} VALUES ");
-        let mut n = 0;
-        for (i, row) in rows.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..row.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for v in rows.iter().flatten() {
-            q = q.bind(v.clone());
-        }
-        q.execute(&mut **tx).await.map_err(|e| self.err(e))?;
-        Ok(())
     }
 
     fn summary(row: &sqlx::any::AnyRow) -> Result<RunSummary, sqlx::Error> {
@@ -393,11 +348,19 @@ impl Store {
         let mut points = Vec::new();
         for r in rows.iter().rev() {
             let id: String = r.try_get("id").map_err(|e| self.err(e))?;
-            let counts = sqlx::query("SELECT duty, COUNT(*) FROM onus_ledger WHERE run_id = $1 AND status = 'unaddressed' GROUP BY duty")
+            let mut counts = sqlx::query("SELECT duty, unaddressed FROM onus_duty_counts WHERE run_id = $1 AND unaddressed > 0")
                 .bind(&id)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(|e| self.err(e))?;
+            if counts.is_empty() {
+                // A run stored before the counts (one ledger row per pair).
+                counts = sqlx::query("SELECT duty, COUNT(*) FROM onus_ledger WHERE run_id = $1 AND status = 'unaddressed' GROUP BY duty")
+                    .bind(&id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(|e| self.err(e))?;
+            }
             let gaps = counts
                 .iter()
                 .filter_map(|c| {
@@ -421,17 +384,25 @@ impl Store {
 
     /// A stored run's report.
     pub async fn report(&self, id: &str) -> Result<AuditReport, StoreError> {
-        let row = sqlx::query("SELECT report FROM onus_runs WHERE id = $1")
+        let row = sqlx::query("SELECT report, report_lz4 FROM onus_runs WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| self.err(e))?
             .ok_or_else(|| StoreError::NoRun(id.to_owned()))?;
-        let text: String = row.try_get(0).map_err(|e| self.err(e))?;
-        serde_json::from_str(&text).map_err(|e| StoreError::Database {
+        let corrupt = |message: String| StoreError::Database {
             store: self.name.clone(),
-            message: format!("run {id}: {e}"),
-        })
+            message: format!("run {id}: {message}"),
+        };
+        let packed: Option<String> = row.try_get(1).map_err(|e| self.err(e))?;
+        let json = match packed.filter(|p| !p.is_empty()) {
+            Some(packed) => unpack(&packed).map_err(corrupt)?,
+            None => row
+                .try_get::<String, _>(0)
+                .map_err(|e| self.err(e))?
+                .into_bytes(),
+        };
+        serde_json::from_slice(&json).map_err(|e| corrupt(e.to_string()))
     }
 
     /// The last two runs of the scope of the newest run: (older, newer).
@@ -500,7 +471,12 @@ impl Store {
                 });
             }
         }
-        for table in ["onus_ledger", "onus_findings", "onus_gaps"] {
+        for table in [
+            "onus_ledger",
+            "onus_findings",
+            "onus_gaps",
+            "onus_duty_counts",
+        ] {
             let orphans: i64 = sqlx::query(&format!(
                 "SELECT COUNT(*) FROM {table} WHERE run_id NOT IN (SELECT id FROM onus_runs)"
             ))
@@ -518,6 +494,26 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Where a report's JSON is written to be stored: an LZ4 frame in memory
+/// (stored as base64 text).
+pub fn compressor() -> lz4_flex::frame::FrameEncoder<Vec<u8>> {
+    lz4_flex::frame::FrameEncoder::new(Vec::new())
+}
+
+/// The report JSON a stored run holds.
+fn unpack(packed: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(packed)
+        .map_err(|e| format!("stored report is not base64: {e}"))?;
+    let mut json = Vec::new();
+    lz4_flex::frame::FrameDecoder::new(bytes.as_slice())
+        .read_to_end(&mut json)
+        .map_err(|e| format!("stored report does not decompress: {e}"))?;
+    Ok(json)
 }
 
 #[cfg(test)]
