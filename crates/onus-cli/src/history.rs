@@ -177,8 +177,8 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
         },
     };
     let (a, b) = (
-        rt.block_on(store.report(&old))?,
-        rt.block_on(store.report(&new))?,
+        rt.block_on(store.run_view(&old))?,
+        rt.block_on(store.run_view(&new))?,
     );
     let d = onus_store::diff(&old, &a, &new, &b);
     crate::output::stdout(&render_diff(&d, args.format)?)?;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
-pub use diff::{DutyChange, RunDiff, diff};
+pub use diff::{DutyChange, RunDiff, RunView, diff};
 pub use store_url::StoreUrl;
 
 /// Why the store could not be used. Messages never contain the URL's password.
@@ -382,8 +382,18 @@ impl Store {
         Ok(points)
     }
 
+    /// What [`diff`] reads of run `id`, parsed without the rest of the report.
+    pub async fn run_view(&self, id: &str) -> Result<RunView, StoreError> {
+        self.stored(id).await
+    }
+
     /// A stored run's report.
     pub async fn report(&self, id: &str) -> Result<AuditReport, StoreError> {
+        self.stored(id).await
+    }
+
+    /// Run `id`'s report, parsed as `T`.
+    async fn stored<T: serde::de::DeserializeOwned>(&self, id: &str) -> Result<T, StoreError> {
         let row = sqlx::query("SELECT report, report_lz4 FROM onus_runs WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
