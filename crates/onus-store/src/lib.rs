@@ -539,4 +539,88 @@ mod tests {
         let later = run_id(at + chrono::Duration::microseconds(1)).unwrap();
         assert!(ids.iter().all(|id| *id < later));
     }
+
+    fn report() -> AuditReport {
+        let mut counts = onus_model::StatusCounts::default();
+        counts.add(onus_model::Status::Unaddressed);
+        counts.add(onus_model::Status::Unaddressed);
+        let mut report: AuditReport = serde_json::from_value(serde_json::json!({
+            "schema": "onus.report/v1",
+            "run": {"onus_version": "0.0.1", "generated_at": "2026-01-01T00:00:00Z",
+                    "reference_time": "2026-01-01T00:00:00Z", "catalog": {"source": "built-in", "sha256": ""}, "rules": 1},
+            "summary": {"resources": 1, "unclassified": 0, "service_models": {}, "statuses": {"unaddressed": 2, "unknown": 0, "addressed": 0, "not_applicable": 0},
+                        "duties": {}, "customer_duties": 2, "coverage": 0.0, "unaddressed_by_severity": {}, "gaps": 0, "complete": true},
+            "resources": [], "findings": [], "gaps": []
+        }))
+        .unwrap();
+        report
+            .summary
+            .duties
+            .insert(onus_model::Duty::ALL[0], counts);
+        report
+    }
+
+    /// A store written before runs were compact (report as text, a ledger row
+    /// per resource and duty) is migrated in place, and its runs read as before
+    /// beside a compact one.
+    #[test]
+    fn runs_stored_before_the_compact_layout_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let url = StoreUrl::new(format!("sqlite:{}", path.display()));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let old = report();
+        let duty = onus_model::Duty::ALL[0].as_str();
+        rt.block_on(async {
+            install_default_drivers();
+            let pool = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .unwrap();
+            sqlx::query("CREATE TABLE onus_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                .execute(&pool)
+                .await
+                .unwrap();
+            for statement in MIGRATIONS[0] {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
+            sqlx::query("INSERT INTO onus_migrations (version, applied_at) VALUES (1, 'then')")
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO onus_runs VALUES ('r-old', '2026-01-01T00:00:00+00:00', 'scope', '0.0.1', '', 1, 2, 0, 0, 0, 0.0, 1, $1)",
+            )
+            .bind(serde_json::to_string(&old).unwrap())
+            .execute(&pool)
+            .await
+            .unwrap();
+            for resource in ["a", "b"] {
+                sqlx::query("INSERT INTO onus_ledger VALUES ('r-old', $1, 'aws.s3.bucket', $2, 'customer', 'unaddressed')")
+                    .bind(resource)
+                    .bind(duty)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+
+            let store = Store::open(&url).await.unwrap();
+            assert_eq!(store.report("r-old").await.unwrap(), old);
+            let mut new = report();
+            new.run.generated_at = "2026-02-01T00:00:00Z".parse().unwrap();
+            let id = store.save(&new, "scope").await.unwrap();
+            assert_eq!(store.report(&id).await.unwrap(), new);
+            let trend = store.trend("scope", 10).await.unwrap();
+            assert_eq!(trend.len(), 2);
+            for point in &trend {
+                assert_eq!(point.gaps.get(&onus_model::Duty::ALL[0]), Some(&2), "{point:?}");
+            }
+            store.check().await.unwrap();
+        });
+    }
 }
