@@ -243,21 +243,22 @@ fn write_record(out: &mut impl Write, record: &Record) -> io::Result<()> {
     out.write_all(&record.bytes)
 }
 
-fn read_record(input: &mut impl Read) -> io::Result<Option<Record>> {
+/// Read the next record of a run into `record` (reusing its allocation);
+/// false at the end of the run.
+fn read_record(input: &mut impl Read, record: &mut Record) -> io::Result<bool> {
     let mut key_len = [0u8; 8];
     match input.read_exact(&mut key_len) {
         Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
         Err(e) => return Err(e),
     }
     let mut len = [0u8; 8];
     input.read_exact(&mut len)?;
-    let mut bytes = vec![0u8; u64::from_le_bytes(len) as usize];
-    input.read_exact(&mut bytes)?;
-    Ok(Some(Record {
-        key_len: u64::from_le_bytes(key_len) as usize,
-        bytes,
-    }))
+    record.key_len = u64::from_le_bytes(key_len) as usize;
+    record.bytes.clear();
+    record.bytes.resize(u64::from_le_bytes(len) as usize, 0);
+    input.read_exact(&mut record.bytes)?;
+    Ok(true)
 }
 
 /// The next record of a run, ordered by key for the merge's heap.
@@ -284,20 +285,26 @@ fn merge(runs: Vec<File>, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let mut heap = BinaryHeap::new();
     for (i, r) in readers.iter_mut().enumerate() {
-        if let Some(record) = read_record(r)? {
+        let mut record = Record {
+            key_len: 0,
+            bytes: Vec::new(),
+        };
+        if read_record(r, &mut record)? {
             heap.push(Reverse(Head(record, i)));
         }
     }
+    // Large writes: the findings can be gigabytes.
+    let mut out = BufWriter::with_capacity(1 << 20, out);
     let mut n = 0;
-    while let Some(Reverse(Head(record, i))) = heap.pop() {
+    while let Some(Reverse(Head(mut record, i))) = heap.pop() {
         out.write_all(json::separator(n))?;
         out.write_all(record.json())?;
         n += 1;
-        if let Some(record) = read_record(&mut readers[i])? {
+        if read_record(&mut readers[i], &mut record)? {
             heap.push(Reverse(Head(record, i)));
         }
     }
-    Ok(())
+    out.flush()
 }
 
 /// Scan an inventory's structure and read everything but its resources.
