@@ -354,7 +354,10 @@ struct Batch {
 }
 
 /// A worker's result for one batch: each resource's id and prepared item.
-type Done<T> = (usize, Result<Vec<(Box<str>, T)>, Failure>);
+type Prepared<T> = Result<Vec<(Box<str>, T)>, Failure>;
+
+/// A batch's number and what the worker made of it.
+type Done<T> = (usize, Prepared<T>);
 
 /// Audit `inventory` resource by resource into `sink`; the report's head
 /// (summary, coverage, collection failures, baseline comparison, expired
@@ -530,7 +533,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
 
 /// Worker results put back in inventory order, ids checked for duplicates.
 struct InOrder<T> {
-    pending: BTreeMap<usize, Result<Vec<(Box<str>, T)>, Failure>>,
+    pending: BTreeMap<usize, Prepared<T>>,
     next: usize,
     ids: foldhash::HashSet<Box<str>>,
 }
@@ -561,7 +564,7 @@ fn evaluate<S: Sink>(
     marker: &mut Option<BaselineMarker<'_>>,
     waivers: &Waivers,
     tally: &mut Tally,
-) -> Result<Vec<(Box<str>, S::Item)>, Failure> {
+) -> Prepared<S::Item> {
     let mut items = Vec::with_capacity(batch.spans.len());
     for (k, &(a, b)) in batch.spans.iter().enumerate() {
         let i = batch.first + k;
