@@ -120,8 +120,10 @@ const RUN_BYTES: usize = 64 << 20;
 #[derive(Debug)]
 pub(crate) struct JsonSpool {
     resources: File,
-    /// Resource bytes not yet written to `resources`.
-    pending: Vec<u8>,
+    /// Resources not yet written to `resources` (each with its separator),
+    /// and their size.
+    pending: Vec<Vec<u8>>,
+    pending_bytes: usize,
     resource_count: usize,
     buffer: Vec<Record>,
     buffered: usize,
@@ -134,7 +136,8 @@ impl JsonSpool {
     pub(crate) fn new() -> io::Result<JsonSpool> {
         Ok(JsonSpool {
             resources: tempfile::tempfile()?,
-            pending: Vec::with_capacity(1 << 20),
+            pending: Vec::new(),
+            pending_bytes: 0,
             resource_count: 0,
             buffer: Vec::new(),
             buffered: 0,
@@ -162,8 +165,7 @@ impl JsonSpool {
         if !self.runs.is_empty() && !self.buffer.is_empty() {
             self.spill()?;
         }
-        self.resources.write_all(&self.pending)?;
-        self.pending = Vec::new();
+        self.flush_resources()?;
         let mut resources = self.resources;
         resources.seek(SeekFrom::Start(0))?;
         let resource_count = self.resource_count;
@@ -208,22 +210,44 @@ impl JsonSpool {
     }
 }
 
+impl JsonSpool {
+    /// Write the pending resources in one vectored write (no copy into a buffer).
+    fn flush_resources(&mut self) -> io::Result<()> {
+        let mut slices: Vec<io::IoSlice<'_>> =
+            self.pending.iter().map(|b| io::IoSlice::new(b)).collect();
+        let mut rest = slices.as_mut_slice();
+        while !rest.is_empty() {
+            let n = self.resources.write_vectored(rest)?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            io::IoSlice::advance_slices(&mut rest, n);
+        }
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(())
+    }
+}
+
 impl Sink for JsonSpool {
     type Item = (Vec<u8>, Vec<Record>);
     fn prepare(resource: ReportResource, findings: Vec<Finding>) -> Self::Item {
+        // Every element with the separator of a later one; the first drops its comma.
         let mut bytes = Vec::with_capacity(4096);
+        bytes.extend_from_slice(json::separator(1));
         json::element(&resource, &mut bytes);
         (bytes, findings.iter().map(Record::of).collect())
     }
 
-    fn add(&mut self, (bytes, findings): Self::Item) -> io::Result<()> {
-        self.pending
-            .extend_from_slice(json::separator(self.resource_count));
-        self.pending.extend_from_slice(&bytes);
+    fn add(&mut self, (mut bytes, findings): Self::Item) -> io::Result<()> {
+        if self.resource_count == 0 {
+            bytes.remove(0);
+        }
+        self.pending_bytes += bytes.len();
+        self.pending.push(bytes);
         self.resource_count += 1;
-        if self.pending.len() >= 1 << 20 {
-            self.resources.write_all(&self.pending)?;
-            self.pending.clear();
+        if self.pending_bytes >= 1 << 20 || self.pending.len() >= 512 {
+            self.flush_resources()?;
         }
         for record in findings {
             self.buffered += record.bytes.len() + 32;
