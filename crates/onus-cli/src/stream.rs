@@ -408,7 +408,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
     let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(workers * 2);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done<S::Item>>();
-    let (mut auditor, marker, tally, result) = std::thread::scope(|scope| {
+    let (auditor, marker, tally, result) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let done_tx = done_tx.clone();
@@ -540,15 +540,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
     tracing::debug!("inventory read and evaluated");
     let sources = std::mem::take(&mut inventory.head.sources);
     let run = setup.run.clone();
-    // An empty inventory has no worker output: the markers are made here then.
-    let marker = marker.or_else(|| {
-        setup
-            .baseline
-            .as_ref()
-            .map(|(refs, source)| BaselineMarker::new(refs, source))
-    });
     let head_baseline = marker.map(BaselineMarker::finish);
-    let _ = &mut auditor;
     let mut head = auditor.finish(run, sources);
     head.baseline = head_baseline;
     head.expired_waivers = waivers.expired();
