@@ -284,6 +284,10 @@ impl<R: Read + Seek> StreamedInventory<R> {
                 } else {
                     let (_, bytes) = s.value()?;
                     let field = |e: serde_json::Error| invalid(format!("at {key}: {e}"));
+                    crate::json::check_duplicate_keys(
+                        std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?,
+                    )
+                    .map_err(|d| invalid(format!("at {key}: duplicate key '{}'", d.key)))?;
                     match key.as_str() {
                         "schema" => {
                             head.schema = serde_json::from_slice(bytes).map_err(field)?;
@@ -297,10 +301,6 @@ impl<R: Read + Seek> StreamedInventory<R> {
                                 .map_err(field)?;
                         }
                         "gaps" => {
-                            crate::json::check_duplicate_keys(
-                                std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?,
-                            )
-                            .map_err(|d| invalid(format!("duplicate key '{}'", d.key)))?;
                             head.gaps = serde_json::from_slice::<Vec<Gap>>(bytes).map_err(field)?;
                         }
                         "sources" => {
@@ -501,6 +501,37 @@ mod tests {
                 "classic accepts {text}"
             );
             assert!(resources(&text).is_err(), "streamed accepts {text}");
+        }
+    }
+
+    mod agrees {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+            /// A damaged document: the streamed reader never panics, refuses
+            /// whatever the whole-file reader refuses, and reads the same
+            /// resources from whatever both accept.
+            #[test]
+            fn mutated_documents_are_read_alike(cut in 0usize..2000, pos in 0usize..2000, byte in any::<u8>()) {
+                let mut bytes = DOC.as_bytes().to_vec();
+                let p = pos % bytes.len();
+                bytes[p] = byte;
+                bytes.truncate(cut.max(1).min(bytes.len()));
+                let text = String::from_utf8_lossy(&bytes);
+                let classic = Inventory::from_json_str(&text, "p.json");
+                let streamed = resources(&text);
+                match (classic, streamed) {
+                    (Ok(c), Ok((head, got))) => {
+                        prop_assert_eq!(got, c.resources);
+                        prop_assert_eq!(head.gaps, c.gaps);
+                    }
+                    (Err(_), Err(_)) => {}
+                    (c, s) => prop_assert!(false, "classic {:?} but streamed {:?} for {}", c.map(|_| ()), s.map(|_| ()), text),
+                }
+            }
         }
     }
 
