@@ -474,7 +474,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
                 };
                 let full = std::mem::replace(&mut batch, next);
                 if job_tx.send(full).is_err() {
-                    return Err(Failure::Invalid("a worker thread stopped".to_owned()));
+                    return Err(stopped());
                 }
                 sent += 1;
                 while let Ok(done) = done_rx.try_recv() {
@@ -488,7 +488,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
             if job_tx.send(batch).is_ok() {
                 sent += 1;
             } else {
-                result = Err(Failure::Invalid("a worker thread stopped".to_owned()));
+                result = Err(stopped());
             }
         }
         drop(job_tx);
@@ -502,7 +502,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
                         }
                     }
                     Err(_) => {
-                        result = Err(Failure::Invalid("a worker thread stopped".to_owned()));
+                        result = Err(stopped());
                         break;
                     }
                 }
@@ -511,7 +511,7 @@ pub(crate) fn audit<R: Read + Seek, S: Sink>(
         let mut merged: Option<(onus_rules::Auditor<'_>, Option<BaselineMarker<'_>>, Tally)> = None;
         for handle in handles {
             let Ok((auditor, marker, tally)) = handle.join() else {
-                result = Err(Failure::Invalid("a worker thread panicked".to_owned()));
+                result = Err(stopped());
                 continue;
             };
             merged = Some(match merged {
@@ -617,6 +617,11 @@ fn evaluate<S: Sink>(
         items.push((resource.id.into_boxed_str(), S::prepare(ledger, findings)));
     }
     Ok(items)
+}
+
+/// A worker thread ended early (it panicked): the audit cannot finish.
+fn stopped() -> Failure {
+    Failure::Io(io::Error::other("a worker thread stopped"))
 }
 
 fn failure(e: StreamError<Failure>) -> Failure {

@@ -233,14 +233,14 @@ impl<R: Read> Scanner<R> {
         }
     }
 
-    /// Cut out the next value: its bytes and its absolute offset.
-    fn value<E>(&mut self) -> Result<(u64, &[u8]), StreamError<E>> {
+    /// Cut out the next value: its bytes.
+    fn value<E>(&mut self) -> Result<&[u8], StreamError<E>> {
         self.skip_ws()?;
         self.mark = Some(self.pos);
         let result = self.skip_value();
         let start = self.mark.take().unwrap_or(self.pos);
         result?;
-        Ok((self.base + start as u64, &self.buf[start..self.pos]))
+        Ok(&self.buf[start..self.pos])
     }
 }
 
@@ -270,7 +270,7 @@ impl<R: Read + Seek> StreamedInventory<R> {
             s.pos += 1;
         } else {
             loop {
-                let (_, key) = s.value()?;
+                let key = s.value()?;
                 let key: String = serde_json::from_slice(key)
                     .map_err(|e| invalid(format!("a member name: {e}")))?;
                 if !seen.insert(key.clone()) {
@@ -282,7 +282,7 @@ impl<R: Read + Seek> StreamedInventory<R> {
                     resources_at = Some(s.offset());
                     s.skip_value()?;
                 } else {
-                    let (_, bytes) = s.value()?;
+                    let bytes = s.value()?;
                     let field = |e: serde_json::Error| invalid(format!("at {key}: {e}"));
                     crate::json::check_duplicate_keys(
                         std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?,
@@ -364,7 +364,7 @@ impl<R: Read + Seek> StreamedInventory<R> {
         }
         let mut i = 0;
         loop {
-            let (_, bytes) = s.value()?;
+            let bytes = s.value()?;
             each(i, bytes).map_err(StreamError::Consumer)?;
             i += 1;
             match s.skip_ws()? {

@@ -194,11 +194,11 @@ pub fn json_streamed(
             assets: Vec::new(),
             totals,
         });
-        // A raw line break cannot be inside a JSON string: this is the member.
-        let mark = "\n  \"assets\": [";
-        let at = text.find(mark).map_or(0, |i| i + mark.len());
-        let (before, after) = text.split_at(at);
-        (before.to_owned(), after.trim_start_matches(']').to_owned())
+        let (before, after) = onus_report::json::around_array(&text, "assets", 2)
+            .map_or((text.clone(), String::new()), |(b, a)| {
+                (b.to_owned(), a.to_owned())
+            });
+        (before, after)
     };
     let (before, _) = skeleton(Vec::new());
     out.write_all(before.as_bytes())?;
@@ -213,7 +213,7 @@ pub fn json_streamed(
         out.write_all(onus_report::json::separator(i))?;
         out.write_all(&bytes)?;
     }
-    out.write_all(onus_report::json::close(assets.len()))?;
+    onus_report::json::close_at(out, assets.len(), 2)?;
     let (_, after) = skeleton(totals.finish(clouds));
     out.write_all(after.as_bytes())
 }

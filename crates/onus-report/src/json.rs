@@ -105,14 +105,45 @@ pub fn element_at(value: &impl Serialize, depth: usize, out: &mut Vec<u8>) {
     let _ = value.serialize(&mut ser);
 }
 
-/// The separator before element `index` of an array of [`element`]s.
+/// Write the separator before element `index` of an array whose elements sit
+/// `depth` levels in (`,` after the first, a line break, the indentation).
+pub fn separator_at(out: &mut (impl Write + ?Sized), index: usize, depth: usize) -> io::Result<()> {
+    out.write_all(if index == 0 { b"\n" } else { b",\n" })?;
+    Nested {
+        depth,
+        has_value: false,
+    }
+    .indent(out)
+}
+
+/// Write the end of an array of `count` elements `depth` levels in.
+pub fn close_at(out: &mut (impl Write + ?Sized), count: usize, depth: usize) -> io::Result<()> {
+    if count > 0 {
+        out.write_all(b"\n")?;
+        Nested {
+            depth: depth - 1,
+            has_value: false,
+        }
+        .indent(out)?;
+    }
+    out.write_all(b"]")
+}
+
+/// The separator before element `index` of the report's `resources` or
+/// `findings` (two levels in).
 pub fn separator(index: usize) -> &'static [u8] {
     if index == 0 { b"\n    " } else { b",\n    " }
 }
 
-/// The end of an array of `count` [`element`]s.
-pub fn close(count: usize) -> &'static [u8] {
-    if count == 0 { b"]" } else { b"\n  ]" }
+/// Split a pretty-printed document around its empty array member `key` whose
+/// elements would sit `depth` levels in: the text up to and including `[`, and
+/// the text after `]`. A raw line break cannot be inside a JSON string, so a
+/// line with the member's indentation and name is the document's own member,
+/// whatever the data holds.
+pub fn around_array<'t>(text: &'t str, key: &str, depth: usize) -> Option<(&'t str, &'t str)> {
+    let mark = format!("\n{}\"{key}\": []", "  ".repeat(depth.saturating_sub(1)));
+    let open = text.find(&mark)? + mark.len() - 1;
+    Some((&text[..open], &text[open + 1..]))
 }
 
 /// The JSON report around its resources and findings.
@@ -128,18 +159,12 @@ impl Skeleton {
     /// empty: they are written separately).
     pub fn new(head: &AuditReport) -> Skeleton {
         let text = render(head);
-        // A raw line break cannot be inside a JSON string, so these lines are
-        // the report's own members whatever the data holds.
-        let resources = "\n  \"resources\": [";
-        let findings = "],\n  \"findings\": [";
-        let at = text.find(resources).map_or(0, |i| i + resources.len());
-        let (before, rest) = text.split_at(at);
-        let between_end = rest.find(findings).map_or(0, |i| i + findings.len());
-        let (between, after) = rest.split_at(between_end);
+        let (before, rest) = around_array(&text, "resources", 2).unwrap_or((&text, ""));
+        let (between, after) = around_array(rest, "findings", 2).unwrap_or((rest, ""));
         Skeleton {
             before_resources: before.to_owned(),
-            between: between.trim_start_matches(']').to_owned(),
-            after_findings: after.trim_start_matches(']').to_owned(),
+            between: between.to_owned(),
+            after_findings: after.to_owned(),
         }
     }
 
@@ -153,10 +178,10 @@ impl Skeleton {
     ) -> io::Result<()> {
         out.write_all(self.before_resources.as_bytes())?;
         let n = resources(out)?;
-        out.write_all(close(n))?;
+        close_at(out, n, 2)?;
         out.write_all(self.between.as_bytes())?;
         let n = findings(out)?;
-        out.write_all(close(n))?;
+        close_at(out, n, 2)?;
         out.write_all(self.after_findings.as_bytes())
     }
 }

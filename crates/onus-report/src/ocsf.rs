@@ -158,11 +158,13 @@ pub fn render(report: &AuditReport) -> String {
                 baseline: f.baseline.as_deref(),
             },
         };
-        out.extend_from_slice(if count == 0 { b"\n  " } else { b",\n  " });
+        // Writing into memory cannot fail.
+        let _ = crate::json::separator_at(&mut out, count, 1);
         crate::json::element_at(&event, 1, &mut out);
         count += 1;
     }
-    out.extend_from_slice(if count == 0 { b"]\n" } else { b"\n]\n" });
+    let _ = crate::json::close_at(&mut out, count, 1);
+    out.push(b'\n');
     // Serialised JSON is UTF-8.
     String::from_utf8(out).unwrap_or_default()
 }

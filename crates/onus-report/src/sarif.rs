@@ -16,6 +16,7 @@ use serde_sarif::sarif::{
 };
 
 use crate::finding_key;
+use crate::json;
 
 fn level(s: Severity) -> ResultLevel {
     match s {
@@ -258,27 +259,19 @@ pub fn render(report: &AuditReport) -> String {
         .runs(vec![run])
         .build();
     let skeleton = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    // The results are written one at a time into the run's empty list (a raw
-    // line break cannot be inside a JSON string: this is the member), laid
+    // The results are written one at a time into the run's empty list, laid
     // out as `to_string_pretty` of the whole log would lay them out.
-    let mark = "\n      \"results\": [";
-    let at = skeleton
-        .find(mark)
-        .map_or(skeleton.len(), |i| i + mark.len());
-    let (before, after) = skeleton.split_at(at);
+    let (before, after) = json::around_array(&skeleton, "results", 4).unwrap_or((&skeleton, ""));
     let mut out = before.as_bytes().to_vec();
     let mut count = 0;
     for r in results {
-        out.extend_from_slice(if count == 0 {
-            b"\n        "
-        } else {
-            b",\n        "
-        });
-        crate::json::element_at(&r, 4, &mut out);
+        // Writing into memory cannot fail.
+        let _ = json::separator_at(&mut out, count, 4);
+        json::element_at(&r, 4, &mut out);
         count += 1;
     }
-    if count > 0 {
-        out.extend_from_slice(b"\n      ");
+    if !after.is_empty() {
+        let _ = json::close_at(&mut out, count, 4);
     }
     out.extend_from_slice(after.as_bytes());
     out.push(b'\n');
