@@ -560,10 +560,9 @@ impl<T> InOrder<T> {
         while let Some(done) = self.pending.remove(&self.next) {
             self.next += 1;
             for (id, item) in done? {
-                if self.ids.contains(&id) {
+                if let Some(id) = self.ids.replace(id) {
                     return Err(Failure::Invalid(format!("duplicate resource id '{id}'")));
                 }
-                self.ids.insert(id);
                 sink.add(item).map_err(Failure::Io)?;
             }
         }
