@@ -135,7 +135,15 @@ s3.create_bucket(Bucket="onus-trail-logs")
 ct = client("cloudtrail")
 ct.create_trail(Name="org-trail", S3BucketName="onus-trail-logs", IsMultiRegionTrail=True)
 ct.start_logging(Name="org-trail")
+# What AWS gives a trail created without selectors: every management event.
+ct.put_event_selectors(TrailName="org-trail", EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}])
 expect("org-trail", logging="addressed")
+# Logging, every region, but data events only: no record of who changed what.
+ct.create_trail(Name="data-only", S3BucketName="onus-trail-logs", IsMultiRegionTrail=True)
+ct.start_logging(Name="data-only")
+ct.put_event_selectors(TrailName="data-only", EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False,
+                       "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::onus-trail-logs/"]}]}])
+expect("data-only", logging="unaddressed")
 client("s3", "eu-west-1").create_bucket(Bucket="onus-trail-logs-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
 client("cloudtrail", "eu-west-1").create_trail(Name="eu-only", S3BucketName="onus-trail-logs-eu", IsMultiRegionTrail=False)
 expect("eu-only", logging="unaddressed")

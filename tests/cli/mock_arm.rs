@@ -399,10 +399,11 @@ pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static 
         _ if path == format!("{p}/Microsoft.Storage/storageAccounts") => ok(json!({"value": [
             {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "stweak"), "name": "stweak", "location": "westeurope",
              "properties": {"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0", "allowBlobPublicAccess": true,
-                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"}, "encryption": {"keySource": "Microsoft.Storage"}}},
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow", "bypass": "AzureServices", "ipRules": [], "virtualNetworkRules": []}, "encryption": {"keySource": "Microsoft.Storage"}}},
             {"id": rid("rg-data", "Microsoft.Storage/storageAccounts", "ststrong"), "name": "ststrong", "location": "westeurope",
              "properties": {"supportsHttpsTrafficOnly": true, "minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": false,
-                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}, "encryption": {"keySource": "Microsoft.Keyvault"}}},
+                            "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices", "virtualNetworkRules": [],
+                                "ipRules": [{"value": "203.0.113.0/24", "action": "Allow"}]}, "encryption": {"keySource": "Microsoft.Keyvault"}}},
         ]})),
         _ if path == format!("{p}/Microsoft.Web/sites") => ok(json!({"value": [
             {"id": rid("rg-web", "Microsoft.Web/sites", "app-ftp"), "name": "app-ftp", "location": "West Europe", "properties": {"httpsOnly": true}},

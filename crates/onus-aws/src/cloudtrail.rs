@@ -1,7 +1,9 @@
-//! CloudTrail: trails (multi-region, logging), per home region.
+//! CloudTrail: trails (multi-region, logging, the events they select), per home
+//! region. A trail that is logging but selects no management events is not an
+//! account audit log: `audit_enabled` needs both.
 
 use onus_model::Logging;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::gap::gap;
 use crate::{Account, Collected, resource, source};
@@ -54,26 +56,184 @@ pub(crate) async fn collect(account: Account, regions: Vec<String>) -> Collected
             };
             source(&mut r, "logging.multi_region", "/Trail/IsMultiRegionTrail");
             account.pace(Some(&region), "cloudtrail").await;
-            match ct.get_trail_status().name(arn).send().await {
+            let is_logging = match ct.get_trail_status().name(arn).send().await {
                 Ok(s) => {
                     raw["Status"] = json!({"IsLogging": s.is_logging(), "LatestDeliveryError": s.latest_delivery_error()});
-                    logging.audit_enabled = s.is_logging();
-                    source(&mut r, "logging.audit_enabled", "/Status/IsLogging");
+                    s.is_logging()
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "cloudtrail",
-                    "GetTrailStatus",
-                    &e,
-                    &[TRAIL, crate::iam::ACCOUNT],
-                    &["logging"],
-                    vec![arn.to_owned()],
-                )),
-            }
+                Err(e) => {
+                    out.gaps.push(gap(
+                        &scope,
+                        "cloudtrail",
+                        "GetTrailStatus",
+                        &e,
+                        &[TRAIL, crate::iam::ACCOUNT],
+                        &["logging"],
+                        vec![arn.to_owned()],
+                    ));
+                    None
+                }
+            };
+            account.pace(Some(&region), "cloudtrail").await;
+            let management = match ct.get_event_selectors().trail_name(arn).send().await {
+                Ok(o) => {
+                    raw["EventSelectors"] = selectors_raw(&o);
+                    management_events(&raw["EventSelectors"])
+                }
+                Err(e) => {
+                    out.gaps.push(gap(
+                        &scope,
+                        "cloudtrail",
+                        "GetEventSelectors",
+                        &e,
+                        &[TRAIL, crate::iam::ACCOUNT],
+                        &["logging"],
+                        vec![arn.to_owned()],
+                    ));
+                    None
+                }
+            };
+            // Recording management events needs both; either one false is enough to say no.
+            logging.audit_enabled = match (is_logging, management) {
+                (Some(false), _) => {
+                    source(&mut r, "logging.audit_enabled", "/Status/IsLogging");
+                    Some(false)
+                }
+                (_, Some(false)) => {
+                    source(&mut r, "logging.audit_enabled", "/EventSelectors");
+                    Some(false)
+                }
+                (Some(true), Some(true)) => {
+                    source(&mut r, "logging.audit_enabled", "/Status/IsLogging");
+                    Some(true)
+                }
+                _ => None,
+            };
             r.facets.logging = Some(logging);
             r.raw = raw;
             out.resources.push(r);
         }
     }
     out
+}
+
+/// `GetEventSelectors` as the API returned it, with its field names.
+fn selectors_raw(
+    o: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
+) -> Value {
+    json!({
+        "EventSelectors": o.event_selectors().iter().map(|s| json!({
+            "ReadWriteType": s.read_write_type().map(|t| t.as_str()),
+            "IncludeManagementEvents": s.include_management_events(),
+        })).collect::<Vec<_>>(),
+        "AdvancedEventSelectors": o.advanced_event_selectors().iter().map(|a| json!({
+            "Name": a.name(),
+            "FieldSelectors": a.field_selectors().iter().map(|f| json!({
+                "Field": f.field(),
+                "Equals": f.equals(),
+                "NotEquals": f.not_equals(),
+                "StartsWith": f.starts_with(),
+                "NotStartsWith": f.not_starts_with(),
+                "EndsWith": f.ends_with(),
+                "NotEndsWith": f.not_ends_with(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// Whether a trail's selectors record every management event, reads and
+/// writes: basic selectors with `IncludeManagementEvents` whose read/write
+/// types together cover both, or advanced selectors on `eventCategory` =
+/// `Management` whose `readOnly` restrictions together cover both. `None` when
+/// the selectors cannot be read.
+pub fn management_events(selectors: &Value) -> Option<bool> {
+    if !selectors.is_object() {
+        return None;
+    }
+    let (mut reads, mut writes) = (false, false);
+    for s in selectors["EventSelectors"].as_array().into_iter().flatten() {
+        if s["IncludeManagementEvents"] != true {
+            continue;
+        }
+        match s["ReadWriteType"].as_str() {
+            Some("All") | None => (reads, writes) = (true, true),
+            Some("ReadOnly") => reads = true,
+            Some("WriteOnly") => writes = true,
+            Some(_) => {}
+        }
+    }
+    for a in selectors["AdvancedEventSelectors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let fields: Vec<&Value> = a["FieldSelectors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let field = |name: &str| fields.iter().find(|f| f["Field"] == name);
+        let management =
+            field("eventCategory").is_some_and(|f| strings(&f["Equals"]).contains(&"Management"));
+        if !management {
+            continue;
+        }
+        match field("readOnly").map(|f| strings(&f["Equals"])) {
+            None => (reads, writes) = (true, true),
+            Some(v) if v.contains(&"true") && v.contains(&"false") => {
+                (reads, writes) = (true, true)
+            }
+            Some(v) if v.contains(&"true") => reads = true,
+            Some(v) if v.contains(&"false") => writes = true,
+            Some(_) => {}
+        }
+    }
+    Some(reads && writes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trail_without_management_events_is_not_an_audit_log() {
+        // Found by review: a logging trail that selects data events only used to
+        // count as the account's audit log.
+        let data_only =
+            json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": false}]});
+        assert_eq!(management_events(&data_only), Some(false));
+        let none = json!({"EventSelectors": [], "AdvancedEventSelectors": []});
+        assert_eq!(management_events(&none), Some(false));
+        let writes_only = json!({"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]});
+        assert_eq!(management_events(&writes_only), Some(false));
+        let split = json!({"EventSelectors": [
+            {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true},
+            {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": true}]});
+        assert_eq!(management_events(&split), Some(true));
+        let basic =
+            json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true}]});
+        assert_eq!(management_events(&basic), Some(true));
+        assert_eq!(management_events(&Value::Null), None);
+    }
+
+    #[test]
+    fn advanced_selectors() {
+        let sel = |fields: Value| json!({"AdvancedEventSelectors": [{"Name": "m", "FieldSelectors": fields}]});
+        let all = sel(json!([{"Field": "eventCategory", "Equals": ["Management"]}]));
+        assert_eq!(management_events(&all), Some(true));
+        let reads = sel(json!([{"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "readOnly", "Equals": ["true"]}]));
+        assert_eq!(management_events(&reads), Some(false));
+        let data = sel(json!([{"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]));
+        assert_eq!(management_events(&data), Some(false));
+    }
 }

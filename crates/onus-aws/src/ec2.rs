@@ -125,7 +125,7 @@ async fn instances(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
                 r.raw = json!({
                     "InstanceId": id,
                     "State": {"Name": state},
-                    "MetadataOptions": {"HttpTokens": tokens},
+                    "MetadataOptions": {"HttpTokens": tokens, "HttpEndpoint": i.metadata_options().and_then(|m| m.http_endpoint()).map(|e| e.as_str())},
                     "PublicIpAddress": i.public_ip_address(),
                     "SecurityGroups": groups.iter().map(|g| json!({"GroupId": g})).collect::<Vec<_>>(),
                     "IamInstanceProfile": i.iam_instance_profile().and_then(|p| p.arn()),
@@ -141,6 +141,17 @@ async fn instances(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
                         &mut r,
                         "identity.imds_v2_required",
                         "/MetadataOptions/HttpTokens",
+                    );
+                }
+                if let Some(e) = i.metadata_options().and_then(|m| m.http_endpoint()) {
+                    r.facets
+                        .identity
+                        .get_or_insert_with(Default::default)
+                        .imds_enabled = Some(e.as_str() != "disabled");
+                    source(
+                        &mut r,
+                        "identity.imds_enabled",
+                        "/MetadataOptions/HttpEndpoint",
                     );
                 }
                 let net = r.facets.network.get_or_insert_with(Default::default);
@@ -366,13 +377,10 @@ async fn snapshots(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
     out
 }
 
+/// The protocol of a security group permission (`tcp`, `-1`, `50`…); an
+/// unreadable one is read as every protocol, which can only over-report.
 fn protocol(p: &str) -> Protocol {
-    match p {
-        "tcp" | "6" => Protocol::Tcp,
-        "udp" | "17" => Protocol::Udp,
-        "icmp" | "icmpv6" | "1" | "58" => Protocol::Icmp,
-        _ => Protocol::All,
-    }
+    Protocol::parse(p).unwrap_or(Protocol::All)
 }
 
 async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -> Collected {

@@ -133,6 +133,33 @@ where
     }
 }
 
+/// A read that succeeded but whose answer onus could not interpret for one
+/// resource (a policy document it cannot evaluate): the facets it feeds are
+/// unknown for that resource, with the reason, never a pass.
+pub(crate) fn mapping_gap(
+    scope: &Scope,
+    service: &str,
+    operation: &str,
+    kind: &str,
+    facets: &[&str],
+    resource: &str,
+    why: &str,
+) -> Gap {
+    tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, %why, "mapping gap");
+    Gap {
+        provider: Provider::Aws,
+        account: Some(scope.account.clone()),
+        region: scope.region.clone(),
+        service: service.to_owned(),
+        operation: operation.to_owned(),
+        cause: GapCause::Mapping,
+        error: why.to_owned(),
+        kinds: vec![kind.to_owned()],
+        facets: facets.iter().map(|f| (*f).to_owned()).collect(),
+        resources: vec![resource.to_owned()],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::gap::gap;
-use crate::policy::allows_anyone;
+use crate::gap::{gap, mapping_gap};
+use crate::policy::{Answer, allows_anyone};
 use crate::{Account, Collected, resource, source};
 
 pub(crate) const DOMAIN: &str = "aws.opensearch.domain";
@@ -43,22 +43,28 @@ fn raw_of(d: &aws_sdk_opensearch::types::DomainStatus) -> Value {
 }
 
 /// Whether the domain answers the internet: outside a VPC and an access policy
-/// that admits anyone without a condition. `None` when the placement is unknown.
-pub fn internet_reachable(raw: &Value) -> Option<bool> {
-    raw.get("DomainName")?;
+/// that admits anyone without a condition that provably narrows it (see
+/// [`crate::policy::allows_anyone`]). `Ok(None)` when the placement is unknown;
+/// `Err` with the reason when the policy cannot be evaluated.
+pub fn internet_reachable(raw: &Value) -> Result<Option<bool>, String> {
+    if raw.get("DomainName").is_none() {
+        return Ok(None);
+    }
     let in_vpc = raw["VPCOptions"]["VPCId"]
         .as_str()
         .is_some_and(|v| !v.is_empty());
     if in_vpc {
-        return Some(false);
+        return Ok(Some(false));
     }
     match &raw["AccessPolicies"] {
         // No policy: only signed requests of the account's own principals get in.
-        Value::Null => Some(false),
-        Value::String(s) if s.trim().is_empty() => Some(false),
-        p @ Value::Object(_) => Some(allows_anyone(p)),
-        // A policy onus cannot parse is not a verdict.
-        _ => None,
+        Value::Null => Ok(Some(false)),
+        Value::String(s) if s.trim().is_empty() => Ok(Some(false)),
+        p => match allows_anyone(p) {
+            Answer::Yes(_) => Ok(Some(true)),
+            Answer::No => Ok(Some(false)),
+            Answer::Unknown(why) => Err(format!("the access policy cannot be evaluated: {why}")),
+        },
     }
 }
 
@@ -110,7 +116,19 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                         DOMAIN,
                         Some(status.domain_name()),
                     );
-                    if let Some(reachable) = internet_reachable(&raw) {
+                    let reachable = internet_reachable(&raw).unwrap_or_else(|why| {
+                        out.gaps.push(mapping_gap(
+                            &scope,
+                            "opensearch",
+                            "DescribeDomains",
+                            DOMAIN,
+                            &["public_access"],
+                            arn,
+                            &why,
+                        ));
+                        None
+                    });
+                    if let Some(reachable) = reachable {
                         r.facets
                             .public_access
                             .get_or_insert_default()
@@ -168,30 +186,44 @@ mod tests {
         let open = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*"}]});
         assert_eq!(
             internet_reachable(&domain(Some("vpc-1"), open)),
-            Some(false)
+            Ok(Some(false))
         );
     }
 
     #[test]
     fn a_public_domain_with_an_open_policy_is_reachable() {
         let open = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "es:*"}]});
-        assert_eq!(internet_reachable(&domain(None, open)), Some(true));
+        assert_eq!(internet_reachable(&domain(None, open)), Ok(Some(true)));
     }
 
     #[test]
     fn a_public_domain_limited_by_source_ip_or_principal_is_not() {
         let by_ip = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*",
             "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]});
-        assert_eq!(internet_reachable(&domain(None, by_ip)), Some(false));
+        assert_eq!(internet_reachable(&domain(None, by_ip)), Ok(Some(false)));
         let by_role = json!({"Statement": [{"Effect": "Allow",
             "Principal": {"AWS": "arn:aws:iam::111122223333:role/search"}, "Action": "es:*"}]});
-        assert_eq!(internet_reachable(&domain(None, by_role)), Some(false));
-        assert_eq!(internet_reachable(&domain(None, Value::Null)), Some(false));
+        assert_eq!(internet_reachable(&domain(None, by_role)), Ok(Some(false)));
+        assert_eq!(
+            internet_reachable(&domain(None, Value::Null)),
+            Ok(Some(false))
+        );
+        // Found by review: any condition used to count as narrowing; a source
+        // address condition of the whole internet narrows nothing.
+        let everyone_by_ip = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}}]});
+        assert_eq!(
+            internet_reachable(&domain(None, everyone_by_ip)),
+            Ok(Some(true))
+        );
     }
 
     #[test]
     fn an_unparsable_policy_or_an_unread_domain_is_unknown() {
-        assert_eq!(internet_reachable(&domain(None, json!("{not json"))), None);
-        assert_eq!(internet_reachable(&json!({})), None);
+        assert!(internet_reachable(&domain(None, json!("{not json"))).is_err());
+        let odd_key = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*",
+            "Condition": {"StringEquals": {"es:Unheard": "x"}}}]});
+        assert!(internet_reachable(&domain(None, odd_key)).is_err());
+        assert_eq!(internet_reachable(&json!({})), Ok(None));
     }
 }

@@ -1,14 +1,83 @@
-//! IAM policy documents: the few questions onus asks of them, as pure functions.
+//! IAM-style resource policy documents (S3, OpenSearch, SQS, SNS, KMS, ECR): a
+//! small evaluator for the questions onus asks of them, as pure functions.
+//!
+//! It reads effect, principal (`Principal`, `NotPrincipal`), action and resource
+//! wildcards (`Action`/`NotAction`, `Resource`/`NotResource`, matched without
+//! regard to case for actions and with `*`/`?` as IAM does) and conditions. A
+//! condition narrows who gets in only when the evaluator can show it does: a
+//! source address, VPC, VPC endpoint, organisation or account key with a value
+//! that is not itself broad. Anything it cannot read is [`Answer::Unknown`]
+//! with the reason, never a pass.
 
-use serde_json::Value;
+use onus_model::address::{AddressSet, Family, parse_cidr};
+use serde_json::{Map, Value};
+
+/// The answer to a question about a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Yes, shown by the statement at this index.
+    Yes(usize),
+    /// No.
+    No,
+    /// The evaluator cannot tell: why.
+    Unknown(String),
+}
 
 /// The statements of a policy document (`Statement` may be one object or a list).
-fn statements(policy: &Value) -> Vec<&Value> {
-    match &policy["Statement"] {
-        Value::Array(a) => a.iter().collect(),
-        s @ Value::Object(_) => vec![s],
-        _ => Vec::new(),
+fn statements(policy: &Value) -> Result<Vec<&Map<String, Value>>, String> {
+    let list: Vec<&Value> = match policy.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(s @ Value::Object(_)) => vec![s],
+        Some(_) => return Err("the policy's Statement is neither an object nor a list".into()),
+        None => return Err("the policy has no Statement".into()),
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.as_object()
+                .ok_or_else(|| format!("statement {i} of the policy is not an object"))
+        })
+        .collect()
+}
+
+/// A value that may be one string or a list of strings.
+fn strings(v: &Value) -> Option<Vec<&str>> {
+    match v {
+        Value::String(s) => Some(vec![s.as_str()]),
+        Value::Array(a) => a.iter().map(Value::as_str).collect(),
+        _ => None,
     }
+}
+
+/// IAM's wildcard match: `*` any run of characters, `?` any one.
+fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let norm = |s: &str| {
+        if ignore_case {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
+    let (p, t) = (norm(pattern), norm(text));
+    let (p, t) = (p.as_bytes(), t.as_bytes());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 /// Whether a principal element names everyone: `"*"`, `{"AWS": "*"}` or a list
@@ -22,22 +91,269 @@ fn is_everyone(principal: &Value) -> bool {
     }
 }
 
-/// Whether any `Allow` statement admits everyone with no condition at all.
-/// A condition (source IP, VPC endpoint, organisation) narrows who gets in; onus
-/// does not judge how far, so such a statement does not count as open.
-pub fn allows_anyone(policy: &Value) -> bool {
-    statements(policy).into_iter().any(|s| {
-        s["Effect"] == "Allow"
-            && is_everyone(&s["Principal"])
-            && s.get("Condition")
-                .is_none_or(|c| c.as_object().is_some_and(serde_json::Map::is_empty))
-    })
+/// Whether the statement applies to every caller: `Principal` is everyone, or a
+/// `NotPrincipal` (everyone but a few) on an Allow.
+fn applies_to_everyone(s: &Map<String, Value>) -> bool {
+    s.get("Principal").is_some_and(is_everyone)
+}
+
+/// Whether the statement's actions cover every action of `service` (`s3`):
+/// `Action` holding `*` or `service:*`, and no `NotAction`. `Err` when the
+/// element cannot be read.
+fn covers_every_action(s: &Map<String, Value>, service: &str) -> Result<bool, String> {
+    if s.contains_key("NotAction") {
+        return Ok(false);
+    }
+    let actions = s
+        .get("Action")
+        .and_then(strings)
+        .ok_or("a statement's Action is not a string or a list of strings")?;
+    // A pattern covers every action when it matches a name no real action has
+    // but every `service:` action could: `service:` followed by anything.
+    Ok(actions
+        .iter()
+        .any(|a| *a == "*" || a.eq_ignore_ascii_case(&format!("{service}:*"))))
+}
+
+/// Whether the statement's resources cover every one of `arns`: `Resource`
+/// patterns matching each (case-sensitive, as ARNs are), and no `NotResource`.
+fn covers_resources(s: &Map<String, Value>, arns: &[&str]) -> Result<bool, String> {
+    if s.contains_key("NotResource") {
+        return Ok(false);
+    }
+    let resources = s
+        .get("Resource")
+        .and_then(strings)
+        .ok_or("a statement's Resource is not a string or a list of strings")?;
+    Ok(arns
+        .iter()
+        .all(|arn| resources.iter().any(|p| wildcard(p, arn, false))))
+}
+
+/// One condition: operator, key, values.
+struct Condition<'a> {
+    operator: &'a str,
+    key: String,
+    values: Vec<String>,
+}
+
+fn conditions(s: &Map<String, Value>) -> Result<Vec<Condition<'_>>, String> {
+    let Some(block) = s.get("Condition") else {
+        return Ok(Vec::new());
+    };
+    let block = block
+        .as_object()
+        .ok_or("a statement's Condition is not an object")?;
+    let mut out = Vec::new();
+    for (operator, keys) in block {
+        let keys = keys
+            .as_object()
+            .ok_or_else(|| format!("condition {operator} is not an object of keys"))?;
+        for (key, values) in keys {
+            let values: Vec<String> = match values {
+                Value::Array(a) => a.iter().map(scalar).collect::<Option<_>>(),
+                v => scalar(v).map(|s| vec![s]),
+            }
+            .ok_or_else(|| format!("condition {operator} {key} has a value onus cannot read"))?;
+            out.push(Condition {
+                operator: operator.as_str(),
+                key: key.to_ascii_lowercase(),
+                values,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Keys that identify where a request comes from or who makes it; a positive
+/// match on a specific value narrows an Allow to those callers.
+const NARROWING_KEYS: &[&str] = &[
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:principalorgid",
+    "aws:principalaccount",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+    "aws:sourcearn",
+    "aws:principalarn",
+    "aws:sourceowner",
+    "aws:principalorgpaths",
+    "aws:sourceorgpaths",
+    "aws:userid",
+    "aws:username",
+];
+
+/// Keys that say nothing about who the caller is.
+const NEUTRAL_KEYS: &[&str] = &[
+    "aws:securetransport",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:requestedregion",
+    "s3:tlsversion",
+    "aws:useragent",
+    "aws:referer",
+];
+
+/// Whether a condition narrows an Allow to some callers: `Ok(true)` when it
+/// provably does, `Ok(false)` when it provably does not, `Err` when onus cannot
+/// tell.
+fn narrows(c: &Condition<'_>) -> Result<bool, String> {
+    let op = c.operator;
+    // `…IfExists` is true when the key is absent, as it is on most internet
+    // requests (no VPC, no organisation): it narrows nothing onus can rely on.
+    if op.ends_with("IfExists") {
+        return Ok(false);
+    }
+    let negated = op.contains("Not");
+    if c.key == "aws:sourceip" {
+        if !matches!(op, "IpAddress" | "NotIpAddress") {
+            return Err(format!("condition {op} on aws:SourceIp"));
+        }
+        if negated {
+            // Everyone but a list of addresses.
+            return Ok(false);
+        }
+        let mut v4 = AddressSet::new();
+        let mut v6 = AddressSet::new();
+        for v in &c.values {
+            match parse_cidr(v) {
+                Some((Family::V4, span)) => v4.union(&AddressSet::of(span)),
+                Some((Family::V6, span)) => v6.union(&AddressSet::of(span)),
+                None => return Err(format!("aws:SourceIp value '{v}' is not an address")),
+            }
+        }
+        return Ok(!(v4.is_broad(Family::V4) || v6.is_broad(Family::V6)));
+    }
+    if NARROWING_KEYS.contains(&c.key.as_str()) {
+        if negated || op == "Null" {
+            return Ok(false);
+        }
+        let positive = op.starts_with("String") || op.starts_with("Arn");
+        if !positive {
+            return Err(format!("condition {op} on {}", c.key));
+        }
+        // A value that is only wildcards matches every caller.
+        let specific = c
+            .values
+            .iter()
+            .all(|v| !v.chars().all(|ch| ch == '*' || ch == '?'));
+        return Ok(specific);
+    }
+    if NEUTRAL_KEYS.contains(&c.key.as_str()) {
+        return Ok(false);
+    }
+    Err(format!("condition key {} is not one onus evaluates", c.key))
+}
+
+/// Whether an `Allow` statement admits anyone (any principal, or everyone but
+/// those in `NotPrincipal`) without a condition that provably narrows it.
+pub fn allows_anyone(policy: &Value) -> Answer {
+    let statements = match statements(policy) {
+        Ok(s) => s,
+        Err(why) => return Answer::Unknown(why),
+    };
+    let mut unknown = None;
+    for (i, s) in statements.into_iter().enumerate() {
+        if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if !(applies_to_everyone(s) || s.contains_key("NotPrincipal")) {
+            continue;
+        }
+        let conds = match conditions(s) {
+            Ok(c) => c,
+            Err(why) => {
+                unknown.get_or_insert(format!("statement {i}: {why}"));
+                continue;
+            }
+        };
+        let mut narrowed = false;
+        let mut undecided = None;
+        for c in &conds {
+            match narrows(c) {
+                Ok(true) => narrowed = true,
+                Ok(false) => {}
+                Err(why) => {
+                    undecided.get_or_insert(why);
+                }
+            }
+        }
+        if narrowed {
+            continue;
+        }
+        match undecided {
+            Some(why) => {
+                unknown.get_or_insert(format!("statement {i}: {why}"));
+            }
+            None => return Answer::Yes(i),
+        }
+    }
+    unknown.map_or(Answer::No, Answer::Unknown)
+}
+
+/// Whether the policy denies every request made without TLS to every action of
+/// `service` on every one of `arns`, for every principal: a `Deny` with
+/// `Principal` everyone, `Action` `*` or `service:*`, resources covering each
+/// ARN, and `aws:SecureTransport` false as its only condition (`Bool` or
+/// `BoolIfExists`; keys are matched without regard to case, as IAM does). A
+/// deny of `s3:PutObject` alone, or of the bucket but not its objects, leaves
+/// plain-HTTP reads open and is not enough.
+pub fn denies_insecure_transport(policy: &Value, service: &str, arns: &[&str]) -> Answer {
+    let statements = match statements(policy) {
+        Ok(s) => s,
+        Err(why) => return Answer::Unknown(why),
+    };
+    let mut unknown = None;
+    for (i, s) in statements.into_iter().enumerate() {
+        if s.get("Effect").and_then(Value::as_str) != Some("Deny") || !applies_to_everyone(s) {
+            continue;
+        }
+        let conds = match conditions(s) {
+            Ok(c) => c,
+            Err(why) => {
+                unknown.get_or_insert(format!("statement {i}: {why}"));
+                continue;
+            }
+        };
+        let [c] = conds.as_slice() else { continue };
+        let insecure = c.key == "aws:securetransport"
+            && matches!(c.operator, "Bool" | "BoolIfExists")
+            && c.values.len() == 1
+            && c.values[0].eq_ignore_ascii_case("false");
+        if !insecure {
+            continue;
+        }
+        match (covers_every_action(s, service), covers_resources(s, arns)) {
+            (Ok(true), Ok(true)) => return Answer::Yes(i),
+            (Err(why), _) | (_, Err(why)) => {
+                unknown.get_or_insert(format!("statement {i}: {why}"));
+            }
+            _ => {}
+        }
+    }
+    unknown.map_or(Answer::No, Answer::Unknown)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    const BUCKET: [&str; 2] = ["arn:aws:s3:::b", "arn:aws:s3:::b/*"];
+
+    fn tls_deny(action: Value, resource: Value) -> Value {
+        json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": action,
+            "Resource": resource, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    }
 
     #[test]
     fn everyone_in_each_spelling() {
@@ -47,25 +363,128 @@ mod tests {
             json!({"AWS": ["arn:aws:iam::1:root", "*"]}),
         ] {
             let doc = json!({"Statement": {"Effect": "Allow", "Principal": p}});
-            assert!(allows_anyone(&doc), "{doc}");
+            assert_eq!(allows_anyone(&doc), Answer::Yes(0), "{doc}");
+        }
+        let not_principal = json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}}});
+        assert_eq!(allows_anyone(&not_principal), Answer::Yes(0));
+    }
+
+    #[test]
+    fn conditions_narrow_only_when_shown_to() {
+        let with = |c: Value| json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*", "Condition": c}]});
+        // Narrowing: an office range, an organisation, a VPC endpoint.
+        for c in [
+            json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}),
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-1"}}),
+            json!({"StringEquals": {"AWS:SOURCEVPCE": "vpce-1"}}),
+        ] {
+            assert_eq!(allows_anyone(&with(c.clone())), Answer::No, "{c}");
+        }
+        // Not narrowing: the whole internet by address, everyone but one address,
+        // a key absent on internet requests, a wildcard organisation.
+        for c in [
+            json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),
+            json!({"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}),
+            json!({"NotIpAddress": {"aws:SourceIp": "203.0.113.7/32"}}),
+            json!({"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}),
+            json!({"StringLike": {"aws:PrincipalOrgID": "*"}}),
+            json!({"Bool": {"aws:SecureTransport": "true"}}),
+            json!({}),
+        ] {
+            assert_eq!(allows_anyone(&with(c.clone())), Answer::Yes(0), "{c}");
+        }
+        // Unknown: a key onus does not evaluate.
+        let odd = with(json!({"StringEquals": {"es:SomethingNew": "x"}}));
+        assert!(
+            matches!(allows_anyone(&odd), Answer::Unknown(why) if why.contains("es:somethingnew"))
+        );
+    }
+
+    #[test]
+    fn denies_and_named_principals_are_not_open() {
+        for doc in [
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}]}),
+        ] {
+            assert_eq!(allows_anyone(&doc), Answer::No, "{doc}");
+        }
+        for doc in [json!({"Statement": "garbage"}), json!({}), json!("text")] {
+            assert!(matches!(allows_anyone(&doc), Answer::Unknown(_)), "{doc}");
         }
     }
 
     #[test]
-    fn conditions_denies_and_named_principals_are_not_open() {
-        let cases = [
-            json!({"Statement": [{"Effect": "Deny", "Principal": "*"}]}),
-            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}]}),
-            json!({"Statement": [{"Effect": "Allow", "Principal": "*",
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]}),
-            json!({"Statement": "garbage"}),
-            json!({}),
-        ];
-        for doc in cases {
-            assert!(!allows_anyone(&doc), "{doc}");
-        }
-        let empty_condition =
-            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Condition": {}}]});
-        assert!(allows_anyone(&empty_condition));
+    fn tls_is_enforced_only_by_a_deny_of_everything() {
+        let full = json!(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+        assert_eq!(
+            denies_insecure_transport(&tls_deny(json!("s3:*"), full.clone()), "s3", &BUCKET),
+            Answer::Yes(0)
+        );
+        assert_eq!(
+            denies_insecure_transport(&tls_deny(json!("S3:*"), json!("*")), "s3", &BUCKET),
+            Answer::Yes(0)
+        );
+        assert_eq!(
+            denies_insecure_transport(
+                &tls_deny(json!("*"), json!("arn:aws:s3:::b*")),
+                "s3",
+                &BUCKET
+            ),
+            Answer::Yes(0)
+        );
+        // A deny of writes alone leaves plain-HTTP reads open.
+        assert_eq!(
+            denies_insecure_transport(
+                &tls_deny(json!("s3:PutObject"), full.clone()),
+                "s3",
+                &BUCKET
+            ),
+            Answer::No
+        );
+        // The bucket but not its objects.
+        assert_eq!(
+            denies_insecure_transport(
+                &tls_deny(json!("s3:*"), json!("arn:aws:s3:::b")),
+                "s3",
+                &BUCKET
+            ),
+            Answer::No
+        );
+        // One principal only.
+        let one = json!({"Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:user/u"},
+            "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+        assert_eq!(denies_insecure_transport(&one, "s3", &BUCKET), Answer::No);
+        // Another condition narrows the deny.
+        let narrowed = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}, "StringEquals": {"aws:SourceVpce": "vpce-1"}}}]});
+        assert_eq!(
+            denies_insecure_transport(&narrowed, "s3", &BUCKET),
+            Answer::No
+        );
+        // Key case does not matter; a boolean value reads as well.
+        let spelled = json!({"Statement": {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["s3:*"],
+            "Resource": "*", "Condition": {"Bool": {"AWS:securetransport": false}}}});
+        assert_eq!(
+            denies_insecure_transport(&spelled, "s3", &BUCKET),
+            Answer::Yes(0)
+        );
+        // An allow is not a deny; a policy that cannot be read is unknown.
+        let allow = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+        assert_eq!(denies_insecure_transport(&allow, "s3", &BUCKET), Answer::No);
+        assert!(matches!(
+            denies_insecure_transport(&Value::Null, "s3", &BUCKET),
+            Answer::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn wildcards_match_as_iam_does() {
+        assert!(wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::b/*", false));
+        assert!(wildcard("arn:aws:s3:::*", "arn:aws:s3:::b/*", false));
+        assert!(wildcard("arn:aws:s3:::?", "arn:aws:s3:::b", false));
+        assert!(!wildcard("arn:aws:s3:::B", "arn:aws:s3:::b", false));
+        assert!(wildcard("S3:GET*", "s3:getobject", true));
+        assert!(!wildcard("s3:Get*", "s3:PutObject", true));
     }
 }

@@ -1,6 +1,6 @@
 //! RDS: database instances.
 
-use onus_model::{Backup, EncryptionAtRest, KeySource, PublicAccess, Runtime};
+use onus_model::{Backup, EncryptionAtRest, PublicAccess, Runtime};
 use serde_json::json;
 
 use crate::gap::gap;
@@ -49,8 +49,11 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             r.facets.encryption_at_rest = Some(EncryptionAtRest {
                 enabled: Some(enc),
                 key_id: db.kms_key_id().map(str::to_owned),
-                key_source: (enc && db.kms_key_id().is_some_and(|k| !k.contains("alias/aws/")))
-                    .then_some(KeySource::CustomerManaged),
+                // DescribeDBInstances names the key by its ARN, for the AWS-managed
+                // `aws/rds` key as for a customer's: who manages it is not in the
+                // answer, so it stays unobserved (ENC004 says unknown) rather than
+                // guessed from the text of the ARN.
+                key_source: None,
                 ..Default::default()
             });
             source(&mut r, "encryption_at_rest.enabled", "/StorageEncrypted");

@@ -14,7 +14,8 @@ use aws_sdk_s3::types::{BucketVersioningStatus, ServerSideEncryption};
 use onus_model::{Backup, EncryptionAtRest, KeySource, Logging, PublicAccess, Transport};
 use serde_json::{Value, json};
 
-use crate::gap::{Scope, gap};
+use crate::gap::{Scope, gap, mapping_gap};
+use crate::policy::{Answer, denies_insecure_transport};
 use crate::{Account, Collected, pages, resource, source};
 
 const BUCKET: &str = "aws.s3.bucket";
@@ -63,25 +64,13 @@ pub fn region_of(constraint: Option<&str>) -> String {
     }
 }
 
-/// Whether a bucket policy denies requests made without TLS.
-pub fn policy_requires_tls(policy: &Value) -> bool {
-    let statements = match &policy["Statement"] {
-        Value::Array(a) => a.clone(),
-        s @ Value::Object(_) => vec![s.clone()],
-        _ => return false,
-    };
-    statements.iter().any(|s| {
-        s["Effect"] == "Deny"
-            && s["Condition"]["Bool"]["aws:SecureTransport"]
-                .as_str()
-                .map(|v| v.eq_ignore_ascii_case("false"))
-                .or_else(|| {
-                    s["Condition"]["Bool"]["aws:SecureTransport"]
-                        .as_bool()
-                        .map(|b| !b)
-                })
-                .unwrap_or(false)
-    })
+/// Whether a bucket policy denies requests made without TLS to every action on
+/// the bucket and its objects, for every principal (see
+/// [`crate::policy::denies_insecure_transport`]).
+pub fn policy_requires_tls(policy: &Value, bucket: &str) -> Answer {
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    let objects = format!("{bucket_arn}/*");
+    denies_insecure_transport(policy, "s3", &[&bucket_arn, &objects])
 }
 
 /// Block Public Access is fully on only when all four settings are on.
@@ -368,24 +357,45 @@ async fn bucket(
     }
     r.facets.public_access = Some(public);
 
-    // TLS-only policy.
+    // TLS-only policy: the document as the API returned it, read by the evaluator.
     match policy {
         Ok(o) => {
-            let parsed: Value = o
-                .policy()
-                .and_then(|p| serde_json::from_str(p).ok())
-                .unwrap_or(Value::Null);
-            let tls = policy_requires_tls(&parsed);
-            raw["Policy"] = json!({"DeniesInsecureTransport": tls});
-            r.facets.transport = Some(Transport {
-                tls_enforced: Some(tls),
-                ..Default::default()
-            });
-            source(
-                r,
-                "transport.tls_enforced",
-                "/Policy/DeniesInsecureTransport",
-            );
+            let text = o.policy().unwrap_or_default();
+            let parsed: Value =
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()));
+            let answer = policy_requires_tls(&parsed, name);
+            let single = parsed["Statement"].is_object();
+            raw["Policy"] = parsed;
+            match answer {
+                Answer::Yes(i) => {
+                    r.facets.transport = Some(Transport {
+                        tls_enforced: Some(true),
+                        ..Default::default()
+                    });
+                    let pointer = if single {
+                        "/Policy/Statement".to_owned()
+                    } else {
+                        format!("/Policy/Statement/{i}")
+                    };
+                    source(r, "transport.tls_enforced", &pointer);
+                }
+                Answer::No => {
+                    r.facets.transport = Some(Transport {
+                        tls_enforced: Some(false),
+                        ..Default::default()
+                    });
+                    source(r, "transport.tls_enforced", "/Policy");
+                }
+                Answer::Unknown(why) => out.gaps.push(mapping_gap(
+                    scope,
+                    "s3",
+                    "GetBucketPolicy",
+                    BUCKET,
+                    &["transport"],
+                    &arn,
+                    &format!("the bucket policy cannot be evaluated: {why}"),
+                )),
+            }
         }
         Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
             raw["Policy"] = Value::Null;
@@ -462,14 +472,32 @@ mod tests {
 
     #[test]
     fn secure_transport_policies() {
-        let deny = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
-        assert!(policy_requires_tls(&deny));
-        let single = json!({"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}});
-        assert!(policy_requires_tls(&single));
-        let allow =
-            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]});
-        assert!(!policy_requires_tls(&allow));
-        assert!(!policy_requires_tls(&Value::Null));
+        let deny = |action: &str, resource: Value| {
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+        };
+        let both = json!(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+        assert_eq!(
+            policy_requires_tls(&deny("s3:*", both.clone()), "b"),
+            Answer::Yes(0)
+        );
+        // Found by review: a deny of PutObject alone left plain-HTTP reads open
+        // and was read as "TLS enforced".
+        assert_eq!(
+            policy_requires_tls(&deny("s3:PutObject", both), "b"),
+            Answer::No
+        );
+        // Another bucket's ARN enforces nothing here.
+        assert_eq!(
+            policy_requires_tls(&deny("s3:*", json!("arn:aws:s3:::other/*")), "b"),
+            Answer::No
+        );
+        // A statement without Principal or Resource covers nothing onus can show.
+        let bare = json!({"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}});
+        assert_eq!(policy_requires_tls(&bare, "b"), Answer::No);
+        assert!(matches!(
+            policy_requires_tls(&Value::String("not json".into()), "b"),
+            Answer::Unknown(_)
+        ));
     }
 }

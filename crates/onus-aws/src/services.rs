@@ -117,6 +117,11 @@ pub(crate) const SERVICES: &[Service] = &[
         operations: &[
             ("CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"),
             ("CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"),
+            (
+                "CloudTrail",
+                "GetEventSelectors",
+                "cloudtrail:GetEventSelectors",
+            ),
         ],
         fetch: |a, w| Box::pin(cloudtrail::collect(a, w.regions)),
     },

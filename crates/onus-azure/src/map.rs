@@ -252,13 +252,10 @@ pub fn disk(subscription: &str, v: &Value) -> Option<Resource> {
     Some(r)
 }
 
+/// The protocol of an NSG rule (`Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `*`); an
+/// unreadable one is read as every protocol, which can only over-report.
 fn protocol(p: &str) -> Protocol {
-    match p.to_ascii_lowercase().as_str() {
-        "tcp" => Protocol::Tcp,
-        "udp" => Protocol::Udp,
-        "icmp" => Protocol::Icmp,
-        _ => Protocol::All,
-    }
+    Protocol::parse(p).unwrap_or(Protocol::All)
 }
 
 fn port_range(s: &str) -> Option<(Option<u16>, Option<u16>)> {
@@ -318,7 +315,11 @@ pub fn nsg_rules(v: &Value) -> Vec<IngressRule> {
                 .map_or_else(|| format!("{list}/{i}"), |n| n.to_owned());
             let proto = protocol(p["protocol"].as_str().unwrap_or("*"));
             for ports in strings(&p["destinationPortRange"], &p["destinationPortRanges"]) {
-                let Some((from, to)) = port_range(&ports) else {
+                // A range onus cannot read: an allow is read as every port (it can
+                // only over-report), a deny as denying nothing.
+                let Some((from, to)) = port_range(&ports)
+                    .or_else(|| (access == RuleAccess::Allow).then_some((None, None)))
+                else {
                     continue;
                 };
                 for source in strings(&p["sourceAddressPrefix"], &p["sourceAddressPrefixes"]) {
@@ -412,14 +413,48 @@ pub fn storage_account(subscription: &str, v: &Value) -> Option<Resource> {
                 RuleAccess::Allow
             }
         }),
+        firewall_ranges: storage_ip_rules(&p["networkAcls"]["ipRules"]),
         ..Default::default()
     });
+    if p["networkAcls"]["ipRules"].is_array() {
+        src(
+            &mut r,
+            "network.firewall_ranges",
+            "/properties/networkAcls/ipRules",
+        );
+    }
     src(
         &mut r,
         "network.default_action",
         "/properties/networkAcls/defaultAction",
     );
     Some(r)
+}
+
+/// A storage account's `ipRules` (an address or CIDR each, action `Allow`) as
+/// address ranges; an entry onus cannot read keeps its text, so the rule reads
+/// it as unreadable rather than dropping it. `None` when the list is absent.
+fn storage_ip_rules(rules: &Value) -> Option<Vec<IpRange>> {
+    let list = rules.as_array()?;
+    Some(
+        list.iter()
+            .filter(|r| {
+                r["action"]
+                    .as_str()
+                    .is_none_or(|a| a.eq_ignore_ascii_case("allow"))
+            })
+            .map(|r| {
+                let value = r["value"].as_str().unwrap_or_default();
+                let (start, end) = onus_model::address::cidr_range(value)
+                    .unwrap_or_else(|| (value.to_owned(), value.to_owned()));
+                IpRange {
+                    name: None,
+                    start,
+                    end,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// An App Service site, with its `config/web` when it could be read.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use onus_model::{
-    CatalogInfo, Classification, Duty, DutyAssignment, Inventory, Layer, Owner, Resource,
+    CatalogInfo, Classification, Duty, DutyAssignment, Gap, Inventory, Layer, Owner, Resource,
     ServiceModel, is_valid_kind,
 };
 use serde::Deserialize;
@@ -411,20 +411,27 @@ impl Catalog {
     }
 
     /// Derive every resource's facets from its `raw` through its kind's mappings.
-    /// Collectors fetch; this is where the catalog interprets.
-    pub fn apply_mappings(&self, inventory: &mut Inventory) -> Result<(), mapping::MappingError> {
+    /// Collectors fetch; this is where the catalog interprets. A mapping that
+    /// fails on a resource becomes a collection failure of that resource (cause
+    /// `mapping`) in the inventory's gaps; the others go on.
+    pub fn apply_mappings(&self, inventory: &mut Inventory) {
+        let mut gaps = Vec::new();
         for r in &mut inventory.resources {
-            self.apply_mapping(r)?;
+            gaps.extend(self.apply_mapping(r));
         }
-        Ok(())
+        inventory.gaps.extend(gaps);
     }
 
-    /// Derive one resource's facets from its `raw` through its kind's mappings.
-    pub fn apply_mapping(&self, resource: &mut Resource) -> Result<(), mapping::MappingError> {
-        match self.mappings.get(&resource.kind) {
-            Some(m) => mapping::apply(m, resource),
-            None => Ok(()),
-        }
+    /// Derive one resource's facets from its `raw` through its kind's mappings:
+    /// the failures, as gaps naming the resource, the facet and the expression.
+    pub fn apply_mapping(&self, resource: &mut Resource) -> Vec<Gap> {
+        let Some(m) = self.mappings.get(&resource.kind) else {
+            return Vec::new();
+        };
+        mapping::apply(m, resource)
+            .into_iter()
+            .map(|f| mapping_gap(resource, f))
+            .collect()
     }
 
     /// The service entry that classifies `kind` when it has no entry of its own
@@ -561,6 +568,29 @@ fn sha256_hex(parts: &[&str]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+/// A mapping failure on one resource as a collection failure (cause `mapping`):
+/// the facet it feeds is unknown on that resource, with the reason.
+fn mapping_gap(resource: &Resource, failure: mapping::MappingFailure) -> Gap {
+    let top = failure
+        .facet
+        .split('.')
+        .next()
+        .unwrap_or(&failure.facet)
+        .to_owned();
+    Gap {
+        provider: resource.provider,
+        account: Some(resource.account.clone()),
+        region: resource.region.clone(),
+        service: "catalog".to_owned(),
+        operation: format!("facet mapping {} of {}", failure.facet, resource.kind),
+        cause: onus_model::GapCause::Mapping,
+        error: failure.message,
+        kinds: vec![resource.kind.clone()],
+        facets: vec![top],
+        resources: vec![resource.id.clone()],
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@
 //!
 //! - An expression that evaluates to `null` means **not observed**: the facet
 //!   stays absent.
-//! - A value of the wrong type for the facet is a catalog error, never a silent
-//!   false (the built-in mappings are checked against recorded payloads by tests).
+//! - A value of the wrong type for the facet, or an expression that fails at run
+//!   time, is a [`MappingFailure`] on that resource: the facet stays unknown with
+//!   the expression and the value's type named, never a silent false, never a
+//!   silent "not observed", and never an aborted run (the built-in mappings are
+//!   checked on recorded payloads, `{}`, empty arrays and nulls by tests).
 //! - The first path the expression reads becomes the facet's `sources` pointer,
 //!   so evidence points into `raw` for free.
 
@@ -151,53 +154,126 @@ impl FacetMapping {
             .or_else(|| self.source.clone())
     }
 
-    /// Evaluate over `raw`: `None` when the value is `null` (not observed).
-    pub fn evaluate(&self, raw: &Value) -> Option<Value> {
-        let result = self.compiled.search(raw).ok()?;
-        let value = serde_json::to_value(&*result).ok()?;
-        (!value.is_null()).then_some(value)
+    /// Evaluate over `raw`: `Ok(None)` when the value is `null` (not observed),
+    /// `Err` with the message when the expression fails at run time.
+    pub fn evaluate(&self, raw: &Value) -> Result<Option<Value>, String> {
+        let result = self
+            .compiled
+            .search(raw)
+            .map_err(|e| format!("`{}` failed: {e}", self.expression))?;
+        let value = serde_json::to_value(&*result)
+            .map_err(|e| format!("`{}` gave a value JSON cannot hold: {e}", self.expression))?;
+        Ok((!value.is_null()).then_some(value))
+    }
+}
+
+/// One facet a mapping could not set on one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingFailure {
+    /// The facet field, e.g. `transport.tls_enforced`.
+    pub facet: String,
+    /// What went wrong: the expression, and the value's type or the error.
+    pub message: String,
+}
+
+/// The JSON type of a value, for messages.
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(a) if a.is_empty() => "an empty array",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
 /// Apply `mappings` to `resource`: every non-null value is set on its facet field
-/// and its source recorded. A resource seen only by enumeration is left alone
-/// (its `raw` is the enumeration source's record, not the service's).
-pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Result<(), MappingError> {
+/// and its source recorded. A mapping that fails on this resource (a run-time
+/// error, a value the facet cannot hold) sets nothing and is returned, so the
+/// caller records it as a named failure and the run goes on. A resource seen
+/// only by enumeration is left alone (its `raw` is the enumeration source's
+/// record, not the service's).
+pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Vec<MappingFailure> {
+    let mut failures = Vec::new();
     if mappings.is_empty() || resource.enumerated_only || resource.raw.is_null() {
-        return Ok(());
+        return failures;
     }
     let mut facets = serde_json::to_value(&resource.facets).unwrap_or_default();
     let mut set = Vec::new();
     for m in mappings {
-        if let Some(value) = m.evaluate(&resource.raw) {
-            set_path(&mut facets, &m.facet, value.clone());
-            // Check each field alone, so the error names the mapping at fault.
-            let mut probe = Value::Object(Default::default());
-            set_path(&mut probe, &m.facet, value.clone());
-            if let Err(e) = serde_json::from_value::<Facets>(probe) {
-                return Err(MappingError::Type(format!(
-                    "kind {}: facet {} = `{}` gave {value} on resource {}, which the facet cannot hold ({e})",
-                    resource.kind, m.facet, m.expression, resource.id
-                )));
+        let value = match m.evaluate(&resource.raw) {
+            Ok(Some(v)) => v,
+            Ok(None) => continue,
+            Err(message) => {
+                failures.push(MappingFailure {
+                    facet: m.facet.clone(),
+                    message,
+                });
+                continue;
             }
-            set.push(m);
+        };
+        // Check each field alone, so the failure names the mapping at fault.
+        let mut probe = Value::Object(Default::default());
+        set_path(&mut probe, &m.facet, value.clone());
+        if let Err(e) = serde_json::from_value::<Facets>(probe) {
+            failures.push(MappingFailure {
+                facet: m.facet.clone(),
+                message: format!(
+                    "`{}` gave {} ({}), which {} cannot hold ({e})",
+                    m.expression,
+                    type_name(&value),
+                    short(&value),
+                    m.facet
+                ),
+            });
+            continue;
         }
+        let mut candidate = facets.clone();
+        set_path(&mut candidate, &m.facet, value);
+        if serde_json::from_value::<Facets>(candidate.clone()).is_err() {
+            failures.push(MappingFailure {
+                facet: m.facet.clone(),
+                message: format!(
+                    "`{}` does not fit the facets already set on this resource",
+                    m.expression
+                ),
+            });
+            continue;
+        }
+        facets = candidate;
+        set.push(m);
     }
     if set.is_empty() {
-        return Ok(());
+        return failures;
     }
-    resource.facets = serde_json::from_value(facets).map_err(|e| {
-        MappingError::Type(format!(
-            "kind {}: the mapped facets of resource {} do not fit together ({e})",
-            resource.kind, resource.id
-        ))
-    })?;
+    match serde_json::from_value(facets) {
+        Ok(f) => resource.facets = f,
+        Err(e) => {
+            failures.push(MappingFailure {
+                facet: set[0].facet.clone(),
+                message: format!("the mapped facets do not fit together ({e})"),
+            });
+            return failures;
+        }
+    }
     for m in set {
         if let Some(p) = m.source_in(&resource.raw) {
             resource.sources.insert(m.facet.clone(), p);
         }
     }
-    Ok(())
+    failures
+}
+
+/// A value shortened for a message (it comes from cloud data: kept short).
+fn short(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -222,15 +298,15 @@ mod tests {
         .unwrap();
         assert_eq!(m.source.as_deref(), Some("/Attributes"));
         let mut on = queue(json!({"Attributes": {"SqsManagedSseEnabled": "true"}}));
-        apply(std::slice::from_ref(&m), &mut on).unwrap();
+        assert!(apply(std::slice::from_ref(&m), &mut on).is_empty());
         assert_eq!(on.facets.encryption_at_rest.unwrap().enabled, Some(true));
         assert_eq!(on.sources["encryption_at_rest.enabled"], "/Attributes");
         let mut off = queue(json!({"Attributes": {"SqsManagedSseEnabled": "false"}}));
-        apply(std::slice::from_ref(&m), &mut off).unwrap();
+        assert!(apply(std::slice::from_ref(&m), &mut off).is_empty());
         assert_eq!(off.facets.encryption_at_rest.unwrap().enabled, Some(false));
         // Nothing read: not observed, never false.
         let mut unread = queue(json!({"QueueUrl": "x"}));
-        apply(std::slice::from_ref(&m), &mut unread).unwrap();
+        assert!(apply(std::slice::from_ref(&m), &mut unread).is_empty());
         assert!(unread.facets.encryption_at_rest.is_none());
         assert!(unread.sources.is_empty());
     }
@@ -270,9 +346,18 @@ mod tests {
         )
         .unwrap();
         let mut q = queue(json!({"Attributes": {"SqsManagedSseEnabled": "true"}}));
-        let err = apply(&[m], &mut q).unwrap_err();
-        assert!(matches!(err, MappingError::Type(_)), "{err}");
-        assert!(err.to_string().contains("\"true\""), "{err}");
+        let failures = apply(&[m], &mut q);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].facet, "encryption_at_rest.enabled");
+        assert!(failures[0].message.contains("a string"), "{failures:?}");
+        assert!(q.facets.encryption_at_rest.is_none(), "nothing set");
+        // A run-time error is a failure too, never a silent "not observed".
+        let m =
+            FacetMapping::new("encryption_at_rest.enabled", "length(Attributes) > `0`").unwrap();
+        let mut q = queue(json!({"Attributes": true}));
+        let failures = apply(&[m], &mut q);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(failures[0].message.contains("failed"), "{failures:?}");
         assert!(matches!(
             FacetMapping::new("encryption_at_rest.enabld", "x"),
             Err(MappingError::UnknownFacet(_))
@@ -304,12 +389,16 @@ mod builtin_tests {
             ("ELBSecurityPolicy-2016-08", "1.0"),
         ] {
             let raw = json!({"Listeners": [{"Protocol": "HTTP"}, {"Protocol": "HTTPS", "SslPolicy": policy}]});
-            assert_eq!(m.evaluate(&raw), Some(json!(want)), "{policy}");
+            assert_eq!(m.evaluate(&raw).unwrap(), Some(json!(want)), "{policy}");
         }
         // Only TLS listeners' policies count (an emulator may report one on HTTP).
         let none =
             json!({"Listeners": [{"Protocol": "HTTP", "SslPolicy": "ELBSecurityPolicy-2016-08"}]});
-        assert_eq!(m.evaluate(&none), None, "no TLS listener: not observed");
+        assert_eq!(
+            m.evaluate(&none).unwrap(),
+            None,
+            "no TLS listener: not observed"
+        );
     }
 
     fn mapping(kind: &str, facet: &str) -> crate::mapping::FacetMapping {
@@ -327,23 +416,23 @@ mod builtin_tests {
         let m = mapping("aws.cloudfront.distribution", "transport.tls_enforced");
         let dist = |default: &str, paths: serde_json::Value| json!({"DefaultCacheBehavior": {"ViewerProtocolPolicy": default}, "CacheBehaviors": {"Items": paths}});
         assert_eq!(
-            m.evaluate(&dist("redirect-to-https", json!([]))),
+            m.evaluate(&dist("redirect-to-https", json!([]))).unwrap(),
             Some(json!(true))
         );
         assert_eq!(
-            m.evaluate(&dist("https-only", json!(null))),
+            m.evaluate(&dist("https-only", json!(null))).unwrap(),
             Some(json!(true))
         );
         assert_eq!(
-            m.evaluate(&dist("allow-all", json!([]))),
+            m.evaluate(&dist("allow-all", json!([]))).unwrap(),
             Some(json!(false))
         );
         let one_open = dist(
             "https-only",
             json!([{"PathPattern": "/img/*", "ViewerProtocolPolicy": "allow-all"}]),
         );
-        assert_eq!(m.evaluate(&one_open), Some(json!(false)));
-        assert_eq!(m.evaluate(&json!({"Id": "E1"})), None);
+        assert_eq!(m.evaluate(&one_open).unwrap(), Some(json!(false)));
+        assert_eq!(m.evaluate(&json!({"Id": "E1"})).unwrap(), None);
         let tls = mapping("aws.cloudfront.distribution", "transport.min_tls_version");
         for (cert, want) in [
             (
@@ -369,7 +458,7 @@ mod builtin_tests {
             (json!({"CloudFrontDefaultCertificate": false}), None),
         ] {
             assert_eq!(
-                tls.evaluate(&json!({"ViewerCertificate": cert})),
+                tls.evaluate(&json!({"ViewerCertificate": cert})).unwrap(),
                 want,
                 "{cert}"
             );
@@ -380,9 +469,15 @@ mod builtin_tests {
     fn opensearch_needs_https_and_node_to_node_encryption() {
         let m = mapping("aws.opensearch.domain", "transport.tls_enforced");
         let domain = |https: bool, n2n: bool| json!({"DomainEndpointOptions": {"EnforceHTTPS": https}, "NodeToNodeEncryptionOptions": {"Enabled": n2n}});
-        assert_eq!(m.evaluate(&domain(true, true)), Some(json!(true)));
-        assert_eq!(m.evaluate(&domain(true, false)), Some(json!(false)));
-        assert_eq!(m.evaluate(&domain(false, true)), Some(json!(false)));
+        assert_eq!(m.evaluate(&domain(true, true)).unwrap(), Some(json!(true)));
+        assert_eq!(
+            m.evaluate(&domain(true, false)).unwrap(),
+            Some(json!(false))
+        );
+        assert_eq!(
+            m.evaluate(&domain(false, true)).unwrap(),
+            Some(json!(false))
+        );
         let tls = mapping("aws.opensearch.domain", "transport.min_tls_version");
         for (policy, want) in [
             ("Policy-Min-TLS-1-0-2019-07", "1.0"),
@@ -390,7 +485,7 @@ mod builtin_tests {
             ("Policy-Min-TLS-1-2-PFS-2023-10", "1.2"),
         ] {
             let raw = json!({"DomainEndpointOptions": {"TLSSecurityPolicy": policy}});
-            assert_eq!(tls.evaluate(&raw), Some(json!(want)), "{policy}");
+            assert_eq!(tls.evaluate(&raw).unwrap(), Some(json!(want)), "{policy}");
         }
     }
 
@@ -413,7 +508,7 @@ mod builtin_tests {
             (json!({"TransitEncryptionEnabled": false}), Some(false)),
             (json!({"ReplicationGroupId": "r"}), None),
         ] {
-            assert_eq!(m.evaluate(&raw), want.map(|b| json!(b)), "{raw}");
+            assert_eq!(m.evaluate(&raw).unwrap(), want.map(|b| json!(b)), "{raw}");
         }
     }
 
@@ -421,9 +516,9 @@ mod builtin_tests {
     fn api_gateway_access_logging_and_security_policy() {
         let m = mapping("aws.apigateway.stage", "logging.access_logging");
         let on = json!({"stageName": "prod", "accessLogSettings": {"destinationArn": "arn:aws:logs:us-east-1:1:log-group:api"}});
-        assert_eq!(m.evaluate(&on), Some(json!(true)));
+        assert_eq!(m.evaluate(&on).unwrap(), Some(json!(true)));
         assert_eq!(
-            m.evaluate(&json!({"stageName": "prod"})),
+            m.evaluate(&json!({"stageName": "prod"})).unwrap(),
             Some(json!(false))
         );
         let tls = mapping("aws.apigateway.stage", "transport.min_tls_version");
@@ -434,10 +529,15 @@ mod builtin_tests {
             ("SecurityPolicy_TLS13_1_2_2021_06", Some("1.2")),
         ] {
             let raw = json!({"stageName": "prod", "restApi": {"securityPolicy": policy}});
-            assert_eq!(tls.evaluate(&raw), want.map(|v| json!(v)), "{policy}");
+            assert_eq!(
+                tls.evaluate(&raw).unwrap(),
+                want.map(|v| json!(v)),
+                "{policy}"
+            );
         }
         assert_eq!(
-            tls.evaluate(&json!({"stageName": "prod", "restApi": {}})),
+            tls.evaluate(&json!({"stageName": "prod", "restApi": {}}))
+                .unwrap(),
             None
         );
     }

@@ -75,9 +75,8 @@ fn explain(
                 if !allow_unclassified {
                     check_kinds(&inventory, catalog, name)?;
                 }
-                catalog
-                    .apply_mappings(&mut inventory)
-                    .map_err(|e| anyhow::anyhow!("{name}: catalog facet mapping: {e}"))
+                catalog.apply_mappings(&mut inventory);
+                Ok(())
             });
         if let Err(e) = checked {
             return e;
@@ -288,9 +287,8 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             check_kinds(&inventory, &catalog, &source)?;
         }
         // The catalog interprets: facets from `raw` through the kinds' mappings.
-        catalog
-            .apply_mappings(&mut inventory)
-            .map_err(|e| anyhow::anyhow!("{source}: catalog facet mapping: {e}"))?;
+        // A mapping that fails on a resource is a gap of that resource, not the run's end.
+        catalog.apply_mappings(&mut inventory);
         // Nothing reads `raw` after the mappings (rules read facets, evidence points
         // into `raw` by pointer, the report never copies it): free it before the
         // audit builds the report beside the inventory.

@@ -87,14 +87,45 @@ pub fn rules_markdown() -> String {
     out
 }
 
+/// `onus explain firewall`: the address model's definition of "open to the
+/// internet", and the rules that apply it.
+fn explain_firewall() -> String {
+    let mut text = String::from("firewall: what onus calls open to the internet\n\n");
+    let mut line = String::new();
+    for word in onus_model::address::OPEN_TO_THE_INTERNET.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > 78 {
+            text.push_str(&line);
+            text.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    text.push_str(&line);
+    text.push_str("\n\nRules that apply it:\n");
+    for r in onus_rules::registry()
+        .iter()
+        .filter(|r| r.meta().duty == onus_model::Duty::Firewall)
+    {
+        text.push_str(&format!("  {}  {}\n", r.meta().code, r.meta().title));
+    }
+    text
+}
+
 pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
+    if args.code.trim().eq_ignore_ascii_case("firewall") {
+        crate::output::stdout(&explain_firewall())?;
+        return Ok(EXIT_OK);
+    }
     let Some(rule) = onus_rules::find(args.code.trim()) else {
         let codes: Vec<&str> = onus_rules::registry()
             .iter()
             .map(|r| r.meta().code)
             .collect();
         bail!(
-            "unknown rule '{}' (known rules: {}; `onus rules` lists them)",
+            "unknown rule '{}' (known rules: {}; `onus rules` lists them; `onus explain firewall` explains the address model)",
             args.code,
             codes.join(", ")
         );

@@ -594,13 +594,11 @@ fn evaluate<S: Sink>(
                 resource.kind
             )));
         }
-        setup
-            .catalog
-            .apply_mapping(&mut resource)
-            .map_err(|e| Failure::Invalid(format!("catalog facet mapping: {e}")))?;
+        // A mapping that fails on this resource is a gap of this resource.
+        let failures = setup.catalog.apply_mapping(&mut resource);
         // Rules read facets; evidence points into `raw` by pointer.
         resource.raw = serde_json::Value::Null;
-        let (ledger, mut findings) = auditor.add(&resource);
+        let (ledger, mut findings) = auditor.add_with_gaps(&resource, failures);
         for f in &mut findings {
             if let Some(m) = marker.as_mut() {
                 m.mark(f);
@@ -675,7 +673,7 @@ mod tests {
         let today = at.date_naive();
 
         let mut expected = inventory.clone();
-        catalog.apply_mappings(&mut expected).unwrap();
+        catalog.apply_mappings(&mut expected);
         let classify = |kind: &str| {
             catalog
                 .classify(kind)

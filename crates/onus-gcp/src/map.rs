@@ -3,21 +3,13 @@
 //! Cloud SQL authorised networks to address ranges (CIDR arithmetic), and asset
 //! names for resources read from the service APIs.
 
-use std::net::IpAddr;
-
 use onus_model::{IngressRule, IpRange, Protocol, RuleAccess};
 use serde_json::Value;
 
-/// The protocols whose exposure onus judges; others (ESP, AH, SCTP…) carry no
-/// TCP or UDP service and are left out.
-fn protocol(p: &str) -> Option<Protocol> {
-    match p.to_ascii_lowercase().as_str() {
-        "tcp" | "6" => Some(Protocol::Tcp),
-        "udp" | "17" => Some(Protocol::Udp),
-        "icmp" | "1" => Some(Protocol::Icmp),
-        "all" => Some(Protocol::All),
-        _ => None,
-    }
+/// The protocol of a firewall entry (`tcp`, `all`, `esp`, `50`); an unreadable
+/// one is read as every protocol, which can only over-report.
+fn protocol(p: &str) -> Protocol {
+    Protocol::parse(p).unwrap_or(Protocol::All)
 }
 
 /// `"22"` → (22, 22), `"1000-2000"` → (1000, 2000); `None` when unreadable.
@@ -52,9 +44,7 @@ pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
     let mut out = Vec::new();
     for (key, access) in [("allowed", RuleAccess::Allow), ("denied", RuleAccess::Deny)] {
         for entry in v[key].as_array().into_iter().flatten() {
-            let Some(proto) = protocol(entry["IPProtocol"].as_str().unwrap_or("all")) else {
-                continue;
-            };
+            let proto = protocol(entry["IPProtocol"].as_str().unwrap_or("all"));
             let ports: Vec<(Option<u16>, Option<u16>)> = match entry["ports"].as_array() {
                 Some(list) if !list.is_empty() => list
                     .iter()
@@ -82,46 +72,6 @@ pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
     out
 }
 
-/// A CIDR (`203.0.113.0/24`, `0.0.0.0/0`, a bare address) as its first and last
-/// address; `None` when unreadable.
-pub fn cidr_range(cidr: &str) -> Option<(String, String)> {
-    let (addr, len) = match cidr.split_once('/') {
-        Some((a, l)) => (
-            a.trim().parse::<IpAddr>().ok()?,
-            Some(l.trim().parse::<u32>().ok()?),
-        ),
-        None => (cidr.trim().parse::<IpAddr>().ok()?, None),
-    };
-    match addr {
-        IpAddr::V4(a) => {
-            let len = len.unwrap_or(32);
-            if len > 32 {
-                return None;
-            }
-            let bits = u32::from(a);
-            let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-            let start = std::net::Ipv4Addr::from(bits & mask);
-            let end = std::net::Ipv4Addr::from(bits | !mask);
-            Some((start.to_string(), end.to_string()))
-        }
-        IpAddr::V6(a) => {
-            let len = len.unwrap_or(128);
-            if len > 128 {
-                return None;
-            }
-            let bits = u128::from(a);
-            let mask = if len == 0 {
-                0
-            } else {
-                u128::MAX << (128 - len)
-            };
-            let start = std::net::Ipv6Addr::from(bits & mask);
-            let end = std::net::Ipv6Addr::from(bits | !mask);
-            Some((start.to_string(), end.to_string()))
-        }
-    }
-}
-
 /// A Cloud SQL instance's authorised networks as address ranges.
 pub fn authorized_ranges(v: &Value) -> Option<Vec<IpRange>> {
     let networks = v["settings"]["ipConfiguration"]["authorizedNetworks"].as_array();
@@ -133,13 +83,17 @@ pub fn authorized_ranges(v: &Value) -> Option<Vec<IpRange>> {
         networks
             .into_iter()
             .flatten()
-            .filter_map(|n| {
-                let (start, end) = cidr_range(n["value"].as_str()?)?;
-                Some(IpRange {
+            .map(|n| {
+                // An entry onus cannot read keeps its text, so the rule reads it
+                // as unreadable instead of it vanishing.
+                let value = n["value"].as_str().unwrap_or_default();
+                let (start, end) = onus_model::address::cidr_range(value)
+                    .unwrap_or_else(|| (value.to_owned(), value.to_owned()));
+                IpRange {
                     name: n["name"].as_str().map(str::to_owned),
                     start,
                     end,
-                })
+                }
             })
             .collect(),
     )
@@ -165,6 +119,7 @@ pub fn last_segment(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onus_model::address::cidr_range;
     use serde_json::json;
 
     #[test]
@@ -189,6 +144,12 @@ mod tests {
                 .iter()
                 .all(|r| r.access == RuleAccess::Allow && r.priority == Some(1000))
         );
+        let ipsec = json!({"name": "ipsec", "direction": "INGRESS",
+            "allowed": [{"IPProtocol": "esp"}, {"IPProtocol": "ah"}, {"IPProtocol": "udp", "ports": ["500", "4500"]}],
+            "sourceRanges": ["0.0.0.0/0"]});
+        let ipsec = firewall_ingress(&ipsec);
+        assert_eq!(ipsec[0].protocol, Protocol::Esp);
+        assert_eq!(ipsec[1].protocol, Protocol::Ah);
         let deny = json!({"name": "deny", "direction": "INGRESS", "denied": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0"]});
         assert_eq!(firewall_ingress(&deny)[0].access, RuleAccess::Deny);
         for inert in [
@@ -223,8 +184,9 @@ mod tests {
         }
         let sql = json!({"settings": {"ipConfiguration": {"authorizedNetworks": [{"name": "all", "value": "0.0.0.0/0"}, {"value": "garbage"}]}}});
         let ranges = authorized_ranges(&sql).unwrap();
-        assert_eq!(ranges.len(), 1);
+        assert_eq!(ranges.len(), 2, "an unreadable entry is kept, not dropped");
         assert_eq!(ranges[0].end, "255.255.255.255");
+        assert_eq!(ranges[1].start, "garbage");
         assert_eq!(authorized_ranges(&json!({"settings": {}})), None);
     }
 

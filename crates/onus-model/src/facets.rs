@@ -169,6 +169,14 @@ pub enum Protocol {
     Udp,
     /// ICMP (v4 or v6).
     Icmp,
+    /// IPsec Encapsulating Security Payload (50): no ports.
+    Esp,
+    /// IPsec Authentication Header (51): no ports.
+    Ah,
+    /// Generic Routing Encapsulation (47): no ports.
+    Gre,
+    /// Any other single IP protocol (SCTP, a protocol number): no TCP or UDP port.
+    Other,
     /// Every protocol (`-1` in AWS, `*` in Azure).
     All,
 }
@@ -261,6 +269,10 @@ pub struct Identity {
     /// Instance metadata requires session tokens (IMDSv2 only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imds_v2_required: Option<bool>,
+    /// The instance metadata service answers at all (`HttpEndpoint` enabled);
+    /// when it does not, no request reaches it, with or without a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imds_enabled: Option<bool>,
     /// The account's root user has MFA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_mfa_enabled: Option<bool>,

@@ -28,6 +28,10 @@ pub enum GapCause {
     /// The call ran out of time (`--timeout`, `--operation-timeout`): the
     /// endpoint accepted the connection, or not, but never answered in time.
     TimedOut,
+    /// The API answered, but onus could not read what it said into facets (a
+    /// policy document it cannot evaluate, a mapping expression that failed on
+    /// this resource): the facets it feeds are unknown for that resource.
+    Mapping,
     /// Anything else; the message says what.
     Other,
 }
@@ -42,6 +46,7 @@ impl GapCause {
             GapCause::RegionUnavailable => "region-unavailable",
             GapCause::Unreachable => "unreachable",
             GapCause::TimedOut => "timed-out",
+            GapCause::Mapping => "mapping",
             GapCause::Other => "other",
         }
     }

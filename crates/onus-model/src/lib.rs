@@ -10,6 +10,7 @@
 //! given, so that every other crate can rely on the same types and the same
 //! error messages.
 
+pub mod address;
 mod coverage;
 mod facets;
 mod inventory;

@@ -25,7 +25,7 @@ pub fn ledger_for(
     ctx: &Context,
     gaps: &[Gap],
 ) -> (BTreeMap<Duty, LedgerEntry>, Vec<Finding>) {
-    ledger_indexed(resource, classification, ctx, &GapIndex::new(gaps))
+    ledger_indexed(resource, classification, ctx, &GapIndex::new(gaps), None)
 }
 
 /// The collection failures of an inventory, each with the resources it names
@@ -74,6 +74,7 @@ fn ledger_indexed(
     classification: &Classification,
     ctx: &Context,
     gaps: &GapIndex,
+    own: Option<&GapIndex>,
 ) -> (BTreeMap<Duty, LedgerEntry>, Vec<Finding>) {
     let mut ledger = BTreeMap::new();
     let mut findings = Vec::new();
@@ -163,8 +164,13 @@ fn ledger_indexed(
         let mut codes = Vec::new();
         for rule in rules {
             let meta = rule.meta();
-            let outcome =
-                explain_unknown(rule.evaluate(resource, ctx), resource, meta.facets, gaps);
+            let outcome = explain_unknown(
+                rule.evaluate(resource, ctx),
+                resource,
+                meta.facets,
+                gaps,
+                own,
+            );
             status = status.roll_up(outcome.status());
             codes.push(meta.code.to_owned());
             reasons.entry(outcome.status()).or_default().push(format!(
@@ -215,11 +221,13 @@ fn explain_unknown(
     resource: &Resource,
     facets: &[&str],
     gaps: &GapIndex,
+    own: Option<&GapIndex>,
 ) -> Outcome {
     match outcome {
         Outcome::Unknown { reason } => {
             let causes: Vec<String> = gaps
                 .explaining(resource, facets)
+                .chain(own.into_iter().flat_map(|o| o.explaining(resource, facets)))
                 .map(Gap::describe)
                 .collect();
             if causes.is_empty() {
@@ -261,6 +269,8 @@ pub struct Auditor<'a> {
     ctx: &'a Context,
     gaps: &'a [Gap],
     gap_index: GapIndex<'a>,
+    /// Failures found while reading single resources, added to the report's gaps.
+    own_gaps: Vec<Gap>,
     cache: std::collections::HashMap<String, Classification>,
     resources: usize,
     statuses: StatusCounts,
@@ -296,6 +306,7 @@ impl<'a> Auditor<'a> {
             ctx,
             gaps,
             gap_index: GapIndex::new(gaps),
+            own_gaps: Vec::new(),
             cache: std::collections::HashMap::new(),
             resources: 0,
             statuses: StatusCounts::default(),
@@ -315,6 +326,17 @@ impl<'a> Auditor<'a> {
     /// Classify and evaluate one resource: its ledger, and the findings behind
     /// it (in evaluation order; reports sort them with [`finding_order`]).
     pub fn add(&mut self, resource: &Resource) -> (ReportResource, Vec<Finding>) {
+        self.add_with_gaps(resource, Vec::new())
+    }
+
+    /// [`Auditor::add`] for a resource with collection failures of its own found
+    /// while reading it (a facet mapping that failed on it): they explain its
+    /// unknown outcomes and join the report's gaps.
+    pub fn add_with_gaps(
+        &mut self,
+        resource: &Resource,
+        own: Vec<Gap>,
+    ) -> (ReportResource, Vec<Finding>) {
         if !self.cache.contains_key(&resource.kind) {
             let c = (self.classify)(&resource.kind);
             self.cache.insert(resource.kind.clone(), c);
@@ -353,8 +375,16 @@ impl<'a> Auditor<'a> {
                 k.evaluated += 1;
             }
         }
-        let (ledger, findings) =
-            ledger_indexed(resource, classification, self.ctx, &self.gap_index);
+        let own_index = (!own.is_empty()).then(|| GapIndex::new(&own));
+        let (ledger, findings) = ledger_indexed(
+            resource,
+            classification,
+            self.ctx,
+            &self.gap_index,
+            own_index.as_ref(),
+        );
+        drop(own_index);
+        self.own_gaps.extend(own);
         for (duty, entry) in &ledger {
             self.statuses.add(entry.status);
             if let Some(counts) = self.duties.get_mut(duty) {
@@ -388,6 +418,7 @@ impl<'a> Auditor<'a> {
     /// Add the counts of `other` (an audit of other resources of the same
     /// inventory, e.g. on another thread) to these.
     pub fn merge(&mut self, other: Auditor<'_>) {
+        self.own_gaps.extend(other.own_gaps);
         self.resources += other.resources;
         self.statuses.merge(&other.statuses);
         for (duty, counts) in &other.duties {
@@ -425,6 +456,11 @@ impl<'a> Auditor<'a> {
         sources: Vec<onus_model::EnumerationSource>,
     ) -> AuditReport {
         run.rules = registry().len();
+        let mut gaps = self.gaps.to_vec();
+        let mut own = self.own_gaps;
+        // Threads finish in any order; the report does not.
+        own.sort_by(|a, b| (&a.resources, &a.operation).cmp(&(&b.resources, &b.operation)));
+        gaps.extend(own);
         let summary = Summary {
             resources: self.resources,
             unclassified: self.unclassified,
@@ -438,8 +474,8 @@ impl<'a> Auditor<'a> {
                 self.customer_addressed as f64 / self.customer_duties as f64
             },
             unaddressed_by_severity: self.unaddressed_by_severity,
-            gaps: self.gaps.len(),
-            complete: self.gaps.is_empty(),
+            gaps: gaps.len(),
+            complete: gaps.is_empty(),
         };
         let kinds = self.kinds;
         let totals = CoverageTotals {
@@ -456,7 +492,7 @@ impl<'a> Auditor<'a> {
             summary,
             resources: Vec::new(),
             findings: Vec::new(),
-            gaps: self.gaps.to_vec(),
+            gaps,
             coverage: Coverage {
                 totals,
                 kinds,

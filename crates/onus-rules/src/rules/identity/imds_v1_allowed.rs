@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence, flag};
 
 declare_rule! {
     /// ## What it checks
@@ -38,6 +38,13 @@ impl Rule for ImdsV1Allowed {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
+        let identity = resource.facets.identity.as_ref();
+        if identity.and_then(|i| i.imds_enabled) == Some(false) {
+            return Outcome::addressed(
+                "The instance metadata service is disabled: no request reaches it, with or without a token",
+                vec![evidence(resource, "identity.imds_enabled", false.into())],
+            );
+        }
         flag(
             resource,
             "identity.imds_v2_required",
@@ -70,6 +77,15 @@ impl Rule for ImdsV1Allowed {
                 Addressed,
                 "aws.ec2.instance",
                 json!({"identity": {"imds_v2_required": true}}),
+            ),
+            fx_with(
+                "metadata-disabled",
+                Addressed,
+                "aws.ec2.instance",
+                // Found by review: HttpEndpoint=disabled with optional tokens
+                // was reported as "IMDSv1 allowed"; nothing is allowed.
+                json!({"identity": {"imds_enabled": false, "imds_v2_required": false}}),
+                json!({"identity.imds_enabled": "/MetadataOptions/HttpEndpoint"}),
             ),
             fx(
                 "not-observed",

@@ -1,15 +1,20 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::net::{Family, all_port_exposures, attachment_adjusted};
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use onus_model::address::Traffic;
+
+use crate::net::judge;
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// That no inbound rule of a security group or network security group allows
     /// every port (protocol "all", or TCP/UDP 0–65535) from the internet, over IPv4
-    /// or IPv6, unless an earlier Deny covering every port shadows it. The
-    /// internet is every address of the family, however the sources split it
-    /// (`0.0.0.0/1` plus `128.0.0.0/1`, `::0/0`).
+    /// or IPv6. The sources allowed are what is left after the rules are
+    /// evaluated in the platform's order: a Deny of some addresses before an
+    /// Allow of everyone leaves the rest open. "Open to the internet" is the one
+    /// definition of the address model (`onus explain firewall`): everyone, a
+    /// provider-wide tag, or at least a /8 of public IPv4 (a /32 of IPv6),
+    /// however the sources split it. ESP, AH, GRE and ICMP rules open no port.
     ///
     /// ## Why it matters
     /// An allow-all rule makes every service on the machine, including the ones
@@ -48,47 +53,22 @@ impl Rule for AllPortsOpen {
         else {
             return Outcome::not_observed("network.ingress");
         };
-        let mut exposing: Vec<(usize, Family)> = Family::ALL
-            .into_iter()
-            .flat_map(|f| {
-                all_port_exposures(rules, f)
-                    .into_iter()
-                    .map(move |i| (i, f))
-            })
-            .collect();
-        exposing.sort_unstable();
-        if exposing.is_empty() {
-            return Outcome::addressed(
-                "No inbound rule opens every port to the internet",
-                vec![evidence(
-                    resource,
-                    "network.ingress",
-                    serde_json::json!({ "rules": rules.len() }),
-                )],
-            );
-        }
-        let mut families: Vec<&str> = exposing.iter().map(|(_, f)| f.label()).collect();
-        families.dedup();
-        let mut indices: Vec<usize> = exposing.iter().map(|(i, _)| *i).collect();
-        indices.dedup();
-        let ev = indices
-            .into_iter()
-            .map(|i| {
-                evidence(
-                    resource,
-                    &format!("network.ingress[{i}]"),
-                    serde_json::to_value(&rules[i]).unwrap_or_default(),
+        judge(rules, &[(Traffic::AllPorts, "every port".to_owned())]).outcome(
+            resource,
+            rules,
+            |open| {
+                let families: Vec<&str> = open
+                    .iter()
+                    .filter_map(|o| o.strip_prefix("every port over "))
+                    .collect();
+                format!(
+                    "Every port is open to the internet over {}",
+                    families.join(" and ")
                 )
-            })
-            .collect();
-        let outcome = Outcome::unaddressed(
-            format!(
-                "Every port is open to the internet over {}",
-                families.join(" and ")
-            ),
-            ev,
-        );
-        attachment_adjusted(resource, outcome, Self::META.severity)
+            },
+            "No inbound rule opens every port to the internet",
+            Self::META.severity,
+        )
     }
 
     #[cfg(test)]

@@ -1,14 +1,15 @@
 use onus_model::{Duty, Resource, RuleAccess, Severity};
 
-use crate::net::{Family, port_exposure};
 use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use onus_model::address::{Exposure, Family, Traffic, Verdict, evaluate};
 
 declare_rule! {
     /// ## What it checks
     /// That a managed Kubernetes API endpoint is not reachable from the whole
     /// internet: an EKS cluster with public endpoint access whose allowed
-    /// sources (`publicAccessCidrs`) cover every address (the default,
-    /// `0.0.0.0/0`); an AKS cluster that is not private and has no authorised IP
+    /// sources (`publicAccessCidrs`) are open to the internet as the address
+    /// model defines it (`onus explain firewall`: the default `0.0.0.0/0`, but
+    /// also `0.0.0.0/1` or any public /8); an AKS cluster that is not private and has no authorised IP
     /// ranges (`apiServerAccessProfile.authorizedIPRanges`). A private-only
     /// endpoint meets the duty by a stronger control.
     ///
@@ -53,16 +54,16 @@ impl Rule for ClusterEndpointOpen {
                 let Some(rules) = network.and_then(|n| n.ingress.as_ref()) else {
                     return Outcome::not_observed("network.ingress");
                 };
-                let exposure = port_exposure(rules, 443, Family::V4);
-                if exposure.exposed {
-                    let sources: Vec<&str> = exposure
-                        .allows
-                        .iter()
-                        .map(|&i| rules[i].source.as_str())
-                        .collect();
-                    Outcome::unaddressed(
+                let open: Vec<(Family, Exposure)> = Family::ALL
+                    .into_iter()
+                    .map(|f| (f, evaluate(rules, f, Traffic::TcpPort(443))))
+                    .collect();
+                if let Some((_, e)) = open.iter().find(|(f, e)| e.verdict(*f) == Verdict::Open) {
+                    let sources: Vec<&str> =
+                        e.allows.iter().map(|&i| rules[i].source.as_str()).collect();
+                    return Outcome::unaddressed(
                         format!(
-                            "The public API endpoint admits the whole internet ({})",
+                            "The public API endpoint admits the internet ({})",
                             sources.join(", ")
                         ),
                         vec![
@@ -73,23 +74,29 @@ impl Rule for ClusterEndpointOpen {
                                 serde_json::to_value(rules).unwrap_or_default(),
                             ),
                         ],
-                    )
-                } else {
-                    let allowed = rules
-                        .iter()
-                        .filter(|r| r.access == RuleAccess::Allow)
-                        .count();
-                    Outcome::addressed(
-                        format!(
-                            "The public API endpoint admits {allowed} source range(s), not the whole internet"
-                        ),
-                        vec![evidence(
-                            resource,
-                            "network.ingress",
-                            serde_json::to_value(rules).unwrap_or_default(),
-                        )],
-                    )
+                    );
                 }
+                if let Some(Verdict::Unknown(why)) = open
+                    .iter()
+                    .map(|(f, e)| e.verdict(*f))
+                    .find(|v| matches!(v, Verdict::Unknown(_)))
+                {
+                    return Outcome::Unknown { reason: why };
+                }
+                let allowed = rules
+                    .iter()
+                    .filter(|r| r.access == RuleAccess::Allow)
+                    .count();
+                Outcome::addressed(
+                    format!(
+                        "The public API endpoint admits {allowed} source range(s), not the internet"
+                    ),
+                    vec![evidence(
+                        resource,
+                        "network.ingress",
+                        serde_json::to_value(rules).unwrap_or_default(),
+                    )],
+                )
             }
         }
     }
@@ -121,6 +128,13 @@ impl Rule for ClusterEndpointOpen {
                 Addressed,
                 "aws.eks.cluster",
                 open(&["203.0.113.0/24"]),
+                src.clone(),
+            ),
+            fx_with(
+                "half-of-ipv4",
+                Unaddressed,
+                "aws.eks.cluster",
+                open(&["0.0.0.0/1"]),
                 src.clone(),
             ),
             fx_with(

@@ -1,12 +1,16 @@
 use onus_model::{Duty, Resource, RuleAccess, Severity};
 
+use crate::net::ranges_outcome;
 use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
 
 declare_rule! {
     /// ## What it checks
     /// That a storage account's network rules deny by default
     /// (`networkAcls.defaultAction` is `Deny`), so only the virtual networks and
-    /// addresses listed can reach it. When public network access is disabled the
+    /// addresses listed can reach it, and that the addresses listed
+    /// (`networkAcls.ipRules`) are not themselves open to the internet as the
+    /// address model defines it (`onus explain firewall`): a default `Deny` with
+    /// an `ipRules` entry of `0.0.0.0/1` admits half of IPv4. When public network access is disabled the
     /// duty is met by that stronger control and reported addressed with it as
     /// evidence.
     ///
@@ -57,17 +61,33 @@ impl Rule for StorageNetworkOpen {
                 )],
             );
         }
-        match resource
-            .facets
-            .network
-            .as_ref()
-            .and_then(|n| n.default_action)
-        {
+        let network = resource.facets.network.as_ref();
+        match network.and_then(|n| n.default_action) {
             None => Outcome::not_observed("network.default_action"),
-            Some(RuleAccess::Deny) => Outcome::addressed(
-                "Network rules deny by default",
-                vec![evidence(resource, "network.default_action", "deny".into())],
-            ),
+            Some(RuleAccess::Deny) => match network.and_then(|n| n.firewall_ranges.as_ref()) {
+                // Deny by default means little when the listed addresses are the internet.
+                None => Outcome::not_observed("network.firewall_ranges"),
+                Some(ranges) => match ranges_outcome(
+                    resource,
+                    ranges,
+                    "The network rules deny by default, but the address list",
+                ) {
+                    Outcome::Addressed { mut evidence, .. } => {
+                        evidence.insert(
+                            0,
+                            self::evidence(resource, "network.default_action", "deny".into()),
+                        );
+                        Outcome::addressed(
+                            format!(
+                                "Network rules deny by default; {} address rule(s), none admitting the internet",
+                                ranges.len()
+                            ),
+                            evidence,
+                        )
+                    }
+                    other => other,
+                },
+            },
             Some(RuleAccess::Allow) => Outcome::unaddressed(
                 "Network rules allow every address by default",
                 vec![evidence(resource, "network.default_action", "allow".into())],
@@ -80,7 +100,8 @@ impl Rule for StorageNetworkOpen {
         use crate::testing::{fx, fx_with};
         use onus_model::Status::*;
         use serde_json::json;
-        let src = json!({"network.default_action": "/properties/networkAcls/defaultAction"});
+        let src = json!({"network.default_action": "/properties/networkAcls/defaultAction",
+            "network.firewall_ranges": "/properties/networkAcls/ipRules"});
         vec![
             fx_with(
                 "default-allow",
@@ -92,6 +113,24 @@ impl Rule for StorageNetworkOpen {
             fx_with(
                 "default-deny",
                 Addressed,
+                "azure.storage.storage-account",
+                json!({"network": {"default_action": "deny", "firewall_ranges": [
+                    {"start": "203.0.113.0", "end": "203.0.113.255"}
+                ]}}),
+                src.clone(),
+            ),
+            fx_with(
+                "default-deny-broad-ip-rule",
+                Unaddressed,
+                "azure.storage.storage-account",
+                json!({"network": {"default_action": "deny", "firewall_ranges": [
+                    {"start": "0.0.0.0", "end": "127.255.255.255"}
+                ]}}),
+                src.clone(),
+            ),
+            fx_with(
+                "default-deny-ip-rules-not-observed",
+                Unknown,
                 "azure.storage.storage-account",
                 json!({"network": {"default_action": "deny"}}),
                 src.clone(),
