@@ -570,3 +570,57 @@ fn raw_payload_secrets_never_reach_outputs() {
         assert!(!String::from_utf8_lossy(&out.stderr).contains(secret));
     }
 }
+
+/// A mapping that fails on one resource (a value of the wrong shape) is a
+/// collection failure of that resource, cause `mapping`: the run goes on, the
+/// other resources are audited, the report is written, and the exit code says
+/// the audit is incomplete. Before, the whole audit stopped with exit 2.
+#[test]
+fn a_mapping_failure_is_a_gap_of_that_resource_not_the_end_of_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = r#"{"schema": "onus.inventory/v1", "resources": [
+      {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.DocumentDB/databaseAccounts/odd", "provider": "azure",
+       "account": "s", "region": "westeurope", "kind": "azure.documentdb.database-account", "raw": {"properties": []}},
+      {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.DocumentDB/databaseAccounts/fine", "provider": "azure",
+       "account": "s", "region": "westeurope", "kind": "azure.documentdb.database-account",
+       "raw": {"properties": {"publicNetworkAccess": "Disabled", "disableLocalAuth": true}}}
+    ]}"#;
+    let path = write(dir.path(), "odd.json", inventory);
+    let out = onus()
+        .args(["audit", "--format", "json", "--inventory"])
+        .arg(&path)
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["resources"].as_array().unwrap().len(), 2);
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    for g in gaps {
+        assert_eq!(g["cause"], "mapping", "{g}");
+        assert!(g["resources"][0].as_str().unwrap().ends_with("/odd"), "{g}");
+        assert!(
+            g["error"].as_str().unwrap().contains("an empty array"),
+            "{g}"
+        );
+    }
+    let odd = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().ends_with("/odd"))
+        .unwrap();
+    assert_eq!(odd["duties"]["public-access"]["status"], "unknown", "{odd}");
+    let fine = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().ends_with("/fine"))
+        .unwrap();
+    assert_eq!(
+        fine["duties"]["public-access"]["status"], "addressed",
+        "{fine}"
+    );
+}

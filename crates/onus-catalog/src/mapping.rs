@@ -542,3 +542,108 @@ mod builtin_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness_tests {
+    use serde_json::{Value, json};
+
+    use super::{FacetMapping, apply};
+
+    fn resource(kind: &str, raw: Value) -> onus_model::Resource {
+        serde_json::from_value(json!({
+            "id": "r", "provider": kind.split('.').next().unwrap(), "account": "1",
+            "kind": kind, "raw": raw
+        }))
+        .unwrap()
+    }
+
+    /// `raw` with the value at `pointer` set to `value` (parents created).
+    fn with(pointer: &str, value: Value) -> Value {
+        let mut root = json!({});
+        let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+        let mut node = &mut root;
+        for (i, p) in parts.iter().enumerate() {
+            let obj = node.as_object_mut().unwrap();
+            if i + 1 == parts.len() {
+                obj.insert((*p).to_owned(), value);
+                break;
+            }
+            node = obj.entry((*p).to_owned()).or_insert_with(|| json!({}));
+            if !node.is_object() {
+                break;
+            }
+        }
+        root
+    }
+
+    /// Whether the expression treats the field at `pointer` as a list.
+    fn read_as_list(m: &FacetMapping, pointer: &str) -> bool {
+        let dotted = pointer.trim_start_matches('/').replace('/', ".");
+        let e = &m.expression;
+        e.contains(&format!("{dotted}["))
+            || e.contains(&format!("length({dotted})"))
+            || e.contains(&format!("length({dotted} "))
+    }
+
+    /// Every mapping of the built-in catalog, on `{}`, on nulls at every path it
+    /// reads, and on empty arrays where it reads a list (an ALB with no
+    /// listener): never a failure, only values or "not observed".
+    #[test]
+    fn every_builtin_mapping_survives_empty_and_null_payloads() {
+        let catalog = crate::Catalog::builtin().unwrap();
+        let mut failures = Vec::new();
+        for (kind, mappings) in catalog.mapped_kinds() {
+            let mut payloads = vec![json!({})];
+            for m in mappings {
+                for p in &m.sources {
+                    payloads.push(with(p, Value::Null));
+                    if read_as_list(m, p) {
+                        payloads.push(with(p, json!([])));
+                    }
+                }
+            }
+            for raw in payloads {
+                let mut r = resource(kind, raw.clone());
+                for f in apply(mappings, &mut r) {
+                    failures.push(format!("{kind} on {raw}: {} {}", f.facet, f.message));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn load_balancer_listeners_in_clear_text() {
+        let catalog = crate::Catalog::builtin().unwrap();
+        let m = catalog
+            .mappings("aws.elasticloadbalancingv2.load-balancer")
+            .iter()
+            .find(|m| m.facet == "transport.tls_enforced")
+            .unwrap();
+        let lb = |listeners: Value| json!({"LoadBalancerArn": "a", "Listeners": listeners});
+        // Found by review: an NLB's plain TCP listener was not read at all.
+        assert_eq!(
+            m.evaluate(&lb(json!([{"Protocol": "TCP", "Port": 5432}])))
+                .unwrap(),
+            Some(json!(false))
+        );
+        assert_eq!(
+            m.evaluate(&lb(json!([{"Protocol": "UDP", "Port": 53}])))
+                .unwrap(),
+            Some(json!(false))
+        );
+        assert_eq!(
+            m.evaluate(&lb(json!([{"Protocol": "TLS", "Port": 443}])))
+                .unwrap(),
+            Some(json!(true))
+        );
+        let redirect = json!([{"Protocol": "HTTP", "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}}]},
+            {"Protocol": "HTTPS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}]);
+        assert_eq!(m.evaluate(&lb(redirect)).unwrap(), Some(json!(true)));
+        let forward = json!([{"Protocol": "HTTP", "DefaultActions": [{"Type": "forward"}]}]);
+        assert_eq!(m.evaluate(&lb(forward)).unwrap(), Some(json!(false)));
+        // Found by review: no listener at all aborted the run; it serves nothing.
+        assert_eq!(m.evaluate(&lb(json!([]))).unwrap(), Some(json!(true)));
+        assert_eq!(m.evaluate(&json!({"LoadBalancerArn": "a"})).unwrap(), None);
+    }
+}
