@@ -46,17 +46,10 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                 let kms = sse.is_some_and(|s| s.status() == Some(&SseStatus::Enabled));
                 r.facets.encryption_at_rest = Some(EncryptionAtRest {
                     enabled: Some(true),
-                    key_source: Some(
-                        if kms
-                            && sse
-                                .and_then(|s| s.kms_master_key_arn())
-                                .is_some_and(|k| !k.contains("alias/aws/"))
-                        {
-                            KeySource::CustomerManaged
-                        } else {
-                            KeySource::ProviderManaged
-                        },
-                    ),
+                    // No SSE description: the AWS owned key. With KMS, the ARN does
+                    // not say whether it is the AWS managed `aws/dynamodb` key or a
+                    // customer's, so who manages it stays unobserved, not guessed.
+                    key_source: (!kms).then_some(KeySource::ProviderManaged),
                     key_id: sse.and_then(|s| s.kms_master_key_arn()).map(str::to_owned),
                     ..Default::default()
                 });

@@ -656,7 +656,7 @@ mod tests {
         );
         assert_eq!(
             owner("aws.dynamodb.table", Duty::EncryptionAtRest),
-            Owner::Provider
+            Owner::Shared
         );
         assert_eq!(
             owner("aws.ec2.instance", Duty::GuestOsPatching),

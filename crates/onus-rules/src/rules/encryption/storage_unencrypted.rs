@@ -64,7 +64,14 @@ impl Rule for StorageUnencrypted {
                         serde_json::to_value(source).unwrap_or_default(),
                     ));
                 }
-                Outcome::addressed("Stored data is encrypted at rest", ev)
+                // A bucket's setting is its default for new objects: objects
+                // written before it was set may be unencrypted. Claim what was seen.
+                let message = if resource.kind == "aws.s3.bucket" {
+                    "Default encryption is on: objects written from now on are encrypted at rest (objects written before it was set are not checked)"
+                } else {
+                    "Stored data is encrypted at rest"
+                };
+                Outcome::addressed(message, ev)
             }
             Some(false) => Outcome::unaddressed(
                 "Stored data is not encrypted at rest",
