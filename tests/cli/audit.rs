@@ -498,6 +498,61 @@ fn explain_prints_the_documentation() {
 }
 
 #[test]
+fn explain_firewall_states_the_address_model() {
+    onus()
+        .args(["explain", "firewall"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "firewall: what onus calls open to the internet",
+        ))
+        .stdout(predicate::str::contains("a /8 in IPv4"))
+        .stdout(predicate::str::contains("ESP, AH, GRE and ICMP"))
+        .stdout(predicate::str::contains("NET001"));
+}
+
+/// The review's case, end to end through an inventory file: a Deny of one
+/// address at priority 100 before an Allow of everyone at 200 leaves SSH open;
+/// an IPsec rule from anywhere opens no port.
+#[test]
+fn a_deny_of_one_address_leaves_ssh_open_and_ipsec_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = r#"{"schema": "onus.inventory/v1", "resources": [
+      {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/nsg", "provider": "azure",
+       "account": "s", "region": "westeurope", "kind": "azure.network.network-security-group",
+       "facets": {"network": {"attached": true, "ingress": [
+         {"name": "deny-one", "priority": 100, "access": "deny", "protocol": "tcp", "from_port": 22, "to_port": 22, "source": "203.0.113.7/32"},
+         {"name": "ssh", "priority": 200, "access": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22, "source": "0.0.0.0/0"}]}}},
+      {"id": "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-ipsec", "provider": "aws",
+       "account": "111122223333", "region": "eu-west-1", "kind": "aws.ec2.security-group",
+       "facets": {"network": {"attached": true, "ingress": [
+         {"protocol": "esp", "source": "0.0.0.0/0"}, {"protocol": "ah", "source": "0.0.0.0/0"},
+         {"protocol": "udp", "from_port": 500, "to_port": 500, "source": "0.0.0.0/0"}]}}}
+    ]}"#;
+    let path = write(dir.path(), "nets.json", inventory);
+    let out = onus()
+        .args(["audit", "--format", "json", "--inventory"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    let status = |suffix: &str| {
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"].as_str().unwrap().ends_with(suffix))
+            .unwrap()["duties"]["firewall"]["status"]
+            .clone()
+    };
+    assert_eq!(status("/nsg"), "unaddressed");
+    assert_eq!(status("sg-ipsec"), "addressed");
+}
+
+#[test]
 fn matrix_prints_models_and_kinds() {
     onus().arg("matrix").assert().success().stdout(
         predicate::str::contains("guest-os")
