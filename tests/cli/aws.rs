@@ -12,9 +12,7 @@ use crate::util::*;
     ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
 )]
 fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
-    let Some(moto) = Moto::start("aws_audit_against_moto") else {
-        return;
-    };
+    let moto = Moto::start("aws_audit_against_moto");
     let expected = moto.python("seed.py");
     moto.post("/moto-api/recorder/start-recording").unwrap();
     let out = moto
@@ -138,9 +136,7 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
 )]
 fn aws_collect_writes_an_inventory_that_audits_the_same() {
-    let Some(moto) = Moto::start("aws_collect_writes_an_inventory") else {
-        return;
-    };
+    let moto = Moto::start("aws_collect_writes_an_inventory");
     moto.python("seed.py");
     let dir = tempfile::tempdir().unwrap();
     let inv = dir.path().join("aws.json");
@@ -183,9 +179,7 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
     ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
 )]
 fn aws_credentials_never_reach_logs_or_outputs() {
-    let Some(moto) = Moto::start("aws_credentials_never_reach_logs") else {
-        return;
-    };
+    let moto = Moto::start("aws_credentials_never_reach_logs");
     let secret = "CanarySecretKey/ONUS/0123456789abcdefghijklmn";
     let token = "CanarySessionToken+ONUS+zyxwvutsrqponml";
     let out = moto
@@ -266,9 +260,7 @@ fn ledger(report: &Value) -> std::collections::BTreeMap<(String, String), String
     ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
 )]
 fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
-    let Some(moto) = Moto::start("aws_faults_become_unknown") else {
-        return;
-    };
+    let moto = Moto::start("aws_faults_become_unknown");
     moto.python("seed.py");
     let audit = |endpoint: &str| {
         let started = std::time::Instant::now();
@@ -396,9 +388,7 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
     ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
 )]
 fn aws_resource_explorer_aggregator_enumerates_the_regions_in_scope() {
-    let Some(moto) = Moto::start("aws_resource_explorer") else {
-        return;
-    };
+    let moto = Moto::start("aws_resource_explorer");
     moto.python("seed.py");
     let account = "123456789012";
     let resources = serde_json::json!({"Resources": [

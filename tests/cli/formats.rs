@@ -138,13 +138,14 @@ fn sarif_validates_with_the_sarif_multitool() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("onus.json")).unwrap())
             .unwrap();
     let _ = &report;
-    if let Some(multitool) = tool(
-        "sarif",
-        std::env::var_os("ONUS_SARIF_MULTITOOL").map_or_else(
-            || root().join(".tools/node_modules/.bin/sarif-multitool"),
-            PathBuf::from,
-        ),
-    ) {
+    {
+        let multitool = tool(
+            "sarif",
+            std::env::var_os("ONUS_SARIF_MULTITOOL").map_or_else(
+                || root().join(".tools/node_modules/.bin/sarif-multitool"),
+                PathBuf::from,
+            ),
+        );
         for kinds in ["Sarif", "Gh"] {
             let out = std::process::Command::new(&multitool)
                 .arg("validate")
@@ -172,7 +173,8 @@ fn ocsf_and_junit_validate_with_independent_validators() {
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("onus.json")).unwrap())
             .unwrap();
-    if let Some(python) = tool("python validators", root().join(".venv/bin/python")) {
+    {
+        let python = tool("python validators", root().join(".venv/bin/python"));
         for (kind, file) in [("ocsf", "onus.ocsf.json"), ("junit", "onus.junit.xml")] {
             let out = std::process::Command::new(&python)
                 .arg(root().join("tests/validate/validate.py"))
@@ -218,7 +220,8 @@ fn html_filters_run_in_headless_chromium() {
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("onus.json")).unwrap())
             .unwrap();
-    if let Some(chromium) = tool("html", PathBuf::from("/usr/bin/chromium")) {
+    {
+        let chromium = tool("html", PathBuf::from("/usr/bin/chromium"));
         let profile = tempfile::tempdir().unwrap();
         let page = format!(
             // A hostile key first: it must not stop the filters from running.

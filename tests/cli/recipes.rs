@@ -8,9 +8,7 @@ use crate::util::*;
     ignore = "needs the Python validators in .venv: run scripts/test, which installs them"
 )]
 fn ci_recipes_parse_and_run_real_commands() {
-    let Some(python) = tool("ci recipes", root().join(".venv/bin/python")) else {
-        return;
-    };
+    let python = tool("ci recipes", root().join(".venv/bin/python"));
     for recipe in [
         "examples/ci/github-actions.yml",
         "examples/ci/gitlab-ci.yml",
@@ -65,9 +63,7 @@ fn ci_recipes_parse_and_run_real_commands() {
     ignore = "needs the Python validators in .venv: run scripts/test, which installs them"
 )]
 fn scheduled_recipes_parse_and_use_real_flags() {
-    let Some(python) = tool("scheduled recipes", root().join(".venv/bin/python")) else {
-        return;
-    };
+    let python = tool("scheduled recipes", root().join(".venv/bin/python"));
     let script = "import sys, yaml, json\nargs = []\nfor d in yaml.safe_load_all(open(sys.argv[1])):\n    \
         for c in (d or {}).get('spec', {}).get('jobTemplate', {}).get('spec', {}).get('template', {}).get('spec', {}).get('containers', []):\n        \
         args.append(c['args'])\nprint(json.dumps(args))";

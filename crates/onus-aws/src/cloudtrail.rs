@@ -163,11 +163,12 @@ pub fn management_events(selectors: &Value) -> Option<bool> {
         if s["IncludeManagementEvents"] != true {
             continue;
         }
+        // A field not in the answer is not observed, never taken as its default.
         match s["ReadWriteType"].as_str() {
-            Some("All") | None => (reads, writes) = (true, true),
+            Some("All") => (reads, writes) = (true, true),
             Some("ReadOnly") => reads = true,
             Some("WriteOnly") => writes = true,
-            Some(_) => {}
+            Some(_) | None => {}
         }
     }
     for a in selectors["AdvancedEventSelectors"]

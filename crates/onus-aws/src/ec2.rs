@@ -377,12 +377,6 @@ async fn snapshots(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
     out
 }
 
-/// The protocol of a security group permission (`tcp`, `-1`, `50`…); an
-/// unreadable one is read as every protocol, which can only over-report.
-fn protocol(p: &str) -> Protocol {
-    Protocol::parse(p).unwrap_or(Protocol::All)
-}
-
 async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -> Collected {
     let scope = account.scope(Some(region));
     let mut out = Collected::default();
@@ -441,7 +435,7 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
         let mut rules = Vec::new();
         let mut raw_perms = Vec::new();
         for (pi, p) in g.ip_permissions().iter().enumerate() {
-            let proto = protocol(p.ip_protocol().unwrap_or("-1"));
+            let proto = Protocol::read(p.ip_protocol().unwrap_or("-1"));
             let (from, to) = match proto {
                 Protocol::Tcp | Protocol::Udp => (
                     p.from_port().and_then(|v| u16::try_from(v).ok()),

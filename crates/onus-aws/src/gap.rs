@@ -118,19 +118,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let (cause, error) = describe(err);
-    tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, %error, "collection gap");
-    Gap {
-        provider: Provider::Aws,
-        account: Some(scope.account.clone()),
-        region: scope.region.clone(),
-        service: service.to_owned(),
-        operation: operation.to_owned(),
-        cause,
-        error,
-        kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
-        facets: facets.iter().map(|f| (*f).to_owned()).collect(),
-        resources,
-    }
+    recorded(
+        scope, service, operation, cause, error, kinds, facets, resources,
+    )
 }
 
 /// A read that succeeded but whose answer onus could not interpret for one
@@ -145,18 +135,42 @@ pub(crate) fn mapping_gap(
     resource: &str,
     why: &str,
 ) -> Gap {
-    tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, %why, "mapping gap");
+    recorded(
+        scope,
+        service,
+        operation,
+        GapCause::Mapping,
+        why.to_owned(),
+        &[kind],
+        facets,
+        vec![resource.to_owned()],
+    )
+}
+
+/// The gap, logged once as it is recorded.
+#[allow(clippy::too_many_arguments)]
+fn recorded(
+    scope: &Scope,
+    service: &str,
+    operation: &str,
+    cause: GapCause,
+    error: String,
+    kinds: &[&str],
+    facets: &[&str],
+    resources: Vec<String>,
+) -> Gap {
+    tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, cause = cause.as_str(), %error, "collection gap");
     Gap {
         provider: Provider::Aws,
         account: Some(scope.account.clone()),
         region: scope.region.clone(),
         service: service.to_owned(),
         operation: operation.to_owned(),
-        cause: GapCause::Mapping,
-        error: why.to_owned(),
-        kinds: vec![kind.to_owned()],
+        cause,
+        error,
+        kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
         facets: facets.iter().map(|f| (*f).to_owned()).collect(),
-        resources: vec![resource.to_owned()],
+        resources,
     }
 }
 

@@ -10,6 +10,7 @@
 //! with the reason, never a pass.
 
 use onus_model::address::{AddressSet, Family, parse_cidr};
+use onus_model::excerpt;
 use serde_json::{Map, Value};
 
 /// The answer to a question about a policy.
@@ -91,43 +92,44 @@ fn is_everyone(principal: &Value) -> bool {
     }
 }
 
-/// Whether the statement applies to every caller: `Principal` is everyone, or a
-/// `NotPrincipal` (everyone but a few) on an Allow.
+/// Whether the statement applies to every caller: `Principal` is everyone.
+/// (An Allow with `NotPrincipal`, everyone but a few, is treated as everyone by
+/// [`allows_anyone`]; a Deny with it exempts someone and covers not everyone.)
 fn applies_to_everyone(s: &Map<String, Value>) -> bool {
     s.get("Principal").is_some_and(is_everyone)
 }
 
-/// Whether the statement's actions cover every action of `service` (`s3`):
-/// `Action` holding `*` or `service:*`, and no `NotAction`. `Err` when the
+/// The patterns of `element` (`Action`, `Resource`), unless the statement uses
+/// its negation (`NotAction`, `NotResource`): `Ok(None)` then. `Err` when the
 /// element cannot be read.
-fn covers_every_action(s: &Map<String, Value>, service: &str) -> Result<bool, String> {
-    if s.contains_key("NotAction") {
-        return Ok(false);
+fn patterns<'s>(s: &'s Map<String, Value>, element: &str) -> Result<Option<Vec<&'s str>>, String> {
+    if s.contains_key(&format!("Not{element}")) {
+        return Ok(None);
     }
-    let actions = s
-        .get("Action")
+    s.get(element)
         .and_then(strings)
-        .ok_or("a statement's Action is not a string or a list of strings")?;
-    // A pattern covers every action when it matches a name no real action has
-    // but every `service:` action could: `service:` followed by anything.
-    Ok(actions
-        .iter()
-        .any(|a| *a == "*" || a.eq_ignore_ascii_case(&format!("{service}:*"))))
+        .map(Some)
+        .ok_or_else(|| format!("a statement's {element} is not a string or a list of strings"))
+}
+
+/// Whether the statement's actions cover every action of `service` (`s3`):
+/// `Action` holding `*` or `service:*`, and no `NotAction`.
+fn covers_every_action(s: &Map<String, Value>, service: &str) -> Result<bool, String> {
+    let every = format!("{service}:*");
+    Ok(patterns(s, "Action")?.is_some_and(|actions| {
+        actions
+            .iter()
+            .any(|a| *a == "*" || a.eq_ignore_ascii_case(&every))
+    }))
 }
 
 /// Whether the statement's resources cover every one of `arns`: `Resource`
 /// patterns matching each (case-sensitive, as ARNs are), and no `NotResource`.
 fn covers_resources(s: &Map<String, Value>, arns: &[&str]) -> Result<bool, String> {
-    if s.contains_key("NotResource") {
-        return Ok(false);
-    }
-    let resources = s
-        .get("Resource")
-        .and_then(strings)
-        .ok_or("a statement's Resource is not a string or a list of strings")?;
-    Ok(arns
-        .iter()
-        .all(|arn| resources.iter().any(|p| wildcard(p, arn, false))))
+    Ok(patterns(s, "Resource")?.is_some_and(|resources| {
+        arns.iter()
+            .all(|arn| resources.iter().any(|p| wildcard(p, arn, false)))
+    }))
 }
 
 /// One condition: operator, key, values.
@@ -146,15 +148,24 @@ fn conditions(s: &Map<String, Value>) -> Result<Vec<Condition<'_>>, String> {
         .ok_or("a statement's Condition is not an object")?;
     let mut out = Vec::new();
     for (operator, keys) in block {
-        let keys = keys
-            .as_object()
-            .ok_or_else(|| format!("condition {operator} is not an object of keys"))?;
+        let keys = keys.as_object().ok_or_else(|| {
+            format!(
+                "condition {} is not an object of keys",
+                excerpt(operator, 60)
+            )
+        })?;
         for (key, values) in keys {
             let values: Vec<String> = match values {
                 Value::Array(a) => a.iter().map(scalar).collect::<Option<_>>(),
                 v => scalar(v).map(|s| vec![s]),
             }
-            .ok_or_else(|| format!("condition {operator} {key} has a value onus cannot read"))?;
+            .ok_or_else(|| {
+                format!(
+                    "condition {} {} has a value onus cannot read",
+                    excerpt(operator, 60),
+                    excerpt(key, 80)
+                )
+            })?;
             out.push(Condition {
                 operator: operator.as_str(),
                 key: key.to_ascii_lowercase(),
@@ -216,7 +227,7 @@ fn narrows(c: &Condition<'_>) -> Result<bool, String> {
     let negated = op.contains("Not");
     if c.key == "aws:sourceip" {
         if !matches!(op, "IpAddress" | "NotIpAddress") {
-            return Err(format!("condition {op} on aws:SourceIp"));
+            return Err(format!("condition {} on aws:SourceIp", excerpt(op, 60)));
         }
         if negated {
             // Everyone but a list of addresses.
@@ -228,7 +239,12 @@ fn narrows(c: &Condition<'_>) -> Result<bool, String> {
             match parse_cidr(v) {
                 Some((Family::V4, span)) => v4.union(&AddressSet::of(span)),
                 Some((Family::V6, span)) => v6.union(&AddressSet::of(span)),
-                None => return Err(format!("aws:SourceIp value '{v}' is not an address")),
+                None => {
+                    return Err(format!(
+                        "aws:SourceIp value '{}' is not an address",
+                        excerpt(v, 80)
+                    ));
+                }
             }
         }
         return Ok(!(v4.is_broad(Family::V4) || v6.is_broad(Family::V6)));
@@ -239,19 +255,36 @@ fn narrows(c: &Condition<'_>) -> Result<bool, String> {
         }
         let positive = op.starts_with("String") || op.starts_with("Arn");
         if !positive {
-            return Err(format!("condition {op} on {}", c.key));
+            return Err(format!(
+                "condition {} on {}",
+                excerpt(op, 60),
+                excerpt(&c.key, 80)
+            ));
         }
         // A value that is only wildcards matches every caller.
-        let specific = c
-            .values
-            .iter()
-            .all(|v| !v.chars().all(|ch| ch == '*' || ch == '?'));
-        return Ok(specific);
+        let only_wildcards = |v: &String| v.chars().all(|ch| ch == '*' || ch == '?');
+        if op.contains("Like") && c.values.iter().any(only_wildcards) {
+            return Ok(false);
+        }
+        // With a `…Like` operator a wildcard can match callers of every account
+        // (`arn:aws:iam::*:root`): onus cannot show how far it narrows.
+        let wild =
+            op.contains("Like") && c.values.iter().any(|v| v.contains('*') || v.contains('?'));
+        if wild {
+            return Err(format!(
+                "condition {op} on {} has a wildcard value",
+                excerpt(&c.key, 80)
+            ));
+        }
+        return Ok(true);
     }
     if NEUTRAL_KEYS.contains(&c.key.as_str()) {
         return Ok(false);
     }
-    Err(format!("condition key {} is not one onus evaluates", c.key))
+    Err(format!(
+        "condition key {} is not one onus evaluates",
+        excerpt(&c.key, 80)
+    ))
 }
 
 /// Whether an `Allow` statement admits anyone (any principal, or everyone but
@@ -393,6 +426,11 @@ mod tests {
         ] {
             assert_eq!(allows_anyone(&with(c.clone())), Answer::Yes(0), "{c}");
         }
+        // Unknown: a wildcard that may match every account's principals.
+        let any_root = with(json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}));
+        assert!(
+            matches!(allows_anyone(&any_root), Answer::Unknown(why) if why.contains("wildcard"))
+        );
         // Unknown: a key onus does not evaluate.
         let odd = with(json!({"StringEquals": {"es:SomethingNew": "x"}}));
         assert!(

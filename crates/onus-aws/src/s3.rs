@@ -65,12 +65,11 @@ pub fn region_of(constraint: Option<&str>) -> String {
 }
 
 /// Whether a bucket policy denies requests made without TLS to every action on
-/// the bucket and its objects, for every principal (see
-/// [`crate::policy::denies_insecure_transport`]).
-pub fn policy_requires_tls(policy: &Value, bucket: &str) -> Answer {
-    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+/// the bucket (`bucket_arn`, in its own partition) and its objects, for every
+/// principal (see [`crate::policy::denies_insecure_transport`]).
+pub fn policy_requires_tls(policy: &Value, bucket_arn: &str) -> Answer {
     let objects = format!("{bucket_arn}/*");
-    denies_insecure_transport(policy, "s3", &[&bucket_arn, &objects])
+    denies_insecure_transport(policy, "s3", &[bucket_arn, &objects])
 }
 
 /// Block Public Access is fully on only when all four settings are on.
@@ -363,38 +362,33 @@ async fn bucket(
             let text = o.policy().unwrap_or_default();
             let parsed: Value =
                 serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()));
-            let answer = policy_requires_tls(&parsed, name);
+            let answer = policy_requires_tls(&parsed, &arn);
             let single = parsed["Statement"].is_object();
             raw["Policy"] = parsed;
-            match answer {
-                Answer::Yes(i) => {
-                    r.facets.transport = Some(Transport {
-                        tls_enforced: Some(true),
-                        ..Default::default()
-                    });
-                    let pointer = if single {
-                        "/Policy/Statement".to_owned()
-                    } else {
-                        format!("/Policy/Statement/{i}")
-                    };
-                    source(r, "transport.tls_enforced", &pointer);
+            let observed = match answer {
+                // The evidence is the statement that enforces TLS.
+                Answer::Yes(_) if single => Some((true, "/Policy/Statement".to_owned())),
+                Answer::Yes(i) => Some((true, format!("/Policy/Statement/{i}"))),
+                Answer::No => Some((false, "/Policy".to_owned())),
+                Answer::Unknown(why) => {
+                    out.gaps.push(mapping_gap(
+                        scope,
+                        "s3",
+                        "GetBucketPolicy",
+                        BUCKET,
+                        &["transport"],
+                        &arn,
+                        &format!("the bucket policy cannot be evaluated: {why}"),
+                    ));
+                    None
                 }
-                Answer::No => {
-                    r.facets.transport = Some(Transport {
-                        tls_enforced: Some(false),
-                        ..Default::default()
-                    });
-                    source(r, "transport.tls_enforced", "/Policy");
-                }
-                Answer::Unknown(why) => out.gaps.push(mapping_gap(
-                    scope,
-                    "s3",
-                    "GetBucketPolicy",
-                    BUCKET,
-                    &["transport"],
-                    &arn,
-                    &format!("the bucket policy cannot be evaluated: {why}"),
-                )),
+            };
+            if let Some((tls, pointer)) = observed {
+                r.facets.transport = Some(Transport {
+                    tls_enforced: Some(tls),
+                    ..Default::default()
+                });
+                source(r, "transport.tls_enforced", &pointer);
             }
         }
         Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
@@ -470,6 +464,8 @@ mod tests {
         assert_eq!(region_of(Some("ap-south-1")), "ap-south-1");
     }
 
+    const B: &str = "arn:aws:s3:::b";
+
     #[test]
     fn secure_transport_policies() {
         let deny = |action: &str, resource: Value| {
@@ -478,25 +474,31 @@ mod tests {
         };
         let both = json!(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
         assert_eq!(
-            policy_requires_tls(&deny("s3:*", both.clone()), "b"),
+            policy_requires_tls(&deny("s3:*", both.clone()), B),
             Answer::Yes(0)
         );
         // Found by review: a deny of PutObject alone left plain-HTTP reads open
         // and was read as "TLS enforced".
         assert_eq!(
-            policy_requires_tls(&deny("s3:PutObject", both), "b"),
+            policy_requires_tls(&deny("s3:PutObject", both), B),
             Answer::No
         );
         // Another bucket's ARN enforces nothing here.
         assert_eq!(
-            policy_requires_tls(&deny("s3:*", json!("arn:aws:s3:::other/*")), "b"),
+            policy_requires_tls(&deny("s3:*", json!("arn:aws:s3:::other/*")), B),
             Answer::No
         );
         // A statement without Principal or Resource covers nothing onus can show.
         let bare = json!({"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}});
-        assert_eq!(policy_requires_tls(&bare, "b"), Answer::No);
+        assert_eq!(policy_requires_tls(&bare, B), Answer::No);
+        // Another partition's ARNs are matched as written.
+        let cn = json!(["arn:aws-cn:s3:::b", "arn:aws-cn:s3:::b/*"]);
+        assert_eq!(
+            policy_requires_tls(&deny("s3:*", cn), "arn:aws-cn:s3:::b"),
+            Answer::Yes(0)
+        );
         assert!(matches!(
-            policy_requires_tls(&Value::String("not json".into()), "b"),
+            policy_requires_tls(&Value::String("not json".into()), B),
             Answer::Unknown(_)
         ));
     }

@@ -1,6 +1,7 @@
 //! ARM payloads to resources with facets. Pure functions: tested on Microsoft's
 //! example responses.
 
+use onus_model::address::allowed_range;
 use onus_model::{
     EncryptionAtRest, IngressRule, IpRange, KeySource, Network, Patching, Protocol, Provider,
     PublicAccess, Resource, RuleAccess, TlsVersion, Transport,
@@ -252,12 +253,6 @@ pub fn disk(subscription: &str, v: &Value) -> Option<Resource> {
     Some(r)
 }
 
-/// The protocol of an NSG rule (`Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `*`); an
-/// unreadable one is read as every protocol, which can only over-report.
-fn protocol(p: &str) -> Protocol {
-    Protocol::parse(p).unwrap_or(Protocol::All)
-}
-
 fn port_range(s: &str) -> Option<(Option<u16>, Option<u16>)> {
     let s = s.trim();
     if s == "*" {
@@ -313,7 +308,7 @@ pub fn nsg_rules(v: &Value) -> Vec<IngressRule> {
             let name = rule["name"]
                 .as_str()
                 .map_or_else(|| format!("{list}/{i}"), |n| n.to_owned());
-            let proto = protocol(p["protocol"].as_str().unwrap_or("*"));
+            let proto = Protocol::read(p["protocol"].as_str().unwrap_or("*"));
             for ports in strings(&p["destinationPortRange"], &p["destinationPortRanges"]) {
                 // A range onus cannot read: an allow is read as every port (it can
                 // only over-report), a deny as denying nothing.
@@ -432,8 +427,8 @@ pub fn storage_account(subscription: &str, v: &Value) -> Option<Resource> {
 }
 
 /// A storage account's `ipRules` (an address or CIDR each, action `Allow`) as
-/// address ranges; an entry onus cannot read keeps its text, so the rule reads
-/// it as unreadable rather than dropping it. `None` when the list is absent.
+/// address ranges, unreadable entries kept ([`allowed_range`]). `None` when the
+/// list is absent.
 fn storage_ip_rules(rules: &Value) -> Option<Vec<IpRange>> {
     let list = rules.as_array()?;
     Some(
@@ -443,16 +438,7 @@ fn storage_ip_rules(rules: &Value) -> Option<Vec<IpRange>> {
                     .as_str()
                     .is_none_or(|a| a.eq_ignore_ascii_case("allow"))
             })
-            .map(|r| {
-                let value = r["value"].as_str().unwrap_or_default();
-                let (start, end) = onus_model::address::cidr_range(value)
-                    .unwrap_or_else(|| (value.to_owned(), value.to_owned()));
-                IpRange {
-                    name: None,
-                    start,
-                    end,
-                }
-            })
+            .map(|r| allowed_range(None, r["value"].as_str().unwrap_or_default()))
             .collect(),
     )
 }

@@ -31,7 +31,8 @@ pub struct FacetMapping {
     compiled: jmespath::Expression<'static>,
 }
 
-/// Why a mapping could not be read or applied.
+/// Why a mapping could not be read (failures applying one are
+/// [`MappingFailure`]s of a resource, not errors).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
     /// The expression is not JMESPath.
@@ -40,9 +41,6 @@ pub enum MappingError {
     /// The facet field does not exist.
     #[error("unknown facet field '{0}' (see `onus schema inventory`, `facets`)")]
     UnknownFacet(String),
-    /// The expression produced a value the facet cannot hold.
-    #[error("{0}")]
-    Type(String),
 }
 
 /// Set `facet` (a dotted path) to `value` in a facets JSON object.
@@ -224,37 +222,27 @@ pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Vec<MappingF
                     "`{}` gave {} ({}), which {} cannot hold ({e})",
                     m.expression,
                     type_name(&value),
-                    short(&value),
+                    onus_model::excerpt(&value.to_string(), 60),
                     m.facet
                 ),
             });
             continue;
         }
-        let mut candidate = facets.clone();
-        set_path(&mut candidate, &m.facet, value);
-        if serde_json::from_value::<Facets>(candidate.clone()).is_err() {
-            failures.push(MappingFailure {
-                facet: m.facet.clone(),
-                message: format!(
-                    "`{}` does not fit the facets already set on this resource",
-                    m.expression
-                ),
-            });
-            continue;
-        }
-        facets = candidate;
+        set_path(&mut facets, &m.facet, value);
         set.push(m);
     }
     if set.is_empty() {
         return failures;
     }
+    // Each field was checked alone above; facet fields are independent, so
+    // together they fit too. Should they not, every mapped facet is a failure.
     match serde_json::from_value(facets) {
         Ok(f) => resource.facets = f,
         Err(e) => {
-            failures.push(MappingFailure {
-                facet: set[0].facet.clone(),
+            failures.extend(set.iter().map(|m| MappingFailure {
+                facet: m.facet.clone(),
                 message: format!("the mapped facets do not fit together ({e})"),
-            });
+            }));
             return failures;
         }
     }
@@ -264,16 +252,6 @@ pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Vec<MappingF
         }
     }
     failures
-}
-
-/// A value shortened for a message (it comes from cloud data: kept short).
-fn short(v: &Value) -> String {
-    let text = v.to_string();
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]

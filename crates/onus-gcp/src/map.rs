@@ -3,14 +3,9 @@
 //! Cloud SQL authorised networks to address ranges (CIDR arithmetic), and asset
 //! names for resources read from the service APIs.
 
+use onus_model::address::allowed_range;
 use onus_model::{IngressRule, IpRange, Protocol, RuleAccess};
 use serde_json::Value;
-
-/// The protocol of a firewall entry (`tcp`, `all`, `esp`, `50`); an unreadable
-/// one is read as every protocol, which can only over-report.
-fn protocol(p: &str) -> Protocol {
-    Protocol::parse(p).unwrap_or(Protocol::All)
-}
 
 /// `"22"` → (22, 22), `"1000-2000"` → (1000, 2000); `None` when unreadable.
 fn port_range(p: &str) -> Option<(u16, u16)> {
@@ -44,7 +39,7 @@ pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
     let mut out = Vec::new();
     for (key, access) in [("allowed", RuleAccess::Allow), ("denied", RuleAccess::Deny)] {
         for entry in v[key].as_array().into_iter().flatten() {
-            let proto = protocol(entry["IPProtocol"].as_str().unwrap_or("all"));
+            let proto = Protocol::read(entry["IPProtocol"].as_str().unwrap_or("all"));
             let ports: Vec<(Option<u16>, Option<u16>)> = match entry["ports"].as_array() {
                 Some(list) if !list.is_empty() => list
                     .iter()
@@ -83,17 +78,12 @@ pub fn authorized_ranges(v: &Value) -> Option<Vec<IpRange>> {
         networks
             .into_iter()
             .flatten()
+            // Unreadable entries are kept, never dropped.
             .map(|n| {
-                // An entry onus cannot read keeps its text, so the rule reads it
-                // as unreadable instead of it vanishing.
-                let value = n["value"].as_str().unwrap_or_default();
-                let (start, end) = onus_model::address::cidr_range(value)
-                    .unwrap_or_else(|| (value.to_owned(), value.to_owned()));
-                IpRange {
-                    name: n["name"].as_str().map(str::to_owned),
-                    start,
-                    end,
-                }
+                allowed_range(
+                    n["name"].as_str().map(str::to_owned),
+                    n["value"].as_str().unwrap_or_default(),
+                )
             })
             .collect(),
     )

@@ -89,7 +89,8 @@ Azure's 0.0.0.0 \"all Azure services\" entry: every Azure tenant's machines), or
 at least as many public addresses as a /8 in IPv4 (16,777,216) or a /32 in IPv6. \
 Private ranges (10/8, 172.16/12, 192.168/16, 100.64/10, loopback, link-local), \
 `VirtualNetwork`, `AzureLoadBalancer` and other security groups are not the \
-internet. A source onus cannot resolve to addresses (a prefix list) makes the \
+internet. A source onus cannot resolve to addresses (a prefix list, or another \
+service tag, whose addresses the service's other tenants share) makes the \
 answer unknown unless the rest already opens the port. ESP, AH, GRE and ICMP \
 open no TCP or UDP port.";
 
@@ -254,12 +255,20 @@ pub fn parse_range(start: &str, end: &str) -> Option<(Family, Span)> {
     (fa == fb && a <= b).then_some((fa, (a, b)))
 }
 
+/// An allowed entry written as a CIDR or an address (storage `ipRules`, Cloud
+/// SQL authorised networks) as a range. An entry onus cannot read keeps its text
+/// at both ends, so the rules report it as unreadable instead of it vanishing.
+pub fn allowed_range(name: Option<String>, text: &str) -> IpRange {
+    let (start, end) = cidr_range(text).unwrap_or_else(|| (text.to_owned(), text.to_owned()));
+    IpRange { name, start, end }
+}
+
 /// What a rule's source stands for, in one family.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceClass {
     /// These addresses of the family.
     Addresses(Span),
-    /// Every address of every family (`*`, `Internet`, `Any`, a bare `0.0.0.0`).
+    /// Every address of every family (`*`, `Internet`, `Any`).
     Everyone,
     /// A provider-wide tag whose addresses onus does not list but which admits
     /// every tenant of the provider (`AzureCloud`, `AzureCloud.<region>`).
@@ -269,8 +278,8 @@ pub enum SourceClass {
     /// A private name: the virtual network, the provider's load balancer probe,
     /// another security group's members. Not the internet.
     Private,
-    /// Something onus cannot resolve to addresses (a prefix list, an unknown
-    /// word): the reason.
+    /// Something onus cannot resolve to addresses (a prefix list, a service tag
+    /// other than the private ones, an unknown word): the reason.
     Unresolved(String),
 }
 
@@ -279,8 +288,22 @@ impl SourceClass {
     pub fn of(source: &str, family: Family) -> SourceClass {
         let s = source.trim();
         let lower = s.to_ascii_lowercase();
-        if matches!(lower.as_str(), "*" | "internet" | "any" | "0.0.0.0") {
+        if matches!(lower.as_str(), "*" | "internet" | "any") {
             return SourceClass::Everyone;
+        }
+        // A bare unspecified address has always meant "anywhere" of its family
+        // in these rule sets.
+        let bare = match s {
+            "0.0.0.0" => Some(Family::V4),
+            "::" => Some(Family::V6),
+            _ => None,
+        };
+        if let Some(f) = bare {
+            return if f == family {
+                SourceClass::Addresses(family.all())
+            } else {
+                SourceClass::OtherFamily
+            };
         }
         if lower == "azurecloud" || lower.starts_with("azurecloud.") {
             return SourceClass::ProviderWide;
@@ -294,32 +317,25 @@ impl SourceClass {
         }
         if matches!(lower.as_str(), "virtualnetwork" | "azureloadbalancer")
             || lower.starts_with("sg-")
-            || lower.starts_with("/subscriptions/")
         {
-            // Another security group (AWS), an application security group (Azure).
+            // The virtual network, the platform's health probe, another
+            // security group's members (AWS).
             return SourceClass::Private;
         }
         if lower.starts_with("pl-") {
             return SourceClass::Unresolved(format!(
-                "prefix list {s} is not resolved to addresses"
+                "prefix list {} is not resolved to addresses",
+                crate::excerpt(s, 80)
             ));
         }
-        // Other Azure service tags name a Microsoft service's own ranges
-        // (`Storage`, `GatewayManager`, `Sql.WestEurope`): not the internet.
-        if is_service_tag(s) {
-            return SourceClass::Private;
-        }
-        SourceClass::Unresolved(format!("source '{s}' is not an address onus can read"))
+        // Other service tags (`AppService`, `AzureFrontDoor.Backend`, `Storage`)
+        // stand for ranges a service shares among its tenants, which onus does
+        // not list: neither the internet nor provably private.
+        SourceClass::Unresolved(format!(
+            "source '{}' is not an address onus can resolve",
+            crate::excerpt(s, 80)
+        ))
     }
-}
-
-/// A word in the shape of an Azure service tag: letters and digits, dotted.
-fn is_service_tag(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.').all(|part| {
-            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && part.chars().all(|c| c.is_ascii_alphanumeric())
-        })
 }
 
 impl Protocol {
@@ -342,6 +358,12 @@ impl Protocol {
                 Err(_) => return None,
             },
         })
+    }
+
+    /// [`Protocol::parse`] for a collector: a protocol it cannot read is taken
+    /// as every protocol, which can only over-report, never hide a rule.
+    pub fn read(text: &str) -> Protocol {
+        Protocol::parse(text).unwrap_or(Protocol::All)
     }
 
     /// Whether the protocol carries TCP or UDP ports at all.
@@ -386,15 +408,19 @@ impl Traffic {
 pub struct Exposure {
     /// The addresses allowed: the allows minus the denies that precede them.
     pub allowed: AddressSet,
-    /// An allow of everyone or of a provider-wide tag reached undecided addresses.
+    /// An allow of a provider-wide tag (`AzureCloud`) reached a broad set of
+    /// undecided addresses.
     pub provider_wide: bool,
     /// Allow rules that let some address through, in evaluation order.
     pub allows: Vec<usize>,
     /// Deny rules that decided some address first, in evaluation order.
     pub denies: Vec<usize>,
-    /// Allow rules whose source could not be resolved, with the reason.
+    /// Allow rules whose source could not be resolved, met while the addresses
+    /// still undecided could have made the set broad, with the reason.
     pub unresolved_allows: Vec<(usize, String)>,
-    /// Deny rules whose source could not be resolved (counted as denying nothing).
+    /// Deny rules whose source could not be resolved, counted as denying
+    /// nothing, that precede an allow which let addresses through: they might
+    /// have taken those addresses back.
     pub unresolved_denies: Vec<(usize, String)>,
 }
 
@@ -451,6 +477,8 @@ pub fn in_order(rules: &[IngressRule]) -> Vec<(usize, &IngressRule)> {
 pub fn evaluate(rules: &[IngressRule], family: Family, traffic: Traffic) -> Exposure {
     let mut undecided = AddressSet::of(family.all());
     let mut out = Exposure::default();
+    // Unresolved denies seen so far: they matter only if an allow follows.
+    let mut pending_denies: Vec<(usize, String)> = Vec::new();
     for (i, r) in in_order(rules) {
         if undecided.is_empty() {
             break;
@@ -465,14 +493,22 @@ pub fn evaluate(rules: &[IngressRule], family: Family, traffic: Traffic) -> Expo
                 if r.access == RuleAccess::Allow && undecided.is_broad(family) {
                     out.provider_wide = true;
                     out.allows.push(i);
+                    out.unresolved_denies.append(&mut pending_denies);
                 }
                 continue;
             }
             SourceClass::OtherFamily | SourceClass::Private => continue,
             SourceClass::Unresolved(why) => {
                 match r.access {
-                    RuleAccess::Allow => out.unresolved_allows.push((i, why)),
-                    RuleAccess::Deny => out.unresolved_denies.push((i, why)),
+                    RuleAccess::Allow => {
+                        // It can add at most what is still undecided.
+                        let mut could = out.allowed.clone();
+                        could.union(&undecided);
+                        if could.is_broad(family) {
+                            out.unresolved_allows.push((i, why));
+                        }
+                    }
+                    RuleAccess::Deny => pending_denies.push((i, why)),
                 }
                 continue;
             }
@@ -485,6 +521,7 @@ pub fn evaluate(rules: &[IngressRule], family: Family, traffic: Traffic) -> Expo
             RuleAccess::Allow => {
                 out.allowed.union(&decided);
                 out.allows.push(i);
+                out.unresolved_denies.append(&mut pending_denies);
             }
             RuleAccess::Deny => out.denies.push(i),
         }
@@ -801,5 +838,177 @@ mod tests {
         let x = RangeExposure::of(&halves);
         assert!(x.broad.is_empty());
         assert!(x.is_broad());
+    }
+
+    /// The assertions of the rule crate's former `net.rs` tests, on the model
+    /// that replaced it (all but the one that locked in the deny-of-one bug).
+    #[test]
+    fn the_former_rule_set_tests_still_hold() {
+        let tcp = |ports: (u16, u16), src: &str| {
+            rule(None, RuleAccess::Allow, Protocol::Tcp, Some(ports), src)
+        };
+        let open = |rules: &[IngressRule], port: u16, f: Family| {
+            evaluate(rules, f, Traffic::TcpPort(port)).verdict(f) == Verdict::Open
+        };
+        let all_open = |rules: &[IngressRule], f: Family| {
+            evaluate(rules, f, Traffic::AllPorts).verdict(f) == Verdict::Open
+        };
+        // A later deny does not shadow; it still decides IPv6, where nothing allows.
+        let rules = vec![
+            rule(
+                Some(100),
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                "0.0.0.0/0",
+            ),
+            rule(Some(4096), RuleAccess::Deny, Protocol::All, None, "*"),
+        ];
+        assert!(open(&rules, 22, Family::V4));
+        assert_eq!(
+            evaluate(&rules, Family::V4, Traffic::TcpPort(22)).allows,
+            vec![0]
+        );
+        let v6 = evaluate(&rules, Family::V6, Traffic::TcpPort(22));
+        assert!(!v6.is_open(Family::V6));
+        assert_eq!(v6.denies, vec![1]);
+        // Private sources are not the internet.
+        let private = vec![tcp((0, 65535), "10.0.0.0/8")];
+        assert!(!open(&private, 22, Family::V4));
+        assert!(!all_open(&private, Family::V4));
+        // IPv6 "any" is the internet over IPv6 only.
+        let v6_any = vec![rule(None, RuleAccess::Allow, Protocol::All, None, "::/0")];
+        assert!(!open(&v6_any, 3389, Family::V4));
+        assert!(open(&v6_any, 3389, Family::V6));
+        assert!(all_open(&v6_any, Family::V6));
+        // An any-protocol rule with a port opens only that port.
+        let one_port = vec![rule(
+            Some(130),
+            RuleAccess::Allow,
+            Protocol::All,
+            Some((80, 80)),
+            "*",
+        )];
+        assert!(open(&one_port, 80, Family::V4));
+        assert!(!open(&one_port, 22, Family::V4));
+        assert!(!all_open(&one_port, Family::V4));
+        // Split halves add up; the spellings of "everything" are everything.
+        let halves = vec![tcp((22, 22), "0.0.0.0/1"), tcp((22, 22), "128.0.0.0/1")];
+        assert!(open(&halves, 22, Family::V4));
+        assert_eq!(
+            evaluate(&halves, Family::V4, Traffic::TcpPort(22)).allows,
+            vec![0, 1]
+        );
+        for spelled in ["::0/0", "::"] {
+            let r = vec![rule(None, RuleAccess::Allow, Protocol::All, None, spelled)];
+            assert!(all_open(&r, Family::V6), "{spelled}");
+            assert!(!all_open(&r, Family::V4), "{spelled}");
+        }
+        for spelled in ["10.1.2.3/0", "0.0.0.0"] {
+            let r = vec![rule(None, RuleAccess::Allow, Protocol::All, None, spelled)];
+            assert!(all_open(&r, Family::V4), "{spelled}");
+            assert!(!all_open(&r, Family::V6), "{spelled}");
+        }
+        // Sources parse strictly.
+        assert_eq!(
+            SourceClass::of("VirtualNetwork", Family::V4),
+            SourceClass::Private
+        );
+        assert_eq!(SourceClass::of("sg-123", Family::V4), SourceClass::Private);
+        assert_eq!(
+            SourceClass::of("::/0", Family::V4),
+            SourceClass::OtherFamily
+        );
+        assert_eq!(
+            SourceClass::of("0.0.0.0/0", Family::V6),
+            SourceClass::OtherFamily
+        );
+        assert!(matches!(
+            SourceClass::of("10.0.0.0/33", Family::V4),
+            SourceClass::Unresolved(_)
+        ));
+        assert!(matches!(
+            SourceClass::of("2001:db8::1", Family::V6),
+            SourceClass::Addresses((a, b)) if a == b
+        ));
+    }
+
+    #[test]
+    fn shared_service_tags_are_not_taken_for_private() {
+        // Any tenant can point a Front Door or an App Service at you.
+        for tag in ["AzureFrontDoor.Backend", "AppService", "Storage"] {
+            let rules = vec![rule(
+                Some(100),
+                RuleAccess::Allow,
+                Protocol::Tcp,
+                Some((22, 22)),
+                tag,
+            )];
+            assert!(
+                matches!(ssh(&rules, Family::V4), Verdict::Unknown(why) if why.contains(tag)),
+                "{tag}"
+            );
+        }
+        // A long source is quoted short.
+        let long = "x".repeat(500);
+        let SourceClass::Unresolved(why) = SourceClass::of(&long, Family::V4) else {
+            panic!("not unresolved")
+        };
+        assert!(why.len() < 200, "{why}");
+    }
+
+    #[test]
+    fn unresolved_sources_count_only_where_they_could_decide() {
+        // An unresolved deny after the open allow cannot take it back.
+        let after = vec![
+            rule(Some(100), RuleAccess::Allow, Protocol::All, None, "*"),
+            rule(Some(200), RuleAccess::Deny, Protocol::All, None, "pl-1"),
+        ];
+        assert_eq!(ssh(&after, Family::V4), Verdict::Open);
+        // An unresolved allow after a deny of every public address (what is left,
+        // 224.0.0.0/3, is multicast and reserved) cannot open the port.
+        let fenced = vec![
+            rule(
+                Some(100),
+                RuleAccess::Deny,
+                Protocol::All,
+                None,
+                "0.0.0.0/1",
+            ),
+            rule(
+                Some(110),
+                RuleAccess::Deny,
+                Protocol::All,
+                None,
+                "128.0.0.0/2",
+            ),
+            rule(
+                Some(120),
+                RuleAccess::Deny,
+                Protocol::All,
+                None,
+                "192.0.0.0/3",
+            ),
+            rule(Some(200), RuleAccess::Allow, Protocol::All, None, "pl-1"),
+        ];
+        assert_eq!(ssh(&fenced, Family::V4), Verdict::Closed);
+    }
+
+    #[test]
+    fn allowed_ranges_keep_what_they_cannot_read() {
+        assert_eq!(
+            allowed_range(Some("office".into()), "203.0.113.7/24"),
+            IpRange {
+                name: Some("office".into()),
+                start: "203.0.113.0".into(),
+                end: "203.0.113.255".into()
+            }
+        );
+        let odd = allowed_range(None, "garbage");
+        assert_eq!(
+            (odd.start.as_str(), odd.end.as_str()),
+            ("garbage", "garbage")
+        );
+        assert_eq!(RangeExposure::of(&[odd]).unreadable, vec![0]);
     }
 }

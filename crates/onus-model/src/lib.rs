@@ -34,7 +34,7 @@ pub use inventory::{
 pub use ledger::{
     Classification, DutyAssignment, Evidence, Finding, FindingRef, LedgerEntry, Waiver,
 };
-pub use names::kebab;
+pub use names::{excerpt, kebab};
 pub use report::{
     AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
     StatusCounts, Summary, TrendPoint, report_json_schema,

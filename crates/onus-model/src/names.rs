@@ -36,6 +36,15 @@ pub fn kebab(s: &str) -> String {
     out.trim_matches('-').to_owned()
 }
 
+/// At most `max` characters of `text` (an ellipsis marks a cut), for messages
+/// that quote cloud data: a name or a policy value can be any length.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::kebab;

@@ -5,15 +5,15 @@
 //! This module turns its verdicts into outcomes with evidence.
 
 use onus_model::address::{Exposure, Family, RangeExposure, Traffic, Verdict, evaluate};
-use onus_model::{IngressRule, IpRange, Resource, Severity};
+use onus_model::{IngressRule, IpRange, Resource, RuleAccess, Severity};
 
 use crate::rule::{Outcome, evidence};
 
 /// What one rule set lets through for a list of traffic, over both families.
 #[derive(Debug, Default)]
 pub(crate) struct Judgement {
-    /// What is open, as written in messages (`22 (SSH) over IPv4`).
-    pub(crate) open: Vec<String>,
+    /// What is open: each traffic's label and the families it is open over.
+    pub(crate) open: Vec<(String, Vec<&'static str>)>,
     /// The allow rules that open it.
     pub(crate) exposing: Vec<usize>,
     /// Deny rules that took part of an open allow back (and left the rest open).
@@ -29,7 +29,7 @@ pub(crate) struct Judgement {
 pub(crate) fn judge(rules: &[IngressRule], traffic: &[(Traffic, String)]) -> Judgement {
     let mut j = Judgement::default();
     for (t, label) in traffic {
-        let mut families: Vec<&str> = Vec::new();
+        let mut families: Vec<&'static str> = Vec::new();
         for family in Family::ALL {
             let e = evaluate(rules, family, *t);
             match e.verdict(family) {
@@ -43,8 +43,7 @@ pub(crate) fn judge(rules: &[IngressRule], traffic: &[(Traffic, String)]) -> Jud
             }
         }
         if !families.is_empty() {
-            j.open
-                .push(format!("{label} over {}", families.join(" and ")));
+            j.open.push((label.clone(), families));
         }
     }
     for v in [&mut j.exposing, &mut j.carving] {
@@ -71,7 +70,7 @@ fn shadowed(
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            r.access == onus_model::RuleAccess::Allow
+            r.access == RuleAccess::Allow
                 && traffic.matched_by(r)
                 && evaluate(std::slice::from_ref(*r), family, traffic).is_open(family)
         })
@@ -99,7 +98,7 @@ impl Judgement {
         &self,
         resource: &Resource,
         rules: &[IngressRule],
-        open_message: impl FnOnce(&[String]) -> String,
+        open_message: impl FnOnce(&[(String, Vec<&'static str>)]) -> String,
         closed: &str,
         base: Severity,
     ) -> Outcome {
@@ -217,7 +216,13 @@ pub(crate) fn check_ports(
     judge(rules, &traffic).outcome(
         resource,
         rules,
-        |open| format!("Open to the internet: {}", open.join(", ")),
+        |open| {
+            let each: Vec<String> = open
+                .iter()
+                .map(|(label, families)| format!("{label} over {}", families.join(" and ")))
+                .collect();
+            format!("Open to the internet: {}", each.join(", "))
+        },
         &format!("No inbound rule opens {label} ports to the internet"),
         base,
     )
@@ -306,7 +311,7 @@ pub(crate) fn rule_name(rules: &[IngressRule], i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use onus_model::{Protocol, RuleAccess};
+    use onus_model::Protocol;
 
     fn rule(
         priority: Option<u32>,
@@ -368,7 +373,7 @@ mod tests {
             ),
         ];
         let j = judge(&rules, &ssh());
-        assert_eq!(j.open, vec!["22 (SSH) over IPv4"]);
+        assert_eq!(j.open, vec![("22 (SSH)".to_owned(), vec!["IPv4"])]);
         assert_eq!(j.exposing, vec![1]);
         assert_eq!(j.carving, vec![0]);
     }
@@ -386,7 +391,7 @@ mod tests {
             rule(Some(4096), RuleAccess::Deny, Protocol::All, None, "*"),
         ];
         let j = judge(&rules, &ssh());
-        assert_eq!(j.open, vec!["22 (SSH) over IPv4"]);
+        assert_eq!(j.open, vec![("22 (SSH)".to_owned(), vec!["IPv4"])]);
         assert!(j.carving.is_empty());
     }
 

@@ -57,13 +57,10 @@ impl Rule for AllPortsOpen {
             resource,
             rules,
             |open| {
-                let families: Vec<&str> = open
-                    .iter()
-                    .filter_map(|o| o.strip_prefix("every port over "))
-                    .collect();
+                let families = open.first().map(|(_, f)| f.join(" and "));
                 format!(
                     "Every port is open to the internet over {}",
-                    families.join(" and ")
+                    families.unwrap_or_default()
                 )
             },
             "No inbound rule opens every port to the internet",
