@@ -173,21 +173,33 @@ impl AddressSet {
 
     /// How many of the set's addresses are on the internet (public unicast).
     pub fn internet_len(&self, family: Family) -> u128 {
-        let mut public = self.clone();
-        match family {
-            Family::V4 => {
-                for (base, len) in NOT_INTERNET_V4 {
-                    public.remove(cidr_span(u128::from(base), u32::from(len), 32));
+        // Spans are disjoint and so are the ranges taken out: count what the
+        // spans hold inside the internet's part, without building a set.
+        let overlap = |span: Span, (a, b): Span| {
+            let (lo, hi) = (a.max(span.0), b.min(span.1));
+            if lo <= hi {
+                (hi - lo).saturating_add(1)
+            } else {
+                0
+            }
+        };
+        self.0.iter().fold(0u128, |n, &span| {
+            let inside = match family {
+                Family::V4 => {
+                    let all = (span.1 - span.0).saturating_add(1);
+                    NOT_INTERNET_V4.iter().fold(all, |left, &(base, len)| {
+                        left - overlap(span, cidr_span(u128::from(base), u32::from(len), 32))
+                    })
                 }
-            }
-            Family::V6 => {
-                // Global unicast is 2000::/3; the rest is not routed on the internet.
-                public = public.intersect(cidr_span(0x2000_u128 << 112, 3, 128));
-                // 2001:db8::/32 is for documentation only.
-                public.remove(cidr_span(0x2001_0db8_u128 << 96, 32, 128));
-            }
-        }
-        public.len()
+                Family::V6 => {
+                    // Global unicast is 2000::/3; the rest is not routed on the
+                    // internet, and 2001:db8::/32 is for documentation only.
+                    overlap(span, cidr_span(0x2000_u128 << 112, 3, 128))
+                        - overlap(span, cidr_span(0x2001_0db8_u128 << 96, 32, 128))
+                }
+            };
+            n.saturating_add(inside)
+        })
     }
 
     /// Whether the set holds as many internet addresses as the definition of
@@ -287,8 +299,12 @@ impl SourceClass {
     /// Classify `source` for `family`.
     pub fn of(source: &str, family: Family) -> SourceClass {
         let s = source.trim();
-        let lower = s.to_ascii_lowercase();
-        if matches!(lower.as_str(), "*" | "internet" | "any") {
+        let is = |word: &str| s.eq_ignore_ascii_case(word);
+        let starts = |prefix: &str| {
+            s.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        };
+        if s == "*" || is("internet") || is("any") {
             return SourceClass::Everyone;
         }
         // A bare unspecified address has always meant "anywhere" of its family
@@ -305,7 +321,7 @@ impl SourceClass {
                 SourceClass::OtherFamily
             };
         }
-        if lower == "azurecloud" || lower.starts_with("azurecloud.") {
+        if is("azurecloud") || starts("azurecloud.") {
             return SourceClass::ProviderWide;
         }
         if let Some((f, span)) = parse_cidr(s) {
@@ -315,14 +331,12 @@ impl SourceClass {
                 SourceClass::OtherFamily
             };
         }
-        if matches!(lower.as_str(), "virtualnetwork" | "azureloadbalancer")
-            || lower.starts_with("sg-")
-        {
+        if is("virtualnetwork") || is("azureloadbalancer") || starts("sg-") {
             // The virtual network, the platform's health probe, another
             // security group's members (AWS).
             return SourceClass::Private;
         }
-        if lower.starts_with("pl-") {
+        if starts("pl-") {
             return SourceClass::Unresolved(format!(
                 "prefix list {} is not resolved to addresses",
                 crate::excerpt(s, 80)
@@ -475,11 +489,21 @@ pub fn in_order(rules: &[IngressRule]) -> Vec<(usize, &IngressRule)> {
 /// Walk the rules that match `traffic` in evaluation order: each address of
 /// `family` is decided by the first rule whose source contains it.
 pub fn evaluate(rules: &[IngressRule], family: Family, traffic: Traffic) -> Exposure {
+    evaluate_ordered(&in_order(rules), family, traffic)
+}
+
+/// [`evaluate`] over rules already in evaluation order ([`in_order`]), for a
+/// caller that asks several questions of one rule set.
+pub fn evaluate_ordered(
+    ordered: &[(usize, &IngressRule)],
+    family: Family,
+    traffic: Traffic,
+) -> Exposure {
     let mut undecided = AddressSet::of(family.all());
     let mut out = Exposure::default();
     // Unresolved denies seen so far: they matter only if an allow follows.
     let mut pending_denies: Vec<(usize, String)> = Vec::new();
-    for (i, r) in in_order(rules) {
+    for &(i, r) in ordered {
         if undecided.is_empty() {
             break;
         }

@@ -4,7 +4,9 @@
 //! [`onus_model::address`]: one address model for every collector and rule.
 //! This module turns its verdicts into outcomes with evidence.
 
-use onus_model::address::{Exposure, Family, RangeExposure, Traffic, Verdict, evaluate};
+use onus_model::address::{
+    Exposure, Family, RangeExposure, Traffic, Verdict, evaluate, evaluate_ordered, in_order,
+};
 use onus_model::{IngressRule, IpRange, Resource, RuleAccess, Severity};
 
 use crate::rule::{Outcome, evidence};
@@ -28,10 +30,11 @@ pub(crate) struct Judgement {
 /// Judge `traffic` (each with its label) against `rules` over IPv4 and IPv6.
 pub(crate) fn judge(rules: &[IngressRule], traffic: &[(Traffic, String)]) -> Judgement {
     let mut j = Judgement::default();
+    let ordered = in_order(rules);
     for (t, label) in traffic {
         let mut families: Vec<&'static str> = Vec::new();
         for family in Family::ALL {
-            let e = evaluate(rules, family, *t);
+            let e = evaluate_ordered(&ordered, family, *t);
             match e.verdict(family) {
                 Verdict::Open => {
                     families.push(family.label());
