@@ -245,6 +245,15 @@ for name, http_action, policy in (("onus-alb-good", "redirect", "ELBSecurityPoli
                           DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
 expect("onus-alb-good", encryption_in_transit="addressed")
 expect("onus-alb-bad", encryption_in_transit="unaddressed")
+# Looks safe: the default action redirects to HTTPS; a rule still forwards /api/* in clear text.
+leaky = elbv2.create_load_balancer(Name="onus-alb-leaky", Subnets=lb_subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+leaky_tg = elbv2.create_target_group(Name="onus-alb-leaky-tg", Protocol="HTTP", Port=80,
+                                     VpcId=client("ec2").describe_vpcs()["Vpcs"][0]["VpcId"])["TargetGroups"][0]["TargetGroupArn"]
+leaky_http = elbv2.create_listener(LoadBalancerArn=leaky, Protocol="HTTP", Port=80, DefaultActions=[
+    {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}])["Listeners"][0]["ListenerArn"]
+elbv2.create_rule(ListenerArn=leaky_http, Priority=10, Conditions=[{"Field": "path-pattern", "Values": ["/api/*"]}],
+                  Actions=[{"Type": "forward", "TargetGroupArn": leaky_tg}])
+expect("onus-alb-leaky", encryption_in_transit="unaddressed")
 
 ecr = client("ecr")
 ecr.create_repository(repositoryName="onus-scanned", imageScanningConfiguration={"scanOnPush": True})

@@ -1,6 +1,8 @@
-//! Elastic Load Balancing v2: application and network load balancers and their
-//! listeners (protocol, TLS policy, default action). Fetch only; the catalog
-//! maps the listeners to the transport facet.
+//! Elastic Load Balancing v2: application and network load balancers, their
+//! listeners (protocol, TLS policy, default action) and, for plain-HTTP
+//! listeners, their rules: a listener whose default action redirects to HTTPS
+//! can still forward some paths in clear text through a rule. Fetch only; the
+//! catalog maps the listeners to the transport facet.
 
 use serde_json::{Value, json};
 
@@ -61,7 +63,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                 vec![arn.to_owned()],
             )),
             None => {
-                let listeners: Vec<Value> = listeners
+                let mut listeners: Vec<Value> = listeners
                     .iter()
                     .flat_map(|p| p.listeners())
                     .map(|l| {
@@ -77,6 +79,51 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                         })
                     })
                     .collect();
+                for l in &mut listeners {
+                    if l["Protocol"] != "HTTP" {
+                        continue;
+                    }
+                    let Some(listener) = l["ListenerArn"].as_str().map(str::to_owned) else {
+                        continue;
+                    };
+                    account.pace(Some(&region), "elbv2").await;
+                    let (rules, err) = pages(
+                        elb.describe_rules()
+                            .listener_arn(&listener)
+                            .into_paginator()
+                            .send(),
+                    )
+                    .await;
+                    match err {
+                        // Without its rules the listener stays unjudged (`Rules` absent).
+                        Some(e) => out.gaps.push(gap(
+                            &scope,
+                            "elasticloadbalancing",
+                            "DescribeRules",
+                            &e,
+                            &[LOAD_BALANCER],
+                            &["transport"],
+                            vec![arn.to_owned()],
+                        )),
+                        None => {
+                            l["Rules"] = rules
+                                .iter()
+                                .flat_map(|p| p.rules())
+                                .map(|r| {
+                                    json!({
+                                        "RuleArn": r.rule_arn(),
+                                        "Priority": r.priority(),
+                                        "IsDefault": r.is_default(),
+                                        "Actions": r.actions().iter().map(|a| json!({
+                                            "Type": a.r#type().map(|t| t.as_str()),
+                                            "RedirectConfig": a.redirect_config().map(|c| json!({"Protocol": c.protocol(), "Port": c.port()})),
+                                        })).collect::<Vec<_>>(),
+                                    })
+                                })
+                                .collect();
+                        }
+                    }
+                }
                 raw["Listeners"] = Value::Array(listeners);
             }
         }

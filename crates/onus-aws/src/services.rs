@@ -341,6 +341,11 @@ pub(crate) const SERVICES: &[Service] = &[
                 "DescribeLoadBalancers",
                 "elasticloadbalancing:DescribeLoadBalancers",
             ),
+            (
+                "Elastic Load Balancing v2",
+                "DescribeRules",
+                "elasticloadbalancing:DescribeRules",
+            ),
         ],
         fetch: |a, w| Box::pin(elbv2::collect(a, w.region)),
     },

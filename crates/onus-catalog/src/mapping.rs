@@ -615,9 +615,20 @@ mod robustness_tests {
                 .unwrap(),
             Some(json!(true))
         );
-        let redirect = json!([{"Protocol": "HTTP", "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}}]},
-            {"Protocol": "HTTPS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}]);
+        let to_https = json!({"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}});
+        let http = |rules: Value| json!({"Protocol": "HTTP", "DefaultActions": [to_https.clone()], "Rules": rules});
+        let tls = json!({"Protocol": "HTTPS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"});
+        let default_rule = json!({"IsDefault": true, "Actions": [to_https.clone()]});
+        let redirect = json!([http(json!([default_rule.clone()])), tls.clone()]);
         assert_eq!(m.evaluate(&lb(redirect)).unwrap(), Some(json!(true)));
+        // A rule that forwards some paths over plain HTTP, behind a redirecting default.
+        let forwards =
+            json!({"IsDefault": false, "Priority": "10", "Actions": [{"Type": "forward"}]});
+        let leaky = json!([http(json!([forwards, default_rule])), tls.clone()]);
+        assert_eq!(m.evaluate(&lb(leaky)).unwrap(), Some(json!(false)));
+        // The rules of an HTTP listener not read: not observed, never true.
+        let unread = json!([{"Protocol": "HTTP", "DefaultActions": [to_https.clone()]}, tls]);
+        assert_eq!(m.evaluate(&lb(unread)).unwrap(), None);
         let forward = json!([{"Protocol": "HTTP", "DefaultActions": [{"Type": "forward"}]}]);
         assert_eq!(m.evaluate(&lb(forward)).unwrap(), Some(json!(false)));
         // Found by review: no listener at all aborted the run; it serves nothing.
