@@ -231,7 +231,17 @@ pub fn apply(mappings: &[FacetMapping], resource: &mut Resource) -> Vec<MappingF
         set_path(&mut facets, &m.facet, value);
         set.push(m);
     }
-    if set.is_empty() {
+    // A facet whose mapping failed is unknown on this resource, whatever the
+    // inventory said of it before.
+    for f in &failures {
+        if let Some((group, field)) = f.facet.split_once('.')
+            && let Some(obj) = facets.get_mut(group).and_then(Value::as_object_mut)
+        {
+            obj.remove(field);
+        }
+        resource.sources.remove(&f.facet);
+    }
+    if set.is_empty() && failures.is_empty() {
         return failures;
     }
     // Each field was checked alone above; facet fields are independent, so
@@ -327,6 +337,19 @@ mod tests {
         let failures = apply(&[m], &mut q);
         assert_eq!(failures.len(), 1);
         assert_eq!(failures[0].facet, "encryption_at_rest.enabled");
+        // A value the inventory carried for that facet does not survive a failed mapping.
+        let m = FacetMapping::new(
+            "encryption_at_rest.enabled",
+            "Attributes.SqsManagedSseEnabled",
+        )
+        .unwrap();
+        let mut carried = queue(json!({"Attributes": {"SqsManagedSseEnabled": "true"}}));
+        carried.facets.encryption_at_rest = Some(onus_model::EncryptionAtRest {
+            enabled: Some(true),
+            ..Default::default()
+        });
+        assert_eq!(apply(&[m], &mut carried).len(), 1);
+        assert_eq!(carried.facets.encryption_at_rest.unwrap().enabled, None);
         assert!(failures[0].message.contains("a string"), "{failures:?}");
         assert!(q.facets.encryption_at_rest.is_none(), "nothing set");
         // A run-time error is a failure too, never a silent "not observed".

@@ -1,7 +1,8 @@
+use onus_model::address::Traffic;
 use onus_model::{Duty, Resource, RuleAccess, Severity};
 
+use crate::net::judge;
 use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
-use onus_model::address::{Exposure, Family, Traffic, Verdict, evaluate};
 
 declare_rule! {
     /// ## What it checks
@@ -54,13 +55,13 @@ impl Rule for ClusterEndpointOpen {
                 let Some(rules) = network.and_then(|n| n.ingress.as_ref()) else {
                     return Outcome::not_observed("network.ingress");
                 };
-                let open: Vec<(Family, Exposure)> = Family::ALL
-                    .into_iter()
-                    .map(|f| (f, evaluate(rules, f, Traffic::TcpPort(443))))
-                    .collect();
-                if let Some((_, e)) = open.iter().find(|(f, e)| e.verdict(*f) == Verdict::Open) {
-                    let sources: Vec<&str> =
-                        e.allows.iter().map(|&i| rules[i].source.as_str()).collect();
+                let j = judge(rules, &[(Traffic::TcpPort(443), "443".to_owned())]);
+                if !j.open.is_empty() {
+                    let sources: Vec<&str> = j
+                        .exposing
+                        .iter()
+                        .map(|&i| rules[i].source.as_str())
+                        .collect();
                     return Outcome::unaddressed(
                         format!(
                             "The public API endpoint admits the internet ({})",
@@ -76,12 +77,10 @@ impl Rule for ClusterEndpointOpen {
                         ],
                     );
                 }
-                if let Some(Verdict::Unknown(why)) = open
-                    .iter()
-                    .map(|(f, e)| e.verdict(*f))
-                    .find(|v| matches!(v, Verdict::Unknown(_)))
-                {
-                    return Outcome::Unknown { reason: why };
+                if !j.unknown.is_empty() {
+                    return Outcome::Unknown {
+                        reason: j.unknown.join("; "),
+                    };
                 }
                 let allowed = rules
                     .iter()
