@@ -379,6 +379,124 @@ fn catalog_override_reclassifies() {
     assert_eq!(bucket["duties"]["encryption-at-rest"]["owner"], "customer");
 }
 
+/// A kind added by `--catalog` is judged by the rules its entry lists, on
+/// facets its entry maps from `raw`; without `--require-customer-managed-keys`
+/// ENC004 judges nothing and the coverage says so.
+#[test]
+fn a_catalog_kind_is_judged_by_the_rules_it_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/catalog-override.toml");
+    let nb = |name: &str, raw: &str| {
+        format!(
+            r#"{{"id": "arn:aws:sagemaker:eu-west-1:111122223333:notebook-instance/{name}", "provider": "aws",
+               "account": "111122223333", "region": "eu-west-1", "kind": "aws.sagemaker.notebook-instance",
+               "raw": {raw}}}"#
+        )
+    };
+    let arn =
+        |name: &str| format!("arn:aws:sagemaker:eu-west-1:111122223333:notebook-instance/{name}");
+    let inventory = format!(
+        r#"{{"schema": "onus.inventory/v1", "resources": [{}, {}, {}]}}"#,
+        nb(
+            "team-key",
+            &format!(
+                r#"{{"NotebookInstanceArn": "{}", "KmsKeyId": "alias/team-key"}}"#,
+                arn("team-key")
+            )
+        ),
+        nb(
+            "default-key",
+            &format!(r#"{{"NotebookInstanceArn": "{}"}}"#, arn("default-key"))
+        ),
+        nb(
+            "bare-id",
+            &format!(
+                r#"{{"NotebookInstanceArn": "{}", "KmsKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}}"#,
+                arn("bare-id")
+            )
+        ),
+    );
+    let path = write(dir.path(), "notebooks.json", &inventory);
+    let run = |extra: &[&str]| -> Value {
+        let out = onus()
+            .args(["audit", "--format", "json", "--catalog"])
+            .arg(&example)
+            .args(extra)
+            .arg("--inventory")
+            .arg(&path)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let status_of = |report: &Value, name: &str| -> (Value, Value) {
+        let r = report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == arn(name))
+            .unwrap();
+        let e = &r["duties"]["encryption-at-rest"];
+        (e["status"].clone(), e["rules"].clone())
+    };
+    let strict = run(&["--require-customer-managed-keys"]);
+    assert_eq!(status_of(&strict, "team-key").0, "addressed");
+    assert_eq!(status_of(&strict, "default-key").0, "unaddressed");
+    assert_eq!(status_of(&strict, "bare-id").0, "unknown");
+    assert_eq!(
+        status_of(&strict, "team-key").1,
+        serde_json::json!(["ENC004"])
+    );
+    assert!(strict["coverage"].get("not_evaluated").is_none());
+    // Not required: the rule judges nothing, and the coverage names it.
+    let relaxed = run(&[]);
+    assert_eq!(status_of(&relaxed, "team-key").0, "unknown");
+    assert_eq!(status_of(&relaxed, "team-key").1, Value::Null);
+    assert_eq!(relaxed["coverage"]["not_evaluated"][0]["rule"], "ENC004");
+    assert!(
+        relaxed["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "ENC004")
+    );
+    onus()
+        .args(["audit", "--format", "table", "--catalog"])
+        .arg(&example)
+        .arg("--inventory")
+        .arg(&path)
+        .assert()
+        .stdout(predicate::str::contains(
+            "not evaluated: ENC004 (customer-managed keys are not required",
+        ));
+    // A rule the catalog lists must exist.
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[kinds.\"aws.s3.bucket\"]\nrules = [\"NET999\"]\n",
+    );
+    onus()
+        .args(["audit", "--catalog"])
+        .arg(&bad)
+        .arg("--inventory")
+        .arg(demo())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.toml: at kinds.\"aws.s3.bucket\".rules: unknown rule 'NET999'",
+        ));
+    let malformed = write(
+        dir.path(),
+        "malformed.toml",
+        "[kinds.\"aws.s3.bucket\"]\nrules = [\"net-1\"]\n",
+    );
+    onus()
+        .args(["matrix", "--catalog"])
+        .arg(&malformed)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("malformed rule code 'net-1'"));
+}
+
 #[test]
 fn unreadable_inputs_exit_2() {
     let dir = tempfile::tempdir().unwrap();

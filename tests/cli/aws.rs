@@ -166,6 +166,7 @@ fn aws_collect_writes_an_inventory_that_audits_the_same() {
     );
     // Every evidence pointer of real collector output resolves in its `raw`.
     assert_evidence_pointers_resolve(&inventory, 20);
+    assert_raw_is_what_the_api_returned(&inventory);
     onus()
         .args(["audit", "--format", "json", "--inventory"])
         .arg(&inv)
@@ -475,4 +476,69 @@ fn aws_resource_explorer_aggregator_enumerates_the_regions_in_scope() {
         "the deep collector's reading wins: {:#}",
         queue[0]
     );
+}
+
+/// `raw` holds the API's answers with the API's field names and shapes, never
+/// onus's conclusions (found by review: `{"AllFourOn": true}`,
+/// `"NetworkInterfacesUsingIt": 2`, `"MultiRegionLogging": [...]` were there,
+/// and evidence pointed at them).
+fn assert_raw_is_what_the_api_returned(inventory: &Value) {
+    let resources = inventory["resources"].as_array().unwrap();
+    let of = |kind: &'static str| resources.iter().filter(move |r| r["kind"] == kind);
+    let text = inventory.to_string();
+    for made_up in [
+        "AllFourOn",
+        "NetworkInterfacesUsingIt",
+        "MultiRegionLogging",
+    ] {
+        assert!(!text.contains(made_up), "raw holds onus's own {made_up}");
+    }
+    let mut groups = 0;
+    for sg in of("aws.ec2.security-group") {
+        for p in sg["raw"]["IpPermissions"].as_array().unwrap() {
+            for range in p["IpRanges"].as_array().unwrap() {
+                assert!(range["CidrIp"].is_string(), "{range}");
+                groups += 1;
+            }
+        }
+        // Each ingress rule's evidence is the CIDR entry it came from.
+        for (i, rule) in sg["facets"]["network"]["ingress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let pointer = sg["sources"][format!("network.ingress[{i}]")]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}: no pointer for ingress[{i}]", sg["id"]));
+            assert_eq!(
+                sg["raw"].pointer(pointer),
+                Some(&rule["source"]),
+                "{pointer}"
+            );
+        }
+    }
+    assert!(groups > 0, "no security group ranges seen");
+    let mut buckets = 0;
+    for b in of("aws.s3.bucket") {
+        let account = &b["raw"]["AccountPublicAccessBlock"]["PublicAccessBlockConfiguration"];
+        assert!(
+            account.is_null() || account["BlockPublicAcls"].is_boolean(),
+            "{account}"
+        );
+        let own = &b["raw"]["PublicAccessBlockConfiguration"];
+        assert!(
+            own.is_null() || own.get("BlockPublicAcls").is_some(),
+            "{own}"
+        );
+        let sse = &b["raw"]["ServerSideEncryptionConfiguration"];
+        assert!(sse.is_null() || sse["Rules"].is_array(), "{sse}");
+        buckets += 1;
+    }
+    assert!(buckets > 0);
+    for a in of("aws.iam.account") {
+        for t in a["raw"]["Trails"].as_array().unwrap() {
+            assert!(t["Trail"]["Name"].is_string(), "{t}");
+        }
+    }
 }

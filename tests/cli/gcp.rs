@@ -33,6 +33,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("allow-ssh-world", "firewall", "unaddressed"),
     ("allow-https", "firewall", "addressed"),
     ("allow-internal", "firewall", "addressed"),
+    ("deny-all-locked", "firewall", "addressed"),
+    ("allow-rdp-locked", "firewall", "addressed"),
     ("bucket-public", "public-access", "unaddressed"),
     ("bucket-public", "backup", "unaddressed"),
     ("bucket-public", "logging", "unaddressed"),

@@ -142,6 +142,26 @@ pub(crate) fn estate() -> Vec<(&'static str, String, &'static str, Value)> {
                 json!(["10.0.0.0/8"]),
             ),
         ),
+        // Google Cloud evaluates a network's rules together: the deny of
+        // everyone at priority 900 shadows the RDP allow at 1000.
+        (
+            "compute.googleapis.com/Firewall",
+            c("deny-all-locked", "global/firewalls"),
+            "global",
+            json!({"kind": "compute#firewall", "name": "deny-all-locked", "direction": "INGRESS", "priority": 900,
+                "network": format!("https://www.googleapis.com/compute/v1/projects/{p}/global/networks/locked"),
+                "selfLink": format!("https://www.googleapis.com/compute/v1/projects/{p}/global/firewalls/deny-all-locked"),
+                "denied": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0", "::/0"]}),
+        ),
+        (
+            "compute.googleapis.com/Firewall",
+            c("allow-rdp-locked", "global/firewalls"),
+            "global",
+            json!({"kind": "compute#firewall", "name": "allow-rdp-locked", "direction": "INGRESS", "priority": 1000,
+                "network": format!("https://www.googleapis.com/compute/v1/projects/{p}/global/networks/locked"),
+                "selfLink": format!("https://www.googleapis.com/compute/v1/projects/{p}/global/firewalls/allow-rdp-locked"),
+                "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}], "sourceRanges": ["0.0.0.0/0"]}),
+        ),
         (
             "storage.googleapis.com/Bucket",
             "//storage.googleapis.com/bucket-public".into(),

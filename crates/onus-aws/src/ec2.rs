@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types::{HttpTokensState, PermissionGroup, SnapshotAttributeName};
 use onus_model::{Gap, IngressRule, Protocol, RuleAccess};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::gap::gap;
 use crate::{Account, Collected, pages, resource, source, tag_map};
@@ -127,9 +127,9 @@ async fn instances(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
                     "State": {"Name": state},
                     "MetadataOptions": {"HttpTokens": tokens, "HttpEndpoint": i.metadata_options().and_then(|m| m.http_endpoint()).map(|e| e.as_str())},
                     "PublicIpAddress": i.public_ip_address(),
-                    "SecurityGroups": groups.iter().map(|g| json!({"GroupId": g})).collect::<Vec<_>>(),
-                    "IamInstanceProfile": i.iam_instance_profile().and_then(|p| p.arn()),
-                    "BlockDeviceMappings": i.block_device_mappings().iter().filter_map(|b| b.ebs().and_then(|e| e.volume_id())).collect::<Vec<_>>(),
+                    "SecurityGroups": i.security_groups().iter().map(|g| json!({"GroupId": g.group_id(), "GroupName": g.group_name()})).collect::<Vec<_>>(),
+                    "IamInstanceProfile": i.iam_instance_profile().map(|p| json!({"Arn": p.arn(), "Id": p.id()})),
+                    "BlockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({"DeviceName": b.device_name(), "Ebs": b.ebs().map(|e| json!({"VolumeId": e.volume_id()}))})).collect::<Vec<_>>(),
                     "PlatformDetails": i.platform_details(),
                 });
                 if let Some(t) = i.metadata_options().and_then(|m| m.http_tokens()) {
@@ -396,7 +396,8 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
     // Attachment: a group is attached when a network interface uses it.
     account.pace(Some(region), "ec2").await;
     let (pages_eni, err) = pages(ec2.describe_network_interfaces().into_paginator().send()).await;
-    let attached: Option<BTreeMap<String, usize>> = match err {
+    // Group ID -> the network interfaces that use it, as DescribeNetworkInterfaces listed them.
+    let attached: Option<BTreeMap<String, Vec<Value>>> = match err {
         Some(e) => {
             out.gaps.push(gap(
                 &scope,
@@ -410,12 +411,15 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
             None
         }
         None => {
-            let mut uses = BTreeMap::new();
+            let mut uses: BTreeMap<String, Vec<Value>> = BTreeMap::new();
             for eni in pages_eni.iter().flat_map(|p| p.network_interfaces()) {
                 let groups: BTreeSet<&str> =
                     eni.groups().iter().filter_map(|g| g.group_id()).collect();
                 for g in groups {
-                    *uses.entry(g.to_owned()).or_default() += 1;
+                    uses.entry(g.to_owned()).or_default().push(json!({
+                        "NetworkInterfaceId": eni.network_interface_id(),
+                        "Groups": eni.groups().iter().map(|g| json!({"GroupId": g.group_id(), "GroupName": g.group_name()})).collect::<Vec<_>>(),
+                    }));
                 }
             }
             Some(uses)
@@ -433,7 +437,8 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
         );
         r.tags = tag_map(g.tags().iter().map(|t| (t.key(), t.value())));
         let mut rules = Vec::new();
-        let mut raw_perms = Vec::new();
+        // Each rule's source, as the pointer to the entry of IpPermissions it came from.
+        let mut pointers = Vec::new();
         for (pi, p) in g.ip_permissions().iter().enumerate() {
             let proto = Protocol::read(p.ip_protocol().unwrap_or("-1"));
             let (from, to) = match proto {
@@ -443,28 +448,31 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
                 ),
                 _ => (None, None),
             };
-            let mut sources: Vec<String> = Vec::new();
-            sources.extend(
-                p.ip_ranges()
-                    .iter()
-                    .filter_map(|r| r.cidr_ip().map(str::to_owned)),
-            );
-            sources.extend(
-                p.ipv6_ranges()
-                    .iter()
-                    .filter_map(|r| r.cidr_ipv6().map(str::to_owned)),
-            );
-            sources.extend(
-                p.prefix_list_ids()
-                    .iter()
-                    .filter_map(|r| r.prefix_list_id().map(str::to_owned)),
-            );
-            sources.extend(
-                p.user_id_group_pairs()
-                    .iter()
-                    .filter_map(|r| r.group_id().map(str::to_owned)),
-            );
-            for s in sources {
+            let mut sources: Vec<(String, String)> = Vec::new();
+            let at = |list: &str, k: usize, field: &str| {
+                format!("/IpPermissions/{pi}/{list}/{k}/{field}")
+            };
+            for (k, x) in p.ip_ranges().iter().enumerate() {
+                if let Some(c) = x.cidr_ip() {
+                    sources.push((c.to_owned(), at("IpRanges", k, "CidrIp")));
+                }
+            }
+            for (k, x) in p.ipv6_ranges().iter().enumerate() {
+                if let Some(c) = x.cidr_ipv6() {
+                    sources.push((c.to_owned(), at("Ipv6Ranges", k, "CidrIpv6")));
+                }
+            }
+            for (k, x) in p.prefix_list_ids().iter().enumerate() {
+                if let Some(c) = x.prefix_list_id() {
+                    sources.push((c.to_owned(), at("PrefixListIds", k, "PrefixListId")));
+                }
+            }
+            for (k, x) in p.user_id_group_pairs().iter().enumerate() {
+                if let Some(c) = x.group_id() {
+                    sources.push((c.to_owned(), at("UserIdGroupPairs", k, "GroupId")));
+                }
+            }
+            for (s, pointer) in sources {
                 rules.push(IngressRule {
                     name: Some(format!("IpPermissions/{pi}")),
                     priority: None,
@@ -474,23 +482,43 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
                     to_port: to,
                     source: s,
                 });
+                pointers.push(pointer);
             }
-            raw_perms.push(json!({
-                "IpProtocol": p.ip_protocol(), "FromPort": p.from_port(), "ToPort": p.to_port(),
-                "IpRanges": p.ip_ranges().iter().map(|r| r.cidr_ip()).collect::<Vec<_>>(),
-                "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| r.cidr_ipv6()).collect::<Vec<_>>(),
-                "PrefixListIds": p.prefix_list_ids().iter().map(|r| r.prefix_list_id()).collect::<Vec<_>>(),
-                "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|r| r.group_id()).collect::<Vec<_>>(),
-            }));
         }
-        let uses = attached.as_ref().map(|m| m.get(id).copied().unwrap_or(0));
-        r.raw = json!({"GroupId": id, "GroupName": g.group_name(), "VpcId": g.vpc_id(), "IpPermissions": raw_perms, "NetworkInterfacesUsingIt": uses});
+        let raw_perms: Vec<Value> = g
+            .ip_permissions()
+            .iter()
+            .map(|p| {
+                json!({
+                    "IpProtocol": p.ip_protocol(), "FromPort": p.from_port(), "ToPort": p.to_port(),
+                    "IpRanges": p.ip_ranges().iter().map(|r| json!({"CidrIp": r.cidr_ip(), "Description": r.description()})).collect::<Vec<_>>(),
+                    "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({"CidrIpv6": r.cidr_ipv6(), "Description": r.description()})).collect::<Vec<_>>(),
+                    "PrefixListIds": p.prefix_list_ids().iter().map(|r| json!({"PrefixListId": r.prefix_list_id(), "Description": r.description()})).collect::<Vec<_>>(),
+                    "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|r| json!({"GroupId": r.group_id(), "UserId": r.user_id(), "Description": r.description()})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let uses = attached
+            .as_ref()
+            .map(|m| m.get(id).cloned().unwrap_or_default());
+        let attached_now = uses.as_ref().map(|u| !u.is_empty());
+        r.raw = json!({"GroupId": id, "GroupName": g.group_name(), "VpcId": g.vpc_id(), "IpPermissions": raw_perms});
+        if let Some(uses) = uses {
+            // The network interfaces DescribeNetworkInterfaces listed with this group.
+            r.raw["NetworkInterfaces"] = Value::Array(uses);
+        }
         r.facets.network = Some(onus_model::Network {
             ingress: Some(rules),
-            attached: uses.map(|n| n > 0),
+            attached: attached_now,
             ..Default::default()
         });
-        source(&mut r, "network.attached", "/NetworkInterfacesUsingIt");
+        source(&mut r, "network.ingress", "/IpPermissions");
+        for (i, pointer) in pointers.iter().enumerate() {
+            source(&mut r, &format!("network.ingress[{i}]"), pointer);
+        }
+        if attached_now.is_some() {
+            source(&mut r, "network.attached", "/NetworkInterfaces");
+        }
         out.resources.push(r);
     }
     out

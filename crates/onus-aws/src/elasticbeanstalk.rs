@@ -6,6 +6,18 @@ use serde_json::json;
 use crate::gap::gap;
 use crate::{Account, Collected, resource, source};
 
+/// The configuration options onus reads (namespace, option name); the only
+/// ones kept in `raw`.
+const READ_OPTIONS: &[(&str, &str)] = &[
+    (
+        "aws:elasticbeanstalk:managedactions",
+        "ManagedActionsEnabled",
+    ),
+    ("aws:elbv2:listener:443", "Protocol"),
+    ("aws:elbv2:listener:443", "ListenerEnabled"),
+    ("aws:elb:listener:443", "ListenerProtocol"),
+];
+
 const ENV: &str = "aws.elasticbeanstalk.environment";
 
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
@@ -82,11 +94,26 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                     .iter()
                     .flat_map(|s| s.option_settings())
                     .collect();
+                // Only the options onus reads are kept, as the API returned them:
+                // others (environment properties) may hold secrets.
+                let kept: Vec<_> = settings
+                    .iter()
+                    .filter(|o| {
+                        READ_OPTIONS.iter().any(|(ns, opt)| {
+                            o.namespace() == Some(*ns) && o.option_name() == Some(*opt)
+                        })
+                    })
+                    .collect();
+                raw["OptionSettings"] = json!(kept
+                    .iter()
+                    .map(|o| json!({"Namespace": o.namespace(), "OptionName": o.option_name(), "Value": o.value()}))
+                    .collect::<Vec<_>>());
                 let get = |ns: &str, opt: &str| {
-                    settings
-                        .iter()
-                        .find(|o| o.namespace() == Some(ns) && o.option_name() == Some(opt))
-                        .and_then(|o| o.value())
+                    kept.iter()
+                        .position(|o| o.namespace() == Some(ns) && o.option_name() == Some(opt))
+                        .and_then(|i| {
+                            Some((kept[i].value()?, format!("/OptionSettings/{i}/Value")))
+                        })
                 };
                 let managed = get(
                     "aws:elasticbeanstalk:managedactions",
@@ -94,31 +121,32 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                 );
                 let https = get("aws:elbv2:listener:443", "Protocol")
                     .or(get("aws:elb:listener:443", "ListenerProtocol"));
-                let listener_enabled = get("aws:elbv2:listener:443", "ListenerEnabled")
-                    .map(|v| v != "false")
-                    .unwrap_or(true);
-                raw["OptionSettings"] = json!({
-                    "aws:elasticbeanstalk:managedactions": {"ManagedActionsEnabled": managed},
-                    "listener:443": {"Protocol": https, "ListenerEnabled": listener_enabled},
-                });
-                runtime.managed_updates =
-                    Some(managed.is_some_and(|v| v.eq_ignore_ascii_case("true")));
+                // An ALB listener is enabled unless ListenerEnabled says false.
+                let disabled = get("aws:elbv2:listener:443", "ListenerEnabled")
+                    .filter(|(v, _)| v.eq_ignore_ascii_case("false"));
+                runtime.managed_updates = Some(
+                    managed
+                        .as_ref()
+                        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("true")),
+                );
                 source(
                     &mut r,
                     "runtime.managed_updates",
-                    "/OptionSettings/aws:elasticbeanstalk:managedactions/ManagedActionsEnabled",
+                    managed.as_ref().map_or("/OptionSettings", |(_, p)| p),
                 );
+                let tls = disabled.is_none()
+                    && https
+                        .as_ref()
+                        .is_some_and(|(p, _)| p.eq_ignore_ascii_case("HTTPS"));
                 r.facets.transport = Some(Transport {
-                    tls_enforced: Some(
-                        listener_enabled && https.is_some_and(|p| p.eq_ignore_ascii_case("HTTPS")),
-                    ),
+                    tls_enforced: Some(tls),
                     ..Default::default()
                 });
-                source(
-                    &mut r,
-                    "transport.tls_enforced",
-                    "/OptionSettings/listener:443",
-                );
+                let pointer = match (&disabled, &https) {
+                    (Some((_, p)), _) | (None, Some((_, p))) => p.as_str(),
+                    (None, None) => "/OptionSettings",
+                };
+                source(&mut r, "transport.tls_enforced", pointer);
             }
             Err(e) => out.gaps.push(gap(
                 &scope,
@@ -142,16 +170,24 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                     let d = p.platform_description();
                     let branch = d.and_then(|d| d.platform_branch_lifecycle_state());
                     let state = d.and_then(|d| d.platform_lifecycle_state());
-                    raw["PlatformBranchLifecycleState"] = json!(branch);
+                    raw["PlatformDescription"] = json!({
+                        "PlatformBranchLifecycleState": branch,
+                        "PlatformLifecycleState": state,
+                    });
                     if let Some(b) = branch {
                         runtime.deprecated = Some(matches!(b, "Deprecated" | "Retired"));
                         source(
                             &mut r,
                             "runtime.deprecated",
-                            "/PlatformBranchLifecycleState",
+                            "/PlatformDescription/PlatformBranchLifecycleState",
                         );
                     } else if let Some(s) = state {
                         runtime.deprecated = Some(s != "Recommended" && s != "Supported");
+                        source(
+                            &mut r,
+                            "runtime.deprecated",
+                            "/PlatformDescription/PlatformLifecycleState",
+                        );
                     }
                 }
                 Err(e) => out.gaps.push(gap(

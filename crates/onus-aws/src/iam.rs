@@ -159,7 +159,7 @@ pub(crate) async fn collect(account: Account) -> Collected {
                 raw["MFADevices"] = json!(
                     m.mfa_devices()
                         .iter()
-                        .map(|d| d.serial_number())
+                        .map(|d| json!({"UserName": d.user_name(), "SerialNumber": d.serial_number(), "EnableDate": to_chrono(d.enable_date())}))
                         .collect::<Vec<_>>()
                 );
                 identity.mfa_enabled = Some(!m.mfa_devices().is_empty());
@@ -189,9 +189,10 @@ pub(crate) async fn collect(account: Account) -> Collected {
                         })
                     })
                     .collect();
-                raw["AccessKeyMetadata"] = json!(keys
+                raw["AccessKeyMetadata"] = json!(k
+                    .access_key_metadata()
                     .iter()
-                    .map(|k| json!({"AccessKeyId": k.id, "Status": if k.active { "Active" } else { "Inactive" }, "CreateDate": k.created}))
+                    .map(|m| json!({"UserName": m.user_name(), "AccessKeyId": m.access_key_id(), "Status": m.status().map(|s| s.as_str()), "CreateDate": m.create_date().and_then(to_chrono)}))
                     .collect::<Vec<_>>());
                 identity.access_keys = Some(keys);
                 source(&mut r, "identity.access_keys", "/AccessKeyMetadata");

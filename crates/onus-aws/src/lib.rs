@@ -588,8 +588,23 @@ pub(crate) fn tag_map<'a>(
         .collect()
 }
 
-/// The account resource's `logging` facet: whether a multi-region trail is logging.
-/// Unknown when no such trail was seen and some CloudTrail call failed.
+/// The account resource's `logging` facet: whether a multi-region trail logs
+/// management events. Unknown when no such trail was seen and some CloudTrail
+/// call failed.
+///
+/// The account's `raw.Trails` is the list of its trails as the trail resources
+/// hold them (DescribeTrails, GetTrailStatus and GetEventSelectors, with the
+/// API's field names); the evidence pointers name the trail that decided.
+/// A trail as the account summary sees it: its raw, whether it logs
+/// management events, whether it is multi-region, and its own pointer for
+/// `logging.audit_enabled`.
+type TrailSeen = (
+    serde_json::Value,
+    Option<bool>,
+    Option<bool>,
+    Option<String>,
+);
+
 fn summarise_trails(collected: &mut Collected) {
     let accounts: Vec<String> = collected
         .resources
@@ -598,16 +613,17 @@ fn summarise_trails(collected: &mut Collected) {
         .map(|r| r.account.clone())
         .collect();
     for account in accounts {
-        let trails: Vec<(String, Option<bool>, Option<bool>)> = collected
+        let trails: Vec<TrailSeen> = collected
             .resources
             .iter()
             .filter(|r| r.kind == cloudtrail::TRAIL && r.account == account)
             .map(|r| {
                 let l = r.facets.logging.as_ref();
                 (
-                    r.name.clone().unwrap_or_default(),
+                    r.raw.clone(),
                     l.and_then(|l| l.audit_enabled),
                     l.and_then(|l| l.multi_region),
+                    r.source_of("logging.audit_enabled").map(str::to_owned),
                 )
             })
             .collect();
@@ -615,30 +631,44 @@ fn summarise_trails(collected: &mut Collected) {
             .gaps
             .iter()
             .any(|g| g.service == "cloudtrail" && g.account.as_deref() == Some(&account));
-        let good: Vec<&String> = trails
+        let good = trails
             .iter()
-            .filter(|(_, on, multi)| *on == Some(true) && *multi == Some(true))
-            .map(|(n, _, _)| n)
-            .collect();
-        let logging = if !good.is_empty() {
-            Some(onus_model::Logging {
-                audit_enabled: Some(true),
-                multi_region: Some(true),
-                ..Default::default()
-            })
+            .position(|(_, on, multi, _)| *on == Some(true) && *multi == Some(true));
+        let logging_regional = trails.iter().position(|(_, on, _, _)| *on == Some(true));
+        // (facet, the pointers of audit_enabled and multi_region)
+        let decided: Option<(onus_model::Logging, String, Option<String>)> = if let Some(i) = good {
+            let own = trails[i].3.as_deref().unwrap_or("");
+            Some((
+                onus_model::Logging {
+                    audit_enabled: Some(true),
+                    multi_region: Some(true),
+                    ..Default::default()
+                },
+                format!("/Trails/{i}{own}"),
+                Some(format!("/Trails/{i}/Trail/IsMultiRegionTrail")),
+            ))
         } else if failed {
             None
-        } else if trails.iter().any(|(_, on, _)| *on == Some(true)) {
-            Some(onus_model::Logging {
-                audit_enabled: Some(true),
-                multi_region: Some(false),
-                ..Default::default()
-            })
+        } else if let Some(i) = logging_regional {
+            let own = trails[i].3.as_deref().unwrap_or("");
+            Some((
+                onus_model::Logging {
+                    audit_enabled: Some(true),
+                    multi_region: Some(false),
+                    ..Default::default()
+                },
+                format!("/Trails/{i}{own}"),
+                Some("/Trails".to_owned()),
+            ))
         } else {
-            Some(onus_model::Logging {
-                audit_enabled: Some(false),
-                ..Default::default()
-            })
+            Some((
+                onus_model::Logging {
+                    audit_enabled: Some(false),
+                    ..Default::default()
+                },
+                "/Trails".to_owned(),
+                None,
+            ))
         };
         if let Some(r) = collected
             .resources
@@ -646,20 +676,18 @@ fn summarise_trails(collected: &mut Collected) {
             .find(|r| r.kind == iam::ACCOUNT && r.account == account)
         {
             if let Some(obj) = r.raw.as_object_mut() {
-                obj.insert("Trails".to_owned(), serde_json::json!({
-                    "MultiRegionLogging": good,
-                    "All": trails.iter().map(|(n, on, multi)| serde_json::json!({"Name": n, "IsLogging": on, "IsMultiRegionTrail": multi})).collect::<Vec<_>>(),
-                }));
-            }
-            if logging.is_some() {
-                r.sources
-                    .insert("logging.audit_enabled".to_owned(), "/Trails".to_owned());
-                r.sources.insert(
-                    "logging.multi_region".to_owned(),
-                    "/Trails/MultiRegionLogging".to_owned(),
+                obj.insert(
+                    "Trails".to_owned(),
+                    serde_json::Value::Array(trails.into_iter().map(|t| t.0).collect()),
                 );
             }
-            r.facets.logging = logging;
+            if let Some((logging, audit, multi)) = decided {
+                r.sources.insert("logging.audit_enabled".to_owned(), audit);
+                if let Some(multi) = multi {
+                    r.sources.insert("logging.multi_region".to_owned(), multi);
+                }
+                r.facets.logging = Some(logging);
+            }
         }
     }
 }

@@ -55,6 +55,19 @@ fn s3control_client(account: &Account) -> aws_sdk_s3control::Client {
     aws_sdk_s3control::Client::from_conf(builder.build())
 }
 
+/// Who manages the KMS key of an `aws:kms` default: no key named means the
+/// AWS managed key `aws/s3`; an alias outside `alias/aws/` can only name a
+/// customer managed key; a bare key ID or ARN says neither (the AWS managed
+/// key has an ARN too), so it is not guessed.
+pub fn kms_key_source(key: Option<&str>) -> Option<KeySource> {
+    match key {
+        None => Some(KeySource::ProviderManaged),
+        Some(k) if k.contains("alias/aws/") => Some(KeySource::ProviderManaged),
+        Some(k) if k.contains("alias/") => Some(KeySource::CustomerManaged),
+        Some(_) => None,
+    }
+}
+
 /// The region a `GetBucketLocation` constraint stands for.
 pub fn region_of(constraint: Option<&str>) -> String {
     match constraint {
@@ -72,9 +85,29 @@ pub fn policy_requires_tls(policy: &Value, bucket_arn: &str) -> Answer {
     denies_insecure_transport(policy, "s3", &[bucket_arn, &objects])
 }
 
-/// Block Public Access is fully on only when all four settings are on.
-fn all_four(settings: [Option<bool>; 4]) -> bool {
-    settings.iter().all(|s| *s == Some(true))
+/// A Block Public Access configuration as the API returned it.
+fn block_raw(c: Option<&aws_sdk_s3control::types::PublicAccessBlockConfiguration>) -> Value {
+    c.map_or(Value::Null, |c| {
+        json!({
+            "BlockPublicAcls": c.block_public_acls(),
+            "IgnorePublicAcls": c.ignore_public_acls(),
+            "BlockPublicPolicy": c.block_public_policy(),
+            "RestrictPublicBuckets": c.restrict_public_buckets(),
+        })
+    })
+}
+
+/// Block Public Access is fully on only when all four settings of a
+/// `PublicAccessBlockConfiguration` (as the API returned it) are `true`.
+pub fn all_four_on(configuration: &Value) -> bool {
+    [
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ]
+    .iter()
+    .all(|k| configuration[k] == Value::Bool(true))
 }
 
 /// The account-level Block Public Access: `Some(true)` when all four settings are on.
@@ -87,18 +120,15 @@ async fn account_block(account: &Account, out: &mut Collected) -> (Option<bool>,
         .await
     {
         Ok(o) => {
-            let all = o.public_access_block_configuration().is_some_and(|c| {
-                all_four([
-                    c.block_public_acls(),
-                    c.ignore_public_acls(),
-                    c.block_public_policy(),
-                    c.restrict_public_buckets(),
-                ])
-            });
-            (Some(all), json!({"AllFourOn": all}))
+            let configuration = block_raw(o.public_access_block_configuration());
+            (
+                Some(all_four_on(&configuration)),
+                json!({"PublicAccessBlockConfiguration": configuration}),
+            )
         }
         Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
-            (Some(false), json!(null))
+            // The API's answer: no configuration, so nothing is blocked.
+            (Some(false), json!({"PublicAccessBlockConfiguration": null}))
         }
         Err(e) => {
             out.gaps.push(gap(
@@ -200,27 +230,33 @@ async fn bucket(
         s3.get_bucket_versioning().bucket(name).send(),
         s3.get_bucket_logging().bucket(name).send(),
     );
-    let mut raw =
-        json!({"Name": name, "Region": scope.region, "AccountPublicAccessBlock": account_raw});
+    let mut raw = json!({"Name": name, "AccountPublicAccessBlock": account_raw});
 
     // Default encryption.
     match enc {
         Ok(o) => {
-            let rule = o
+            let rules = o
                 .server_side_encryption_configuration()
-                .and_then(|c| c.rules().first())
+                .map(|c| c.rules())
+                .unwrap_or_default();
+            let rule = rules
+                .first()
                 .and_then(|r| r.apply_server_side_encryption_by_default());
             let algorithm = rule.map(|d| d.sse_algorithm().clone());
             let key = rule.and_then(|d| d.kms_master_key_id()).map(str::to_owned);
-            raw["ServerSideEncryptionConfiguration"] = json!({"SSEAlgorithm": algorithm.as_ref().map(|a| a.as_str()), "KMSMasterKeyID": key});
+            raw["ServerSideEncryptionConfiguration"] = json!({"Rules": rules.iter().map(|r| json!({
+                "ApplyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map(|d| json!({
+                    "SSEAlgorithm": d.sse_algorithm().as_str(),
+                    "KMSMasterKeyID": d.kms_master_key_id(),
+                })),
+                "BucketKeyEnabled": r.bucket_key_enabled(),
+            })).collect::<Vec<_>>()});
             let key_source = match &algorithm {
                 Some(ServerSideEncryption::Aes256) => Some(KeySource::ProviderManaged),
-                Some(_) if key.as_deref().is_some_and(|k| !k.contains("alias/aws/s3")) => {
-                    Some(KeySource::CustomerManaged)
-                }
-                Some(_) => Some(KeySource::ProviderManaged),
+                Some(_) => kms_key_source(key.as_deref()),
                 None => None,
             };
+            let named_key = key.is_some();
             r.facets.encryption_at_rest = Some(EncryptionAtRest {
                 enabled: Some(algorithm.is_some()),
                 key_source,
@@ -230,8 +266,23 @@ async fn bucket(
             source(
                 r,
                 "encryption_at_rest.enabled",
-                "/ServerSideEncryptionConfiguration/SSEAlgorithm",
+                if algorithm.is_some() {
+                    "/ServerSideEncryptionConfiguration/Rules/0/ApplyServerSideEncryptionByDefault/SSEAlgorithm"
+                } else {
+                    "/ServerSideEncryptionConfiguration/Rules"
+                },
             );
+            if key_source.is_some() {
+                source(
+                    r,
+                    "encryption_at_rest.key_source",
+                    if named_key {
+                        "/ServerSideEncryptionConfiguration/Rules/0/ApplyServerSideEncryptionByDefault/KMSMasterKeyID"
+                    } else {
+                        "/ServerSideEncryptionConfiguration/Rules/0/ApplyServerSideEncryptionByDefault/SSEAlgorithm"
+                    },
+                );
+            }
         }
         Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {
             raw["ServerSideEncryptionConfiguration"] = Value::Null;
@@ -260,15 +311,17 @@ async fn bucket(
     let mut public = PublicAccess::default();
     let bucket_blocked = match pab {
         Ok(o) => {
-            let all = o.public_access_block_configuration().is_some_and(|c| {
-                all_four([
-                    c.block_public_acls(),
-                    c.ignore_public_acls(),
-                    c.block_public_policy(),
-                    c.restrict_public_buckets(),
-                ])
+            let c = o.public_access_block_configuration();
+            let configuration = c.map_or(Value::Null, |c| {
+                json!({
+                    "BlockPublicAcls": c.block_public_acls(),
+                    "IgnorePublicAcls": c.ignore_public_acls(),
+                    "BlockPublicPolicy": c.block_public_policy(),
+                    "RestrictPublicBuckets": c.restrict_public_buckets(),
+                })
             });
-            raw["PublicAccessBlockConfiguration"] = json!({"AllFourOn": all});
+            let all = all_four_on(&configuration);
+            raw["PublicAccessBlockConfiguration"] = configuration;
             Some(all)
         }
         Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
@@ -299,23 +352,24 @@ async fn bucket(
         if bucket_blocked == Some(true) {
             "/PublicAccessBlockConfiguration"
         } else {
-            "/AccountPublicAccessBlock"
+            "/AccountPublicAccessBlock/PublicAccessBlockConfiguration"
         },
     );
     match status {
         Ok(o) => {
-            let is_public = o
-                .policy_status()
-                .and_then(|p| p.is_public())
-                .unwrap_or(false);
+            let is_public = o.policy_status().and_then(|p| p.is_public());
             raw["PolicyStatus"] = json!({"IsPublic": is_public});
-            public.policy_public = Some(is_public);
-            source(r, "public_access.policy_public", "/PolicyStatus/IsPublic");
+            // A status without IsPublic says nothing: not observed.
+            if is_public.is_some() {
+                public.policy_public = is_public;
+                source(r, "public_access.policy_public", "/PolicyStatus/IsPublic");
+            }
         }
         Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
-            raw["PolicyStatus"] = json!({"IsPublic": false});
+            // The API's answer: the bucket has no policy, so none makes it public.
+            raw["PolicyStatus"] = Value::Null;
             public.policy_public = Some(false);
-            source(r, "public_access.policy_public", "/PolicyStatus/IsPublic");
+            source(r, "public_access.policy_public", "/PolicyStatus");
         }
         Err(e) => out.gaps.push(gap(
             scope,
@@ -337,10 +391,19 @@ async fn bucket(
             let everyone = uris.iter().any(|u| {
                 u.ends_with("/global/AllUsers") || u.ends_with("/global/AuthenticatedUsers")
             });
-            raw["Grants"] = json!(o.grants().iter().map(|g| json!({
-                "Grantee": g.grantee().and_then(|x| x.uri()).or(g.grantee().and_then(|x| x.id())),
-                "Permission": g.permission().map(|p| p.as_str()),
-            })).collect::<Vec<_>>());
+            raw["Grants"] = json!(
+                o.grants()
+                    .iter()
+                    .map(|g| json!({
+                        "Grantee": g.grantee().map(|x| json!({
+                            "Type": x.r#type().as_str(),
+                            "URI": x.uri(),
+                            "ID": x.id(),
+                        })),
+                        "Permission": g.permission().map(|p| p.as_str()),
+                    }))
+                    .collect::<Vec<_>>()
+            );
             public.acl_grants_public = Some(everyone);
             source(r, "public_access.acl_grants_public", "/Grants");
         }
@@ -431,13 +494,16 @@ async fn bucket(
     }
     match logging {
         Ok(o) => {
-            let target = o.logging_enabled().map(|l| l.target_bucket().to_owned());
-            raw["Logging"] = json!({"TargetBucket": target});
+            let enabled = o.logging_enabled();
+            raw["BucketLogging"] = json!({"LoggingEnabled": enabled.map(|l| json!({
+                "TargetBucket": l.target_bucket(),
+                "TargetPrefix": l.target_prefix(),
+            }))});
             r.facets.logging = Some(Logging {
-                access_logging: Some(target.is_some()),
+                access_logging: Some(enabled.is_some()),
                 ..Default::default()
             });
-            source(r, "logging.access_logging", "/Logging/TargetBucket");
+            source(r, "logging.access_logging", "/BucketLogging/LoggingEnabled");
         }
         Err(e) => out.gaps.push(gap(
             scope,
@@ -465,6 +531,42 @@ mod tests {
     }
 
     const B: &str = "arn:aws:s3:::b";
+
+    /// Block Public Access is on only when all four fields the API returned
+    /// are `true`; a missing or null field is not on.
+    #[test]
+    fn all_four_of_a_block_configuration() {
+        let on = json!({"BlockPublicAcls": true, "IgnorePublicAcls": true,
+            "BlockPublicPolicy": true, "RestrictPublicBuckets": true});
+        assert!(all_four_on(&on));
+        let mut three = on.clone();
+        three["RestrictPublicBuckets"] = json!(false);
+        assert!(!all_four_on(&three));
+        three["RestrictPublicBuckets"] = Value::Null;
+        assert!(!all_four_on(&three));
+        assert!(!all_four_on(&Value::Null));
+    }
+
+    /// Found by review: a key ARN was read as customer-managed, though the
+    /// AWS managed `aws/s3` key has an ARN too.
+    #[test]
+    fn kms_key_sources() {
+        assert_eq!(kms_key_source(None), Some(KeySource::ProviderManaged));
+        assert_eq!(
+            kms_key_source(Some("alias/aws/s3")),
+            Some(KeySource::ProviderManaged)
+        );
+        assert_eq!(
+            kms_key_source(Some("arn:aws:kms:eu-west-1:111122223333:alias/team")),
+            Some(KeySource::CustomerManaged)
+        );
+        assert_eq!(
+            kms_key_source(Some(
+                "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            )),
+            None
+        );
+    }
 
     #[test]
     fn secure_transport_policies() {

@@ -123,6 +123,8 @@ struct KindFile {
     duties: BTreeMap<Duty, ShiftFile>,
     #[serde(default)]
     not_applicable: BTreeMap<Duty, String>,
+    /// The codes of the rules that judge this kind; replaces the built-in list.
+    rules: Option<Vec<String>>,
 }
 
 /// A whole provider service (`aws.sqs`): every kind under it that has no entry
@@ -164,6 +166,15 @@ fn shifted_and_not_applicable(
         .copied()
 }
 
+/// Whether `code` looks like a rule code: capital letters, then digits (`NET001`).
+fn is_rule_code(code: &str) -> bool {
+    let digits = code.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    digits.len() < code.len()
+        && !digits.is_empty()
+        && digits.len() <= 4
+        && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 /// One kind's catalog entry, after merging.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindEntry {
@@ -175,6 +186,8 @@ pub struct KindEntry {
     pub shifts: BTreeMap<Duty, (Owner, Option<String>)>,
     /// Duties with no object on this kind, with the reason.
     pub not_applicable: BTreeMap<Duty, String>,
+    /// The codes of the rules that judge this kind (empty for a service entry).
+    pub rules: Vec<String>,
 }
 
 /// The merged catalog.
@@ -263,6 +276,15 @@ impl Catalog {
                         .to_owned(),
                 ));
             }
+            if let Some(code) = entry.rules.iter().flatten().find(|c| !is_rule_code(c)) {
+                return Err(invalid(
+                    format!("{path}.rules"),
+                    format!(
+                        "malformed rule code '{}' (expected capital letters then digits, such as 'NET001')",
+                        onus_model::excerpt(code, 40)
+                    ),
+                ));
+            }
             // One entry says one thing of a duty: shifted to an owner, or not
             // applicable, never both (whether the kind is new or overridden).
             if let Some(duty) = shifted_and_not_applicable(&entry.duties, &entry.not_applicable) {
@@ -301,6 +323,9 @@ impl Catalog {
                         existing.shifts.remove(&duty);
                         existing.not_applicable.insert(duty, reason);
                     }
+                    if let Some(rules) = entry.rules {
+                        existing.rules = rules;
+                    }
                     existing
                 }
                 None => {
@@ -315,6 +340,7 @@ impl Catalog {
                         service_model,
                         shifts: shifts(entry.duties),
                         not_applicable: entry.not_applicable,
+                        rules: entry.rules.unwrap_or_default(),
                     }
                 }
             };
@@ -341,6 +367,7 @@ impl Catalog {
                     service_model: entry.service_model,
                     shifts: shifts(entry.duties),
                     not_applicable: entry.not_applicable,
+                    rules: Vec::new(),
                 },
             );
         }
@@ -444,6 +471,15 @@ impl Catalog {
             .map(|(k, e)| (k.as_str(), e))
     }
 
+    /// The kinds the rule with `code` judges (the kinds whose `rules` list it), in order.
+    pub fn judged_by(&self, code: &str) -> Vec<&str> {
+        self.kinds
+            .iter()
+            .filter(|(_, e)| e.rules.iter().any(|c| c == code))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
     /// Every classified service, in order.
     pub fn services(&self) -> impl Iterator<Item = (&str, &KindEntry)> {
         self.services.iter().map(|(k, e)| (k.as_str(), e))
@@ -489,6 +525,7 @@ impl Catalog {
             title: entry.title.clone(),
             service_model: Some(entry.service_model),
             duties,
+            rules: entry.rules.clone(),
         })
     }
 
@@ -514,6 +551,7 @@ impl Catalog {
                     (duty, assignment)
                 })
                 .collect(),
+            rules: Vec::new(),
         }
     }
 

@@ -20,7 +20,16 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read catalog {}", path.display()))?;
-            Ok(Catalog::with_override(&text, &path.display().to_string())?)
+            let catalog = Catalog::with_override(&text, &path.display().to_string())?;
+            for (kind, entry) in catalog.kinds() {
+                if let Some(code) = entry.rules.iter().find(|c| onus_rules::find(c).is_none()) {
+                    bail!(
+                        "{}: at kinds.\"{kind}\".rules: unknown rule '{code}' (`onus rules` lists the rules)",
+                        path.display()
+                    );
+                }
+            }
+            Ok(catalog)
         }
     }
 }

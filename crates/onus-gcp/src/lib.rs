@@ -18,7 +18,9 @@ pub mod map;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use onus_model::{EnumerationSource, Gap, GapCause, Inventory, Provider, Resource, SourceStatus};
+use onus_model::{
+    EnumerationSource, Gap, GapCause, IngressRule, Inventory, Provider, Resource, SourceStatus,
+};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -313,7 +315,73 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
         }
     };
     deepen_and_map(api, p, limit, rows, &mut out).await;
+    within_networks(&mut out.resources);
     out
+}
+
+/// Google Cloud evaluates the firewall rules of a VPC network together, by
+/// priority: a deny of higher priority (a lower number, or the same number)
+/// that applies to every instance a rule targets shadows that rule's allows.
+/// Each firewall resource's `network.ingress` gains those denies ahead of its
+/// own rules, and its `raw` gains them as `networkDenyRules`: copies of the
+/// other firewall resources as the API returned them, so the evidence
+/// pointers resolve.
+fn within_networks(resources: &mut [Resource]) {
+    const FIREWALL: &str = "gcp.compute.firewall";
+    let firewalls: Vec<(usize, Value)> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == FIREWALL && !r.enumerated_only)
+        .map(|(i, r)| (i, r.raw.clone()))
+        .collect();
+    for (i, raw) in &firewalls {
+        let denies: Vec<&Value> = firewalls
+            .iter()
+            .filter(|(j, other)| j != i && map::shadows(other, raw))
+            .map(|(_, other)| other)
+            .collect();
+        if denies.is_empty() {
+            continue;
+        }
+        let r = &mut resources[*i];
+        let Some(network) = r.facets.network.as_mut() else {
+            continue;
+        };
+        let mut ingress: Vec<IngressRule> = Vec::new();
+        let mut pointers = Vec::new();
+        for (k, deny) in denies.iter().enumerate() {
+            for rule in map::firewall_ingress(deny) {
+                pointers.push(format!("/networkDenyRules/{k}/denied"));
+                ingress.push(rule);
+            }
+        }
+        let own = network.ingress.take().unwrap_or_default();
+        let offset = ingress.len();
+        ingress.extend(own);
+        network.ingress = Some(ingress);
+        for (n, pointer) in pointers.into_iter().enumerate() {
+            r.sources.insert(format!("network.ingress[{n}]"), pointer);
+        }
+        // The rule's own entries keep pointing at its own allowed/denied list.
+        if let Some(own) = r.sources.get("network.ingress").cloned() {
+            let total = r
+                .facets
+                .network
+                .as_ref()
+                .and_then(|n| n.ingress.as_ref())
+                .map_or(0, Vec::len);
+            for n in offset..total {
+                r.sources
+                    .insert(format!("network.ingress[{n}]"), own.clone());
+            }
+        }
+        if let Some(obj) = r.raw.as_object_mut() {
+            obj.insert(
+                "networkDenyRules".to_owned(),
+                Value::Array(denies.into_iter().cloned().collect()),
+            );
+        }
+    }
 }
 
 /// The evaluated kinds through their own APIs, in the inventory's row shape.

@@ -67,6 +67,50 @@ pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
     out
 }
 
+/// Whether the firewall rule `deny` (as the API returned it) is an enabled
+/// ingress deny of the same VPC network as `rule` that Google Cloud applies
+/// before it (a lower priority number, or the same: a deny wins a tie) to
+/// every instance `rule` targets: no targets at all, or target tags (or
+/// service accounts) that include all of `rule`'s. A deny that covers only
+/// some of the instances shadows nothing for certain, so it is left out.
+pub fn shadows(deny: &Value, rule: &Value) -> bool {
+    let ingress = |v: &Value| v["direction"].as_str().is_none_or(|d| d == "INGRESS");
+    // The API omits the priority when it is the default, 1000.
+    let priority = |v: &Value| v["priority"].as_u64().unwrap_or(1000);
+    let list = |v: &Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+    if !ingress(deny)
+        || deny["disabled"] == true
+        || !deny["denied"].is_array()
+        || !deny["network"].is_string()
+        || deny["network"] != rule["network"]
+        || priority(deny) > priority(rule)
+    {
+        return false;
+    }
+    let (deny_tags, deny_accounts) = (
+        list(deny, "targetTags"),
+        list(deny, "targetServiceAccounts"),
+    );
+    if deny_tags.is_empty() && deny_accounts.is_empty() {
+        return true;
+    }
+    let (tags, accounts) = (
+        list(rule, "targetTags"),
+        list(rule, "targetServiceAccounts"),
+    );
+    (!tags.is_empty() && deny_accounts.is_empty() && tags.iter().all(|t| deny_tags.contains(t)))
+        || (!accounts.is_empty()
+            && deny_tags.is_empty()
+            && accounts.iter().all(|a| deny_accounts.contains(a)))
+}
+
 /// A Cloud SQL instance's authorised networks as address ranges.
 pub fn authorized_ranges(v: &Value) -> Option<Vec<IpRange>> {
     let networks = v["settings"]["ipConfiguration"]["authorizedNetworks"].as_array();
@@ -111,6 +155,44 @@ mod tests {
     use super::*;
     use onus_model::address::cidr_range;
     use serde_json::json;
+
+    #[test]
+    fn denies_that_shadow_a_rule_within_its_network() {
+        let net = "https://www.googleapis.com/compute/v1/projects/p/global/networks/default";
+        let allow = json!({"name": "allow-ssh", "network": net, "priority": 1000,
+            "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}], "sourceRanges": ["0.0.0.0/0"],
+            "targetTags": ["web"]});
+        let deny = json!({"name": "deny-all", "network": net, "priority": 900,
+            "denied": [{"IPProtocol": "all"}], "sourceRanges": ["0.0.0.0/0"]});
+        assert!(shadows(&deny, &allow));
+        // A tie goes to the deny; the default priority is 1000.
+        let mut tie = deny.clone();
+        tie.as_object_mut().unwrap().remove("priority");
+        assert!(shadows(&tie, &allow));
+        // Lower priority, another network, disabled, egress, or an allow: no.
+        let mut later = deny.clone();
+        later["priority"] = json!(1001);
+        assert!(!shadows(&later, &allow));
+        let mut elsewhere = deny.clone();
+        elsewhere["network"] = json!(format!("{net}-2"));
+        assert!(!shadows(&elsewhere, &allow));
+        let mut disabled = deny.clone();
+        disabled["disabled"] = json!(true);
+        assert!(!shadows(&disabled, &allow));
+        let mut egress = deny.clone();
+        egress["direction"] = json!("EGRESS");
+        assert!(!shadows(&egress, &allow));
+        assert!(!shadows(&allow, &allow));
+        // Targets: the deny must reach every instance the rule does.
+        let mut some = deny.clone();
+        some["targetTags"] = json!(["web", "db"]);
+        assert!(shadows(&some, &allow));
+        some["targetTags"] = json!(["db"]);
+        assert!(!shadows(&some, &allow));
+        let mut untargeted = allow.clone();
+        untargeted.as_object_mut().unwrap().remove("targetTags");
+        assert!(!shadows(&some, &untargeted));
+    }
 
     #[test]
     fn firewall_rules_become_ingress_rules() {

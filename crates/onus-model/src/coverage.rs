@@ -103,6 +103,19 @@ pub struct Coverage {
     /// Every enumeration source and how it fared.
     #[serde(default)]
     pub sources: Vec<EnumerationSource>,
+    /// Rules this run's settings switched off, with what would switch them on:
+    /// they judged nothing, and the ledger holds no finding of theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// A rule the run's settings switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NotEvaluated {
+    /// The rule's code.
+    pub rule: String,
+    /// Why, and what would switch it on.
+    pub reason: String,
 }
 
 impl Coverage {
@@ -123,6 +136,20 @@ impl Coverage {
             },
             t.unclassified
         )
+    }
+
+    /// One line on the rules the run's settings switched off, when there were
+    /// any: `not evaluated: ENC004 (customer-managed keys not required; ...)`.
+    pub fn not_evaluated_line(&self) -> Option<String> {
+        if self.not_evaluated.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .not_evaluated
+            .iter()
+            .map(|n| format!("{} ({})", n.rule, n.reason))
+            .collect();
+        Some(format!("not evaluated: {}", parts.join(", ")))
     }
 
     /// One line on the enumeration sources, when there were any: `sources:

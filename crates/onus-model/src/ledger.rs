@@ -33,6 +33,10 @@ pub struct Classification {
     pub service_model: Option<ServiceModel>,
     /// Every duty of the matrix with its owner.
     pub duties: BTreeMap<Duty, DutyAssignment>,
+    /// The codes of the rules that judge this kind (the catalog's `rules`);
+    /// a duty no listed rule checks is `unknown`, "no onus rule checks it".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
 
 /// One observation backing a claim, checkable by a person.

@@ -22,7 +22,9 @@ mod resource;
 pub mod stream;
 mod vocabulary;
 
-pub use coverage::{Coverage, CoverageTotals, EnumerationSource, KindCoverage, SourceStatus};
+pub use coverage::{
+    Coverage, CoverageTotals, EnumerationSource, KindCoverage, NotEvaluated, SourceStatus,
+};
 pub use facets::{
     AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource,
     Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion, Transport,

@@ -251,12 +251,15 @@ fn target(
             let rules: Vec<&dyn onus_rules::Rule> = onus_rules::registry()
                 .iter()
                 .copied()
-                .filter(|r| r.meta().duty == duty && r.meta().applies_to(kind))
+                .filter(|r| r.meta().duty == duty && class.rules.iter().any(|c| c == r.meta().code))
                 .collect();
             // New in the cloud: every rule that checks it here is about a cloud-only setting.
-            let new_in_cloud = onprem.is_some()
-                && !rules.is_empty()
-                && rules.iter().all(|r| !r.meta().applies_to("onprem.server"));
+            let new_in_cloud = onprem.as_ref().is_some_and(|o| {
+                !rules.is_empty()
+                    && rules
+                        .iter()
+                        .all(|r| !o.rules.iter().any(|c| c == r.meta().code))
+            });
             let s = score(asset, duty);
             checklist.push(ControlItem {
                 duty,

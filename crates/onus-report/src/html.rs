@@ -252,6 +252,9 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
         "<p id=\"coverage\">coverage: {}</p>",
         esc(&report.coverage.line())
     );
+    if let Some(line) = report.coverage.not_evaluated_line() {
+        let _ = write!(out, "<p>{}</p>", esc(&line));
+    }
     if let Some(sources) = report.coverage.sources_line() {
         let _ = write!(out, "<p>{}</p>", esc(&sources));
     }

@@ -76,6 +76,9 @@ pub fn render(report: &AuditReport) -> String {
         }
     );
     let _ = writeln!(out, "Coverage: {}\n", report.coverage.line());
+    if let Some(line) = report.coverage.not_evaluated_line() {
+        let _ = writeln!(out, "{}\n", text(&line));
+    }
     if let Some(sources) = report.coverage.sources_line() {
         let _ = writeln!(out, "{}\n", text(&sources));
     }

@@ -64,6 +64,9 @@ fn header(report: &AuditReport, style: Style, out: &mut String) {
     );
     let _ = writeln!(out, "service models: {}", join(&models));
     let _ = writeln!(out, "coverage: {}", report.coverage.line());
+    if let Some(line) = report.coverage.not_evaluated_line() {
+        let _ = writeln!(out, "{}", t(&line));
+    }
     if let Some(sources) = report.coverage.sources_line() {
         let _ = writeln!(out, "{}", t(&sources));
     }

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use onus_model::{
     AuditReport, Classification, Coverage, CoverageTotals, Duty, Finding, Gap, Inventory,
-    KindCoverage, LedgerEntry, Owner, REPORT_SCHEMA, ReportResource, Resource, RunInfo, Severity,
-    Status, StatusCounts, Summary,
+    KindCoverage, LedgerEntry, NotEvaluated, Owner, REPORT_SCHEMA, ReportResource, Resource,
+    RunInfo, Severity, Status, StatusCounts, Summary,
 };
 
 use crate::registry::registry;
@@ -136,7 +136,11 @@ fn ledger_indexed(
         let rules: Vec<&dyn Rule> = registry()
             .iter()
             .copied()
-            .filter(|r| r.meta().duty == duty && r.meta().applies_to(&resource.kind))
+            .filter(|r| {
+                r.meta().duty == duty
+                    && classification.rules.iter().any(|c| c == r.meta().code)
+                    && r.not_evaluated(ctx).is_none()
+            })
             .collect();
         if rules.is_empty() {
             let reason = format!(
@@ -164,13 +168,8 @@ fn ledger_indexed(
         let mut codes = Vec::new();
         for rule in rules {
             let meta = rule.meta();
-            let outcome = explain_unknown(
-                rule.evaluate(resource, ctx),
-                resource,
-                meta.facets,
-                gaps,
-                own,
-            );
+            let outcome =
+                explain_unknown(rule.check(resource, ctx), resource, meta.facets, gaps, own);
             status = status.roll_up(outcome.status());
             codes.push(meta.code.to_owned());
             reasons.entry(outcome.status()).or_default().push(format!(
@@ -497,6 +496,15 @@ impl<'a> Auditor<'a> {
                 totals,
                 kinds,
                 sources,
+                not_evaluated: registry()
+                    .iter()
+                    .filter_map(|r| {
+                        r.not_evaluated(self.ctx).map(|reason| NotEvaluated {
+                            rule: r.meta().code.to_owned(),
+                            reason: reason.to_owned(),
+                        })
+                    })
+                    .collect(),
             },
             baseline: None,
             expired_waivers: Vec::new(),
@@ -566,6 +574,11 @@ mod tests {
                     )
                 })
                 .collect(),
+            rules: onus_catalog::Catalog::builtin()
+                .expect("the built-in catalog loads")
+                .kind(kind)
+                .map(|k| k.rules.clone())
+                .unwrap_or_default(),
         }
     }
 

@@ -70,6 +70,7 @@ pub fn find(code: &str) -> Option<&'static dyn Rule> {
 mod tests {
     use std::collections::{BTreeSet, HashSet};
 
+    use onus_catalog::Catalog;
     use onus_model::{Duty, Status};
 
     use super::*;
@@ -159,27 +160,63 @@ mod tests {
                 "{}",
                 meta.code
             );
-            assert!(
-                !meta.kinds.is_empty() && !meta.facets.is_empty(),
-                "{}",
-                meta.code
-            );
+            assert!(!meta.facets.is_empty(), "{}", meta.code);
         }
     }
 
+    /// The source of the file that defines the rule with `code`.
+    fn rule_source(code: &str) -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let needle = format!("code: \"{code}\"");
+        for group in std::fs::read_dir(&root).unwrap() {
+            let group = group.unwrap().path();
+            if !group.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&group).unwrap() {
+                let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+                if text.contains(&needle) {
+                    return text;
+                }
+            }
+        }
+        panic!("no file defines {code}")
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::builtin().expect("the built-in catalog loads")
+    }
+
+    /// Every fixture is of a kind the catalog lists the rule for, and holds.
+    /// Each rule shows addressed, unaddressed and unknown; a rule with
+    /// not-applicable logic of its own (not the kind, which the catalog
+    /// decides) shows that too.
     #[test]
-    fn fixtures_cover_all_four_outcomes_and_hold() {
+    fn fixtures_cover_every_outcome_and_hold() {
+        let catalog = catalog();
         for rule in registry() {
             let code = rule.meta().code;
             let fixtures = rule.fixtures();
             let expected: BTreeSet<Status> = fixtures.iter().map(|f| f.expect).collect();
+            let mut needed =
+                BTreeSet::from([Status::Addressed, Status::Unaddressed, Status::Unknown]);
+            if rule_source(code).contains("not_applicable(") {
+                needed.insert(Status::NotApplicable);
+            }
             assert_eq!(
-                expected.len(),
-                4,
-                "{code}: fixtures cover only {expected:?}"
+                expected, needed,
+                "{code}: fixtures cover {expected:?}, the rule can give {needed:?}"
             );
             for f in &fixtures {
-                let outcome = rule.evaluate(&f.resource, &ctx());
+                let judged = catalog
+                    .kind(&f.resource.kind)
+                    .is_some_and(|k| k.rules.iter().any(|c| c == code));
+                assert!(
+                    judged,
+                    "{code} fixture '{}': the catalog does not list {code} for {}",
+                    f.name, f.resource.kind
+                );
+                let outcome = rule.check(&f.resource, &ctx());
                 assert_eq!(
                     outcome.status(),
                     f.expect,
@@ -196,7 +233,7 @@ mod tests {
             for f in rule.fixtures() {
                 if let Outcome::Unaddressed {
                     evidence, message, ..
-                } = rule.evaluate(&f.resource, &ctx())
+                } = rule.check(&f.resource, &ctx())
                 {
                     assert!(
                         !evidence.is_empty(),
@@ -212,20 +249,56 @@ mod tests {
 
     #[test]
     fn absent_facets_never_pass_or_fail() {
-        // A resource of every applicable kind with no facets at all must be unknown
-        // or not applicable for every rule: absence is never evidence.
-        for rule in registry() {
-            for kind in rule.meta().kinds {
+        // A resource of every kind a rule judges, with no facets at all, must be
+        // unknown or not applicable: absence is never evidence.
+        for (kind, entry) in catalog().kinds() {
+            for code in &entry.rules {
+                let rule = find(code).expect("a registered rule");
                 let resource =
                     crate::testing::fx("bare", Status::Unknown, kind, serde_json::json!({}))
                         .resource;
-                let status = rule.evaluate(&resource, &ctx()).status();
+                let status = rule.check(&resource, &ctx()).status();
                 assert!(
                     matches!(status, Status::Unknown | Status::NotApplicable),
-                    "{} on a bare {kind}: {status}",
-                    rule.meta().code
+                    "{code} on a bare {kind}: {status}"
                 );
             }
+        }
+    }
+
+    /// Every (rule, kind) pair the catalog lists names a registered rule whose
+    /// duty is the customer's (or shared) on that kind and has an object
+    /// there; every rule judges at least one kind.
+    #[test]
+    fn every_rule_kind_pair_is_a_customer_duty() {
+        let catalog = catalog();
+        let mut judged = BTreeSet::new();
+        for (kind, entry) in catalog.kinds() {
+            let class = catalog.classify(kind).expect("a catalog kind classifies");
+            for code in &entry.rules {
+                let rule =
+                    find(code).unwrap_or_else(|| panic!("{kind}: rule {code} is not registered"));
+                assert_eq!(rule.meta().code, code, "{kind}: write {code} as registered");
+                let duty = rule.meta().duty;
+                let a = &class.duties[&duty];
+                assert_ne!(
+                    a.owner,
+                    onus_model::Owner::Provider,
+                    "{kind}: {code} checks {duty}, which is the provider's there"
+                );
+                assert!(
+                    a.not_applicable.is_none(),
+                    "{kind}: {code} checks {duty}, which has no object there"
+                );
+                judged.insert(rule.meta().code);
+            }
+        }
+        for rule in registry() {
+            assert!(
+                judged.contains(rule.meta().code),
+                "{}: no catalog kind lists it",
+                rule.meta().code
+            );
         }
     }
 
@@ -237,7 +310,7 @@ mod tests {
                 .fixtures()
                 .iter()
                 .map(|f| {
-                    let o = rule.evaluate(&f.resource, &ctx());
+                    let o = rule.check(&f.resource, &ctx());
                     let severity = match &o {
                         Outcome::Unaddressed { severity, .. } => {
                             Some(severity.unwrap_or(meta.severity))

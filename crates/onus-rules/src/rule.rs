@@ -39,26 +39,12 @@ pub struct RuleMeta {
     pub duty: Duty,
     /// Severity of an unaddressed outcome.
     pub severity: Severity,
-    /// Kinds the rule applies to: exact kinds or `provider.service.*` prefixes.
-    pub kinds: &'static [&'static str],
     /// Facets the rule reads (top-level facet names), to attribute collection gaps.
     pub facets: &'static [&'static str],
     /// One-line remediation for findings.
     pub remediation: &'static str,
     /// The rule's documentation (its doc comment), Markdown.
     pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// Whether the rule applies to resources of `kind`.
-    pub fn applies_to(&self, kind: &str) -> bool {
-        self.kinds
-            .iter()
-            .any(|pattern| match pattern.strip_suffix('*') {
-                Some(prefix) => kind.starts_with(prefix),
-                None => *pattern == kind,
-            })
-    }
 }
 
 /// What a rule concluded about one resource.
@@ -152,17 +138,17 @@ pub trait Rule: Sync + std::fmt::Debug {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Check a resource the rule applies to.
+    /// Check a resource of a kind the catalog lists this rule for (the
+    /// catalog's `rules`, not the rule, says which kinds it judges).
     fn check(&self, resource: &Resource, ctx: &Context) -> Outcome;
 
-    /// Check any resource: not applicable when the kind is not one of the rule's.
-    fn evaluate(&self, resource: &Resource, ctx: &Context) -> Outcome {
-        let meta = self.meta();
-        if meta.applies_to(&resource.kind) {
-            self.check(resource, ctx)
-        } else {
-            Outcome::not_applicable(format!("{} does not apply to {}", meta.code, resource.kind))
-        }
+    /// Why this run's settings switch the rule off (and what would switch it
+    /// on), or `None` when it runs. A rule switched off judges nothing: the
+    /// ledger holds no finding of it and the coverage names it. (Not
+    /// applicable would say the duty has no object; unknown would say
+    /// something could not be read; neither is true.)
+    fn not_evaluated(&self, _ctx: &Context) -> Option<&'static str> {
+        None
     }
 
     /// Fixture resources with the status each must produce.
@@ -195,7 +181,6 @@ macro_rules! declare_rule {
             title: $title:literal,
             duty: $duty:expr,
             severity: $severity:expr,
-            kinds: $kinds:expr,
             facets: $facets:expr,
             remediation: $remediation:literal $(,)?
         }
@@ -211,7 +196,6 @@ macro_rules! declare_rule {
                 title: $title,
                 duty: $duty,
                 severity: $severity,
-                kinds: $kinds,
                 facets: $facets,
                 remediation: $remediation,
                 doc: concat!($($doc, "\n"),+),

@@ -27,7 +27,6 @@ declare_rule! {
         title: "Backups not copied to another region",
         duty: Duty::Backup,
         severity: Severity::Low,
-        kinds: &["azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server"],
         facets: &["backup"],
         remediation: "Recreate or restore the server with geo-redundant backup enabled.",
     }
@@ -79,13 +78,6 @@ impl Rule for BackupNotGeoRedundant {
                 Unknown,
                 "azure.dbformysql.flexible-server",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"backup": {"geo_redundant": false}}),
                 json!({}),
             ),
         ]

@@ -28,7 +28,6 @@ declare_rule! {
         title: "Automated backups disabled",
         duty: Duty::Backup,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "aws.ec2.volume", "azure.compute.disk", "onprem.server", "aws.efs.file-system", "aws.rds.db-cluster", "aws.elasticache.replication-group", "azure.keyvault.vault", "azure.documentdb.database-account", "gcp.sql.instance"],
         facets: &["backup"],
         remediation: "Turn on automated backups: RDS retention of 7 days or more, an AWS Backup plan or Azure Backup policy for volumes and disks.",
     }
@@ -90,13 +89,6 @@ impl Rule for BackupsDisabled {
                 Unknown,
                 "aws.ec2.volume",
                 json!({"backup": {}}),
-                json!({}),
-            ),
-            fx_with(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"backup": {"enabled": false}}),
                 json!({}),
             ),
         ]

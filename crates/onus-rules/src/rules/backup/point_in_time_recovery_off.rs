@@ -22,7 +22,6 @@ declare_rule! {
         title: "Point-in-time recovery off",
         duty: Duty::Backup,
         severity: Severity::Medium,
-        kinds: &["aws.dynamodb.table", "gcp.sql.instance"],
         facets: &["backup"],
         remediation: "Turn on point-in-time recovery for the table.",
     }
@@ -71,12 +70,6 @@ impl Rule for PointInTimeRecoveryOff {
                 Unknown,
                 "aws.dynamodb.table",
                 json!({}),
-            ),
-            fx(
-                "rds",
-                NotApplicable,
-                "aws.rds.instance",
-                json!({"backup": {"point_in_time_recovery": false}}),
             ),
         ]
     }

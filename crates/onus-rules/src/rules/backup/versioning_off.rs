@@ -24,7 +24,6 @@ declare_rule! {
         title: "Object versioning off",
         duty: Duty::Backup,
         severity: Severity::Low,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "gcp.storage.bucket"],
         facets: &["backup"],
         remediation: "Enable versioning with a lifecycle rule for old versions.",
     }
@@ -72,13 +71,6 @@ impl Rule for VersioningOff {
                 Unknown,
                 "azure.storage.storage-account",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-table",
-                NotApplicable,
-                "aws.dynamodb.table",
-                json!({"backup": {"versioning": false}}),
                 json!({}),
             ),
         ]

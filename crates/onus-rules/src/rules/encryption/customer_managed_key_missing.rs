@@ -8,7 +8,8 @@ declare_rule! {
     /// that encrypted storage and databases use a key the customer manages (AWS
     /// KMS customer managed key, Azure Key Vault key through a disk encryption set
     /// or customer-managed key setting) rather than a provider-managed one.
-    /// Without that requirement the rule does not apply.
+    /// Without that requirement the rule is not evaluated: it judges nothing,
+    /// and the report's coverage says so.
     ///
     /// ## Why it matters
     /// Key ownership decides who can revoke access to the data and who sees each
@@ -29,8 +30,6 @@ declare_rule! {
         title: "Data not encrypted with a customer-managed key where required",
         duty: Duty::EncryptionAtRest,
         severity: Severity::Medium,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "aws.s3.bucket", "aws.rds.instance", "aws.dynamodb.table",
-                 "azure.compute.disk", "azure.storage.storage-account", "azure.sql.server"],
         facets: &["encryption_at_rest"],
         remediation: "Re-encrypt with a customer-managed key in AWS KMS or Azure Key Vault.",
     }
@@ -41,12 +40,13 @@ impl Rule for CustomerManagedKeyMissing {
         &Self::META
     }
 
-    fn check(&self, resource: &Resource, ctx: &Context) -> Outcome {
-        if !ctx.require_customer_managed_keys {
-            return Outcome::not_applicable(
-                "customer-managed keys are not required by this audit's configuration",
-            );
-        }
+    fn not_evaluated(&self, ctx: &Context) -> Option<&'static str> {
+        (!ctx.require_customer_managed_keys).then_some(
+            "customer-managed keys are not required; --require-customer-managed-keys turns it on",
+        )
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
         let enc = resource.facets.encryption_at_rest.as_ref();
         if enc.and_then(|e| e.enabled) == Some(false) {
             return Outcome::not_applicable(

@@ -29,7 +29,6 @@ declare_rule! {
         title: "Database storage not encrypted",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "aws.dynamodb.table", "azure.sql.server", "aws.redshift.cluster", "aws.rds.db-cluster"],
         facets: &["encryption_at_rest"],
         remediation: "Restore the database from an encrypted snapshot copy (RDS) or turn on transparent data encryption (Azure SQL).",
     }
@@ -75,12 +74,6 @@ impl Rule for DatabaseUnencrypted {
                 json!({"encryption_at_rest": {"enabled": true, "key_source": "customer-managed"}}),
             ),
             fx("sql-tde-not-read", Unknown, "azure.sql.server", json!({})),
-            fx(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"encryption_at_rest": {"enabled": false}}),
-            ),
         ]
     }
 }

@@ -25,7 +25,6 @@ declare_rule! {
         title: "EBS encryption by default is off",
         duty: Duty::EncryptionAtRest,
         severity: Severity::Medium,
-        kinds: &["aws.ec2.ebs-encryption-default"],
         facets: &["encryption_at_rest"],
         remediation: "Run `aws ec2 enable-ebs-encryption-by-default` in every region.",
     }
@@ -78,13 +77,6 @@ impl Rule for EbsDefaultEncryptionOff {
                 Unknown,
                 "aws.ec2.ebs-encryption-default",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-volume",
-                NotApplicable,
-                "aws.ec2.volume",
-                json!({"encryption_at_rest": {"by_default": false}}),
                 json!({}),
             ),
         ]

@@ -28,7 +28,6 @@ declare_rule! {
         title: "Customer-managed key does not rotate",
         duty: Duty::EncryptionAtRest,
         severity: Severity::Medium,
-        kinds: &["aws.kms.key"],
         facets: &["encryption_at_rest"],
         remediation: "Enable automatic rotation of the key (aws kms enable-key-rotation), or rotate by alias for keys that cannot rotate.",
     }

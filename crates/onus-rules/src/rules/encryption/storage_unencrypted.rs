@@ -36,7 +36,6 @@ declare_rule! {
         title: "Storage or message store not encrypted at rest",
         duty: Duty::EncryptionAtRest,
         severity: Severity::High,
-        kinds: &["aws.ec2.volume", "aws.ec2.snapshot", "azure.compute.disk", "aws.s3.bucket", "azure.storage.storage-account", "onprem.server", "aws.sqs.queue", "aws.sns.topic", "aws.efs.file-system", "aws.kinesis.stream", "aws.opensearch.domain", "aws.elasticache.replication-group", "gcp.compute.disk"],
         facets: &["encryption_at_rest"],
         remediation: "Encrypt the storage: re-create volumes from encrypted snapshot copies, set default bucket encryption, keep server-side encryption on.",
     }
@@ -108,12 +107,6 @@ impl Rule for StorageUnencrypted {
                 Unknown,
                 "aws.ec2.snapshot",
                 json!({"encryption_at_rest": {"key_id": "alias/x"}}),
-            ),
-            fx(
-                "security-group",
-                NotApplicable,
-                "aws.ec2.security-group",
-                json!({}),
             ),
         ]
     }

@@ -25,7 +25,6 @@ declare_rule! {
         title: "Access key older than the maximum age (--max-access-key-age, 90 days by default)",
         duty: Duty::IdentityAccess,
         severity: Severity::Medium,
-        kinds: &["aws.iam.user"],
         facets: &["identity"],
         remediation: "Rotate the key (create, switch, deactivate, delete), or replace it with a role.",
     }

@@ -31,7 +31,6 @@ declare_rule! {
         title: "VM acts with a broad default identity",
         duty: Duty::IdentityAccess,
         severity: Severity::High,
-        kinds: &["gcp.compute.instance"],
         facets: &["identity"],
         remediation: "Attach a dedicated least-privilege service account instead of the default compute account or the cloud-platform scope.",
     }
@@ -83,13 +82,6 @@ impl Rule for BroadMachineIdentity {
                 Unknown,
                 "gcp.compute.instance",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-bucket",
-                NotApplicable,
-                "gcp.storage.bucket",
-                json!({"identity": {"broad_machine_identity": true}}),
                 json!({}),
             ),
         ]

@@ -25,7 +25,6 @@ declare_rule! {
         title: "Console user without MFA",
         duty: Duty::IdentityAccess,
         severity: Severity::High,
-        kinds: &["aws.iam.user"],
         facets: &["identity"],
         remediation: "Assign an MFA device to the user and enforce MFA by policy, or move people to IAM Identity Center.",
     }

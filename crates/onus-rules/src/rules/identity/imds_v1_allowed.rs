@@ -26,7 +26,6 @@ declare_rule! {
         title: "Instance metadata allows IMDSv1",
         duty: Duty::IdentityAccess,
         severity: Severity::High,
-        kinds: &["aws.ec2.instance"],
         facets: &["identity"],
         remediation: "Require IMDSv2: `aws ec2 modify-instance-metadata-options --http-tokens required`.",
     }
@@ -92,12 +91,6 @@ impl Rule for ImdsV1Allowed {
                 Unknown,
                 "aws.ec2.instance",
                 json!({"identity": {}}),
-            ),
-            fx(
-                "azure-vm",
-                NotApplicable,
-                "azure.compute.virtual-machine",
-                json!({}),
             ),
         ]
     }

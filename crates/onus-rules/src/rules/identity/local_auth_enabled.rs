@@ -32,7 +32,6 @@ declare_rule! {
         title: "Local keys or accounts accepted besides the directory",
         duty: Duty::IdentityAccess,
         severity: Severity::Medium,
-        kinds: &["azure.documentdb.database-account", "azure.eventhub.namespace", "azure.servicebus.namespace", "azure.containerregistry.registry", "azure.containerservice.managed-cluster"],
         facets: &["identity"],
         remediation: "Move clients to managed identities and role assignments, then disable local authentication (keys, SAS, admin user, local accounts).",
     }
@@ -84,13 +83,6 @@ impl Rule for LocalAuthEnabled {
                 Unknown,
                 "azure.containerregistry.registry",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"identity": {"local_auth_enabled": true}}),
                 json!({}),
             ),
         ]

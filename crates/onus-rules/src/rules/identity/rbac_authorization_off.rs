@@ -29,7 +29,6 @@ declare_rule! {
         title: "Access lists inside the resource instead of Azure RBAC",
         duty: Duty::IdentityAccess,
         severity: Severity::Low,
-        kinds: &["azure.keyvault.vault", "azure.containerservice.managed-cluster"],
         facets: &["identity"],
         remediation: "Grant access with Azure role assignments and switch the vault or cluster to Azure RBAC authorisation.",
     }
@@ -81,13 +80,6 @@ impl Rule for RbacAuthorizationOff {
                 Unknown,
                 "azure.containerservice.managed-cluster",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-disk",
-                NotApplicable,
-                "azure.compute.disk",
-                json!({"identity": {"rbac_authorization": false}}),
                 json!({}),
             ),
         ]

@@ -24,7 +24,6 @@ declare_rule! {
         title: "Root user without MFA",
         duty: Duty::IdentityAccess,
         severity: Severity::Critical,
-        kinds: &["aws.iam.account"],
         facets: &["identity"],
         remediation: "Assign an MFA device (hardware key or passkey) to the root user.",
     }
@@ -70,12 +69,6 @@ impl Rule for RootWithoutMfa {
                 json!({"identity": {"root_mfa_enabled": true}}),
             ),
             fx("summary-denied", Unknown, "aws.iam.account", json!({})),
-            fx(
-                "a-user",
-                NotApplicable,
-                "aws.iam.user",
-                json!({"identity": {"root_mfa_enabled": false}}),
-            ),
         ]
     }
 }

@@ -25,7 +25,6 @@ declare_rule! {
         title: "Stored secret is never rotated",
         duty: Duty::IdentityAccess,
         severity: Severity::Medium,
-        kinds: &["aws.secretsmanager.secret"],
         facets: &["identity"],
         remediation: "Configure automatic rotation for the secret, or replace it with short-lived credentials.",
     }
@@ -77,13 +76,6 @@ impl Rule for SecretRotationOff {
                 Unknown,
                 "aws.secretsmanager.secret",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-key",
-                NotApplicable,
-                "aws.kms.key",
-                json!({"identity": {"credential_rotation_enabled": false}}),
                 json!({}),
             ),
         ]

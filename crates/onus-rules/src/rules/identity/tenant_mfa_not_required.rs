@@ -27,7 +27,6 @@ declare_rule! {
         title: "SaaS tenant does not require MFA",
         duty: Duty::IdentityAccess,
         severity: Severity::High,
-        kinds: &["google.workspace.tenant", "microsoft.m365.tenant", "dropbox.business.team"],
         facets: &["identity"],
         remediation: "Enforce MFA for every user in the tenant's admin console.",
     }
@@ -76,12 +75,6 @@ impl Rule for TenantMfaNotRequired {
                 Unknown,
                 "google.workspace.tenant",
                 json!({}),
-            ),
-            fx(
-                "aws-account",
-                NotApplicable,
-                "aws.iam.account",
-                json!({"identity": {"mfa_required": false}}),
             ),
         ]
     }

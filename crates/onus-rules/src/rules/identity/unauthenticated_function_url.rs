@@ -23,7 +23,6 @@ declare_rule! {
         title: "Function URL without authentication",
         duty: Duty::IdentityAccess,
         severity: Severity::High,
-        kinds: &["aws.lambda.function"],
         facets: &["identity", "network"],
         remediation: "Set the function URL's auth type to AWS_IAM, or front the function with an authorizing API gateway.",
     }

@@ -31,7 +31,6 @@ declare_rule! {
         title: "Weak account password policy",
         duty: Duty::IdentityAccess,
         severity: Severity::Low,
-        kinds: &["aws.iam.account"],
         facets: &["identity"],
         remediation: "Require passwords of 14 characters or more and forbid reusing the last 24.",
     }
@@ -109,12 +108,6 @@ impl Rule for WeakPasswordPolicy {
                 Unknown,
                 "aws.iam.account",
                 json!({"identity": {"root_mfa_enabled": true}}),
-            ),
-            fx(
-                "a-user",
-                NotApplicable,
-                "aws.iam.user",
-                json!({"identity": {"password_min_length": 8, "password_reuse_prevention": 0}}),
             ),
         ]
     }

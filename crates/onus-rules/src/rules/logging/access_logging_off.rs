@@ -26,7 +26,6 @@ declare_rule! {
         title: "Data access logging off",
         duty: Duty::Logging,
         severity: Severity::Low,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "aws.redshift.cluster", "aws.cloudfront.distribution", "aws.apigateway.stage", "gcp.storage.bucket"],
         facets: &["logging"],
         remediation: "Turn on S3 server access logging or CloudTrail data events; send storage resource logs to Log Analytics.",
     }
@@ -71,12 +70,6 @@ impl Rule for AccessLoggingOff {
                 json!({"logging": {"access_logging": true}}),
             ),
             fx("logging-denied", Unknown, "aws.s3.bucket", json!({})),
-            fx(
-                "a-trail",
-                NotApplicable,
-                "aws.cloudtrail.trail",
-                json!({"logging": {"access_logging": false}}),
-            ),
         ]
     }
 }

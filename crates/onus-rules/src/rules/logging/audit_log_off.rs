@@ -30,7 +30,6 @@ declare_rule! {
         title: "No multi-region audit log recording",
         duty: Duty::Logging,
         severity: Severity::High,
-        kinds: &["aws.iam.account", "aws.cloudtrail.trail", "google.workspace.tenant", "microsoft.m365.tenant", "dropbox.business.team"],
         facets: &["logging"],
         remediation: "Create a multi-region (or organisation) CloudTrail trail and keep it logging; turn on the tenant's audit log.",
     }
@@ -111,12 +110,6 @@ impl Rule for AuditLogOff {
                 Unknown,
                 "aws.cloudtrail.trail",
                 json!({"logging": {"multi_region": true}}),
-            ),
-            fx(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"logging": {"audit_enabled": false}}),
             ),
         ]
     }

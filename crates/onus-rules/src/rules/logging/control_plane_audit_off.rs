@@ -26,7 +26,6 @@ declare_rule! {
         title: "Kubernetes control-plane audit log off",
         duty: Duty::Logging,
         severity: Severity::Medium,
-        kinds: &["aws.eks.cluster"],
         facets: &["logging"],
         remediation: "Enable the audit (and authenticator) control-plane log types.",
     }
@@ -74,13 +73,6 @@ impl Rule for ControlPlaneAuditOff {
                 src,
             ),
             fx_with("not-read", Unknown, "aws.eks.cluster", json!({}), json!({})),
-            fx_with(
-                "a-trail",
-                NotApplicable,
-                "aws.cloudtrail.trail",
-                json!({"logging": {"audit_enabled": false}}),
-                json!({}),
-            ),
         ]
     }
 }

@@ -29,7 +29,6 @@ declare_rule! {
         title: "Log retention shorter than a year",
         duty: Duty::Logging,
         severity: Severity::Low,
-        kinds: &["aws.logs.log-group"],
         facets: &["logging"],
         remediation: "Keep log entries for at least 365 days (or never expire them), or export them to cheaper storage.",
     }
@@ -96,13 +95,6 @@ impl Rule for LogRetentionShort {
                 Unknown,
                 "aws.logs.log-group",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"logging": {"retention_days": 1}}),
                 json!({}),
             ),
         ]

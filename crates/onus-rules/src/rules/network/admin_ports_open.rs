@@ -47,7 +47,6 @@ declare_rule! {
         title: "Remote-administration port open to the internet",
         duty: Duty::Firewall,
         severity: Severity::Critical,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Remove the rule or narrow its source; use Session Manager, Azure Bastion or a VPN instead of an open administrative port.",
     }
@@ -123,7 +122,6 @@ impl Rule for AdminPortsOpen {
                 "aws.ec2.security-group",
                 json!({"network": {"attached": true}}),
             ),
-            fx("not-a-rule-set", NotApplicable, "aws.s3.bucket", json!({})),
         ]
     }
 }

@@ -33,7 +33,6 @@ declare_rule! {
         title: "All ports open to the internet",
         duty: Duty::Firewall,
         severity: Severity::Critical,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Replace the allow-all rule with rules for the ports the workload serves, from the sources that need them.",
     }
@@ -112,12 +111,6 @@ impl Rule for AllPortsOpen {
                 Unknown,
                 "aws.ec2.security-group",
                 json!({"network": {}}),
-            ),
-            fx(
-                "not-a-rule-set",
-                NotApplicable,
-                "azure.compute.disk",
-                json!({}),
             ),
         ]
     }

@@ -32,7 +32,6 @@ declare_rule! {
         title: "Kubernetes API endpoint open to the internet",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["aws.eks.cluster", "azure.containerservice.managed-cluster"],
         facets: &["network"],
         remediation: "Make the API endpoint private, or restrict its public access CIDRs to known addresses.",
     }
@@ -144,13 +143,6 @@ impl Rule for ClusterEndpointOpen {
                 src,
             ),
             fx_with("not-read", Unknown, "aws.eks.cluster", json!({}), json!({})),
-            fx_with(
-                "a-queue",
-                NotApplicable,
-                "aws.sqs.queue",
-                json!({}),
-                json!({}),
-            ),
         ]
     }
 }

@@ -44,7 +44,6 @@ declare_rule! {
         title: "Database port open to the internet",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["aws.ec2.security-group", "azure.network.network-security-group", "gcp.compute.firewall"],
         facets: &["network"],
         remediation: "Remove the rule or narrow its source to the application tier; reach databases over private networking.",
     }
@@ -93,12 +92,6 @@ impl Rule for DatabasePortsOpen {
                 "not-observed",
                 Unknown,
                 "azure.network.network-security-group",
-                json!({}),
-            ),
-            fx(
-                "not-a-rule-set",
-                NotApplicable,
-                "aws.rds.instance",
                 json!({}),
             ),
         ]

@@ -36,7 +36,6 @@ declare_rule! {
         title: "Database service firewall admits all addresses",
         duty: Duty::Firewall,
         severity: Severity::High,
-        kinds: &["azure.sql.server", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server", "gcp.sql.instance"],
         facets: &["network", "public_access"],
         remediation: "Delete the firewall rule; admit only the application's addresses, or disable public network access and use a private endpoint.",
     }
@@ -126,7 +125,6 @@ impl Rule for ServiceFirewallOpen {
                     })
                     .collect::<Vec<_>>()}}),
             ),
-            fx("not-a-database", NotApplicable, "aws.s3.bucket", json!({})),
             fx(
                 "public-access-disabled",
                 Addressed,

@@ -33,7 +33,6 @@ declare_rule! {
         title: "Storage account network access allowed by default",
         duty: Duty::Firewall,
         severity: Severity::Medium,
-        kinds: &["azure.storage.storage-account"],
         facets: &["network", "public_access"],
         remediation: "Set the network rules' default action to Deny and list the networks that need access, or use private endpoints.",
     }
@@ -97,7 +96,7 @@ impl Rule for StorageNetworkOpen {
 
     #[cfg(test)]
     fn fixtures(&self) -> Vec<crate::testing::Fixture> {
-        use crate::testing::{fx, fx_with};
+        use crate::testing::fx_with;
         use onus_model::Status::*;
         use serde_json::json;
         let src = json!({"network.default_action": "/properties/networkAcls/defaultAction",
@@ -141,12 +140,6 @@ impl Rule for StorageNetworkOpen {
                 "azure.storage.storage-account",
                 json!({"network": {}}),
                 src.clone(),
-            ),
-            fx(
-                "not-a-storage-account",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({}),
             ),
             fx_with(
                 "public-access-off",

@@ -27,7 +27,6 @@ declare_rule! {
         title: "Missing critical or security patches",
         duty: Duty::GuestOsPatching,
         severity: Severity::High,
-        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server", "gcp.compute.instance"],
         facets: &["patching"],
         remediation: "Install the missing patches now and schedule installs in a maintenance window.",
     }

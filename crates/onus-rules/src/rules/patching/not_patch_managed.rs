@@ -32,7 +32,6 @@ declare_rule! {
         title: "Virtual machine not enrolled in patch management",
         duty: Duty::GuestOsPatching,
         severity: Severity::High,
-        kinds: &["aws.ec2.instance", "azure.compute.virtual-machine", "onprem.server", "azure.compute.virtual-machine-scale-set", "gcp.compute.instance"],
         facets: &["patching"],
         remediation: "Enrol the machine in patch management (SSM Patch Manager, Azure Update Manager with AutomaticByPlatform).",
     }
@@ -84,12 +83,6 @@ impl Rule for NotPatchManaged {
                 json!({"patching": {"managed": true, "mode": "AutomaticByPlatform"}}),
             ),
             fx("ssm-unavailable", Unknown, "aws.ec2.instance", json!({})),
-            fx(
-                "rds",
-                NotApplicable,
-                "aws.rds.instance",
-                json!({"patching": {"managed": false}}),
-            ),
         ]
     }
 }

@@ -27,7 +27,6 @@ declare_rule! {
         title: "Anyone-with-the-link sharing allowed",
         duty: Duty::PublicAccess,
         severity: Severity::Medium,
-        kinds: &["google.workspace.tenant", "microsoft.m365.tenant", "dropbox.business.team"],
         facets: &["public_access"],
         remediation: "Restrict sharing to authenticated guests, or require expiry and passwords on anonymous links.",
     }
@@ -72,12 +71,6 @@ impl Rule for AnonymousSharingLinks {
                 json!({"public_access": {"anonymous_links": false}}),
             ),
             fx("not-read", Unknown, "dropbox.business.team", json!({})),
-            fx(
-                "a-bucket",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"public_access": {"anonymous_links": true}}),
-            ),
         ]
     }
 }

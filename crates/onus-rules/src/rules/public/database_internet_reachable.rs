@@ -29,7 +29,6 @@ declare_rule! {
         title: "Database publicly accessible",
         duty: Duty::PublicAccess,
         severity: Severity::High,
-        kinds: &["aws.rds.instance", "azure.sql.server", "aws.redshift.cluster", "aws.opensearch.domain", "gcp.sql.instance"],
         facets: &["public_access"],
         remediation: "Make the database private: RDS --no-publicly-accessible in private subnets; Azure SQL public network access disabled with a private endpoint.",
     }
@@ -75,12 +74,6 @@ impl Rule for DatabaseInternetReachable {
                 json!({"public_access": {"internet_reachable": false}}),
             ),
             fx("not-read", Unknown, "aws.rds.instance", json!({})),
-            fx(
-                "dynamodb",
-                NotApplicable,
-                "aws.dynamodb.table",
-                json!({"public_access": {"internet_reachable": true}}),
-            ),
         ]
     }
 }

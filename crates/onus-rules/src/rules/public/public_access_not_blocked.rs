@@ -27,7 +27,6 @@ declare_rule! {
         title: "Public access not blocked",
         duty: Duty::PublicAccess,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "gcp.storage.bucket"],
         facets: &["public_access"],
         remediation: "Turn on S3 Block Public Access (account and bucket); set allowBlobPublicAccess to false.",
     }
@@ -77,12 +76,6 @@ impl Rule for PublicAccessNotBlocked {
                 Unknown,
                 "aws.s3.bucket",
                 json!({"public_access": {"acl_grants_public": false}}),
-            ),
-            fx(
-                "a-snapshot",
-                NotApplicable,
-                "aws.ec2.snapshot",
-                json!({"public_access": {"blocked": false}}),
             ),
         ]
     }

@@ -26,7 +26,6 @@ declare_rule! {
         title: "Bucket readable by anyone (ACL or policy)",
         duty: Duty::PublicAccess,
         severity: Severity::Critical,
-        kinds: &["aws.s3.bucket", "gcp.storage.bucket"],
         facets: &["public_access"],
         remediation: "Remove public ACL grants (disable ACLs) and public policy statements.",
     }
@@ -108,12 +107,6 @@ impl Rule for PublicGrant {
                 Unknown,
                 "aws.s3.bucket",
                 json!({"public_access": {"acl_grants_public": false}}),
-            ),
-            fx(
-                "storage-account",
-                NotApplicable,
-                "azure.storage.storage-account",
-                json!({"public_access": {"policy_public": true}}),
             ),
         ]
     }

@@ -24,7 +24,6 @@ declare_rule! {
         title: "Snapshot shared publicly",
         duty: Duty::PublicAccess,
         severity: Severity::Critical,
-        kinds: &["aws.ec2.snapshot"],
         facets: &["public_access"],
         remediation: "Remove the `all` group from the snapshot's createVolumePermission and block public snapshot sharing.",
     }
@@ -70,12 +69,6 @@ impl Rule for PublicSnapshot {
                 json!({"public_access": {"shared_publicly": false}}),
             ),
             fx("attribute-denied", Unknown, "aws.ec2.snapshot", json!({})),
-            fx(
-                "a-volume",
-                NotApplicable,
-                "aws.ec2.volume",
-                json!({"public_access": {"shared_publicly": true}}),
-            ),
         ]
     }
 }

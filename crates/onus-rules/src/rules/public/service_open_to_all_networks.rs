@@ -31,7 +31,6 @@ declare_rule! {
         title: "Service reachable from every network",
         duty: Duty::PublicAccess,
         severity: Severity::Medium,
-        kinds: &["azure.keyvault.vault", "azure.documentdb.database-account", "azure.cache.redis", "azure.containerregistry.registry", "azure.eventhub.namespace", "azure.servicebus.namespace"],
         facets: &["public_access"],
         remediation: "Disable public network access and use private endpoints, or deny by default and admit only known networks.",
     }
@@ -83,13 +82,6 @@ impl Rule for ServiceOpenToAllNetworks {
                 Unknown,
                 "azure.eventhub.namespace",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-volume",
-                NotApplicable,
-                "aws.ec2.volume",
-                json!({"public_access": {"internet_reachable": true}}),
                 json!({}),
             ),
         ]

@@ -24,7 +24,6 @@ declare_rule! {
         title: "Database engine minor upgrades off",
         duty: Duty::RuntimeUpdates,
         severity: Severity::Low,
-        kinds: &["aws.rds.instance", "aws.elasticache.replication-group"],
         facets: &["runtime"],
         remediation: "Turn on auto minor version upgrade and keep a maintenance window.",
     }
@@ -76,13 +75,6 @@ impl Rule for AutoMinorUpgradeOff {
                 Unknown,
                 "aws.rds.instance",
                 json!({"runtime": {}}),
-                json!({}),
-            ),
-            fx_with(
-                "sql",
-                NotApplicable,
-                "azure.sql.server",
-                json!({"runtime": {"auto_minor_version_upgrade": false}}),
                 json!({}),
             ),
         ]

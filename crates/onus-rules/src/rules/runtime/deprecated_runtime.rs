@@ -114,7 +114,6 @@ declare_rule! {
         title: "Deprecated runtime",
         duty: Duty::RuntimeUpdates,
         severity: Severity::High,
-        kinds: &["aws.lambda.function", "aws.elasticbeanstalk.environment", "azure.web.site", "gcp.appengine.version"],
         facets: &["runtime"],
         remediation: "Move to a supported runtime version or platform branch.",
     }

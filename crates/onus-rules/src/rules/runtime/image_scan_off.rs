@@ -28,7 +28,6 @@ declare_rule! {
         title: "Container images not scanned on push",
         duty: Duty::RuntimeUpdates,
         severity: Severity::Medium,
-        kinds: &["aws.ecr.repository"],
         facets: &["runtime"],
         remediation: "Turn on scan on push (or enhanced scanning) and rebuild images with critical findings.",
     }
@@ -80,13 +79,6 @@ impl Rule for ImageScanOff {
                 Unknown,
                 "aws.ecr.repository",
                 json!({}),
-                json!({}),
-            ),
-            fx_with(
-                "a-function",
-                NotApplicable,
-                "aws.lambda.function",
-                json!({"runtime": {"image_scan_on_push": false}}),
                 json!({}),
             ),
         ]

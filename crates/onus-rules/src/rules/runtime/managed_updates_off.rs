@@ -26,7 +26,6 @@ declare_rule! {
         title: "Managed platform updates off",
         duty: Duty::RuntimeUpdates,
         severity: Severity::Medium,
-        kinds: &["aws.elasticbeanstalk.environment", "azure.containerservice.managed-cluster"],
         facets: &["runtime"],
         remediation: "Enable managed platform updates with a weekly maintenance window.",
     }
@@ -75,12 +74,6 @@ impl Rule for ManagedUpdatesOff {
                 Unknown,
                 "aws.elasticbeanstalk.environment",
                 json!({}),
-            ),
-            fx(
-                "lambda",
-                NotApplicable,
-                "aws.lambda.function",
-                json!({"runtime": {"managed_updates": false}}),
             ),
         ]
     }

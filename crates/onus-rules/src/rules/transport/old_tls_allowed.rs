@@ -34,7 +34,6 @@ declare_rule! {
         title: "TLS older than 1.2 accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["azure.storage.storage-account", "azure.web.site", "azure.sql.server", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.cloudfront.distribution", "aws.apigateway.stage", "azure.documentdb.database-account", "azure.cache.redis", "azure.eventhub.namespace", "azure.servicebus.namespace", "azure.network.application-gateway"],
         facets: &["transport"],
         remediation: "Set the minimum TLS version to 1.2 or later.",
     }
@@ -95,12 +94,6 @@ impl Rule for OldTlsAllowed {
                 Unknown,
                 "azure.web.site",
                 json!({"transport": {"tls_enforced": true}}),
-            ),
-            fx(
-                "s3",
-                NotApplicable,
-                "aws.s3.bucket",
-                json!({"transport": {"min_tls_version": "1.0"}}),
             ),
         ]
     }

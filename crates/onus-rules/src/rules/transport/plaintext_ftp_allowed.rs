@@ -24,7 +24,6 @@ declare_rule! {
         title: "Plain FTP deployments allowed",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["azure.web.site"],
         facets: &["transport"],
         remediation: "Set ftpsState to Disabled or FtpsOnly.",
     }
@@ -70,12 +69,6 @@ impl Rule for PlaintextFtpAllowed {
                 json!({"transport": {"plaintext_ftp": false}}),
             ),
             fx("config-denied", Unknown, "azure.web.site", json!({})),
-            fx(
-                "storage",
-                NotApplicable,
-                "azure.storage.storage-account",
-                json!({"transport": {"plaintext_ftp": true}}),
-            ),
         ]
     }
 }

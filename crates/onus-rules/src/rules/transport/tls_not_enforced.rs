@@ -37,7 +37,6 @@ declare_rule! {
         title: "Plain-text requests accepted",
         duty: Duty::EncryptionInTransit,
         severity: Severity::Medium,
-        kinds: &["aws.s3.bucket", "azure.storage.storage-account", "azure.web.site", "aws.elasticbeanstalk.environment", "aws.elasticloadbalancingv2.load-balancer", "aws.opensearch.domain", "aws.elasticache.replication-group", "aws.cloudfront.distribution", "azure.cache.redis", "azure.dbforpostgresql.flexible-server", "azure.dbformysql.flexible-server", "gcp.sql.instance", "gcp.appengine.version"],
         facets: &["transport"],
         remediation: "Refuse plain-text requests: aws:SecureTransport deny statement, HTTPS-only setting, HTTPS listener.",
     }
@@ -87,12 +86,6 @@ impl Rule for TlsNotEnforced {
                 Unknown,
                 "aws.s3.bucket",
                 json!({"transport": {}}),
-            ),
-            fx(
-                "a-volume",
-                NotApplicable,
-                "aws.ec2.volume",
-                json!({"transport": {"tls_enforced": false}}),
             ),
         ]
     }
