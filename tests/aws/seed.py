@@ -185,12 +185,18 @@ expect("resizer", runtime_updates="addressed")
 sqs = client("sqs")
 sqs.create_queue(QueueName="onus-events", Attributes={"SqsManagedSseEnabled": "true"}, tags={"team": "orders"})
 sqs.create_queue(QueueName="onus-plain-queue", Attributes={"SqsManagedSseEnabled": "false"})
-expect("onus-events", encryption_at_rest="addressed", guest_os_patching="not_applicable")
+# Anyone with an AWS account may send to this queue: its policy allows "*" unconditioned.
+sqs.create_queue(QueueName="onus-open-queue", Attributes={"SqsManagedSseEnabled": "true", "Policy": json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                                            "Resource": f"arn:aws:sqs:us-east-1:{ACCOUNT}:onus-open-queue"}]})})
+expect("onus-events", encryption_at_rest="addressed", guest_os_patching="not_applicable", public_access="addressed")
 expect("onus-plain-queue", encryption_at_rest="unaddressed")
+expect("onus-open-queue", public_access="unaddressed")
 sns = client("sns")
 sns.create_topic(Name="onus-alerts", Attributes={"KmsMasterKeyId": "alias/aws/sns"}, Tags=[{"Key": "team", "Value": "ops"}])
 sns.create_topic(Name="onus-plain-topic")
-expect("onus-alerts", encryption_at_rest="addressed")
+# SNS gives every topic a default policy: everyone, narrowed to this account by AWS:SourceOwner.
+expect("onus-alerts", encryption_at_rest="addressed", public_access="addressed")
 expect("onus-plain-topic", encryption_at_rest="unaddressed")
 kms = client("kms")
 kms.create_key(Description="onus-cmk", Tags=[{"TagKey": "Name", "TagValue": "onus-cmk"}])

@@ -287,6 +287,31 @@ fn narrows(c: &Condition<'_>) -> Result<bool, String> {
     ))
 }
 
+/// Whether the `Policy` attribute of SQS's GetQueueAttributes or SNS's
+/// GetTopicAttributes (a JSON document in a string, as the API returns it)
+/// allows anyone, with the pointer into `raw` that shows it: no `Policy`
+/// attribute is no policy, so nobody unnamed (`Ok(Some((false,
+/// "/Attributes")))`); no attributes at all is not observed (`Ok(None)`); a
+/// policy onus cannot read or evaluate is `Err` with the reason.
+pub fn attribute_policy_public(raw: &Value) -> Result<Option<(bool, &'static str)>, String> {
+    let Some(attributes) = raw["Attributes"].as_object() else {
+        return Ok(None);
+    };
+    let Some(text) = attributes.get("Policy") else {
+        return Ok(Some((false, "/Attributes")));
+    };
+    let Some(text) = text.as_str() else {
+        return Err("the Policy attribute is not a string".to_owned());
+    };
+    let policy: Value = serde_json::from_str(text)
+        .map_err(|e| format!("the Policy attribute is not a JSON document: {e}"))?;
+    match allows_anyone(&policy) {
+        Answer::Yes(_) => Ok(Some((true, "/Attributes/Policy"))),
+        Answer::No => Ok(Some((false, "/Attributes/Policy"))),
+        Answer::Unknown(why) => Err(format!("the policy cannot be evaluated: {why}")),
+    }
+}
+
 /// Whether an `Allow` statement admits anyone (any principal, or everyone but
 /// those in `NotPrincipal`) without a condition that provably narrows it.
 pub fn allows_anyone(policy: &Value) -> Answer {
@@ -386,6 +411,32 @@ mod tests {
     fn tls_deny(action: Value, resource: Value) -> Value {
         json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": action,
             "Resource": resource, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    }
+
+    /// The `Policy` attribute of SQS and SNS, as the APIs return it: a string.
+    #[test]
+    fn attribute_policies() {
+        let with = |policy: Value| json!({"Attributes": {"QueueArn": "arn:aws:sqs:eu-west-1:1:q", "Policy": policy.to_string()}});
+        let open = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]});
+        assert_eq!(
+            attribute_policy_public(&with(open)),
+            Ok(Some((true, "/Attributes/Policy")))
+        );
+        let from_topic = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage",
+            "Resource": "*", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:eu-west-1:1:t"}}}]});
+        assert_eq!(
+            attribute_policy_public(&with(from_topic)),
+            Ok(Some((false, "/Attributes/Policy")))
+        );
+        let odd = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+            "Resource": "*", "Condition": {"StringEquals": {"sns:Protocol": "https"}}}]});
+        assert!(attribute_policy_public(&with(odd)).is_err());
+        assert_eq!(
+            attribute_policy_public(&json!({"Attributes": {"QueueArn": "q"}})),
+            Ok(Some((false, "/Attributes")))
+        );
+        assert_eq!(attribute_policy_public(&json!({"QueueUrl": "u"})), Ok(None));
+        assert!(attribute_policy_public(&json!({"Attributes": {"Policy": "{not json"}})).is_err());
     }
 
     #[test]

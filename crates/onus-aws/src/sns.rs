@@ -49,12 +49,13 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                 "GetTopicAttributes",
                 &e,
                 &[TOPIC],
-                &[],
+                &["encryption_at_rest", "public_access"],
                 vec![arn.to_owned()],
             )),
         }
         let mut r = resource(arn, &account.id, Some(&region), TOPIC, Some(name));
         r.raw = raw;
+        crate::sqs::read_policy(&mut r, &scope, &mut out, "sns", "GetTopicAttributes");
         out.resources.push(r);
     }
     out

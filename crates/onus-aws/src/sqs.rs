@@ -1,6 +1,8 @@
-//! SQS: queues and their attributes. Fetch only: `raw` keeps the API's field
-//! names (`Attributes.SqsManagedSseEnabled`, `Attributes.KmsMasterKeyId`); the
-//! catalog's mappings derive the facets.
+//! SQS: queues and their attributes. `raw` keeps the API's field names
+//! (`Attributes.SqsManagedSseEnabled`, `Attributes.KmsMasterKeyId`,
+//! `Attributes.Policy`); the catalog's mappings derive the encryption facets,
+//! and the policy evaluator (`policy::attribute_policy_public`, a pure function
+//! over that `raw`) the public-access one.
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{Map, Value, json};
@@ -60,7 +62,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                     "GetQueueAttributes",
                     &e,
                     &[QUEUE],
-                    &[],
+                    &["encryption_at_rest", "public_access"],
                     vec![fallback.clone()],
                 ));
                 fallback
@@ -68,7 +70,39 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
         };
         let mut r = resource(&arn, &account.id, Some(&region), QUEUE, Some(name));
         r.raw = raw;
+        read_policy(&mut r, &scope, &mut out, "sqs", "GetQueueAttributes");
         out.resources.push(r);
     }
     out
+}
+
+/// The `public_access.policy_public` facet of a queue or topic, read from the
+/// `Policy` attribute in its `raw` by [`crate::policy::attribute_policy_public`];
+/// a policy that cannot be evaluated is a `mapping` gap of the resource.
+pub(crate) fn read_policy(
+    r: &mut onus_model::Resource,
+    scope: &crate::gap::Scope,
+    out: &mut Collected,
+    service: &str,
+    operation: &str,
+) {
+    match crate::policy::attribute_policy_public(&r.raw) {
+        Ok(Some((public, pointer))) => {
+            r.facets.public_access = Some(onus_model::PublicAccess {
+                policy_public: Some(public),
+                ..Default::default()
+            });
+            crate::source(r, "public_access.policy_public", pointer);
+        }
+        Ok(None) => {}
+        Err(why) => out.gaps.push(crate::gap::mapping_gap(
+            scope,
+            service,
+            operation,
+            &r.kind,
+            &["public_access"],
+            &r.id,
+            &why,
+        )),
+    }
 }

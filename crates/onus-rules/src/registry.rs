@@ -44,6 +44,7 @@ static RULES: &[&dyn Rule] = &[
     &public::database_internet_reachable::DatabaseInternetReachable,
     &public::anonymous_sharing_links::AnonymousSharingLinks,
     &public::service_open_to_all_networks::ServiceOpenToAllNetworks,
+    &public::resource_policy_public::ResourcePolicyPublic,
     &runtime::deprecated_runtime::DeprecatedRuntime,
     &runtime::managed_updates_off::ManagedUpdatesOff,
     &runtime::auto_minor_upgrade_off::AutoMinorUpgradeOff,
