@@ -270,7 +270,9 @@ pub(crate) fn ranges_outcome(resource: &Resource, ranges: &[IpRange], what: &str
             )],
         );
     }
-    if !x.provider_wide.is_empty() {
+    // Only Azure reads the range 0.0.0.0–0.0.0.0 as "every Azure service";
+    // elsewhere it is one address no client sends from.
+    if !x.provider_wide.is_empty() && resource.provider == onus_model::Provider::Azure {
         return Outcome::Unaddressed {
             message: format!("{what} admits every Azure service of every tenant (0.0.0.0–0.0.0.0)"),
             evidence: x.provider_wide.into_iter().map(ev).collect(),

@@ -96,6 +96,15 @@ impl Rule for ServiceFirewallOpen {
                     {"name": "AllowAllWindowsAzureIps", "start": "0.0.0.0", "end": "0.0.0.0"}
                 ]}}),
             ),
+            // Only Azure reads 0.0.0.0–0.0.0.0 as "every Azure service".
+            fx(
+                "zero-address-on-cloud-sql",
+                Addressed,
+                "gcp.sql.instance",
+                json!({"network": {"firewall_ranges": [
+                    {"name": "zero", "start": "0.0.0.0", "end": "0.0.0.0"}
+                ]}}),
+            ),
             fx(
                 "office-range",
                 Addressed,
