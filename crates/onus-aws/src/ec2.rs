@@ -314,66 +314,80 @@ async fn snapshots(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
             vec![],
         ));
     }
-    for s in pages.iter().flat_map(|p| p.snapshots()) {
-        let Some(id) = s.snapshot_id() else { continue };
-        let arn = format!("arn:aws:ec2:{region}:{}:snapshot/{id}", account.id);
-        let tags = tag_map(s.tags().iter().map(|t| (t.key(), t.value())));
-        let mut r = resource(
-            &arn,
-            &account.id,
-            Some(region),
-            SNAPSHOT,
-            Some(tags.get("Name").map_or(id, String::as_str)),
-        );
-        r.tags = tags;
-        let mut raw = json!({"SnapshotId": id, "Encrypted": s.encrypted(), "KmsKeyId": s.kms_key_id(), "VolumeId": s.volume_id()});
-        if let Some(enc) = s.encrypted() {
-            r.facets.encryption_at_rest = Some(onus_model::EncryptionAtRest {
-                enabled: Some(enc),
-                ..Default::default()
-            });
-            source(&mut r, "encryption_at_rest.enabled", "/Encrypted");
-        }
-        account.pace(Some(region), "ec2").await;
-        match ec2
-            .describe_snapshot_attribute()
-            .snapshot_id(id)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .send()
-            .await
-        {
-            Ok(a) => {
-                let perms = a.create_volume_permissions();
-                let public = perms
-                    .iter()
-                    .any(|p| p.group() == Some(&PermissionGroup::All));
-                raw["CreateVolumePermissions"] = json!(perms
-                    .iter()
-                    .map(|p| json!({"Group": p.group().map(|g| g.as_str()), "UserId": p.user_id()}))
-                    .collect::<Vec<_>>());
-                r.facets.public_access = Some(onus_model::PublicAccess {
-                    shared_publicly: Some(public),
+    let items: Vec<aws_sdk_ec2::types::Snapshot> = pages
+        .iter()
+        .flat_map(|p| p.snapshots())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |s: aws_sdk_ec2::types::Snapshot| {
+        let (ec2, account, scope) = (ec2.clone(), account.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let s = &s;
+            let Some(id) = s.snapshot_id() else {
+                return out;
+            };
+            let arn = format!("arn:aws:ec2:{region}:{}:snapshot/{id}", account.id);
+            let tags = tag_map(s.tags().iter().map(|t| (t.key(), t.value())));
+            let mut r = resource(
+                &arn,
+                &account.id,
+                Some(region),
+                SNAPSHOT,
+                Some(tags.get("Name").map_or(id, String::as_str)),
+            );
+            r.tags = tags;
+            let mut raw = json!({"SnapshotId": id, "Encrypted": s.encrypted(), "KmsKeyId": s.kms_key_id(), "VolumeId": s.volume_id()});
+            if let Some(enc) = s.encrypted() {
+                r.facets.encryption_at_rest = Some(onus_model::EncryptionAtRest {
+                    enabled: Some(enc),
                     ..Default::default()
                 });
-                source(
-                    &mut r,
-                    "public_access.shared_publicly",
-                    "/CreateVolumePermissions",
-                );
+                source(&mut r, "encryption_at_rest.enabled", "/Encrypted");
             }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "ec2",
-                "DescribeSnapshotAttribute",
-                &e,
-                &[SNAPSHOT],
-                &["public_access"],
-                vec![arn.clone()],
-            )),
+            account.pace(Some(region), "ec2").await;
+            match ec2
+                .describe_snapshot_attribute()
+                .snapshot_id(id)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .send()
+                .await
+            {
+                Ok(a) => {
+                    let perms = a.create_volume_permissions();
+                    let public = perms
+                        .iter()
+                        .any(|p| p.group() == Some(&PermissionGroup::All));
+                    raw["CreateVolumePermissions"] = json!(perms
+                            .iter()
+                            .map(|p| json!({"Group": p.group().map(|g| g.as_str()), "UserId": p.user_id()}))
+                            .collect::<Vec<_>>());
+                    r.facets.public_access = Some(onus_model::PublicAccess {
+                        shared_publicly: Some(public),
+                        ..Default::default()
+                    });
+                    source(
+                        &mut r,
+                        "public_access.shared_publicly",
+                        "/CreateVolumePermissions",
+                    );
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "ec2",
+                    "DescribeSnapshotAttribute",
+                    &e,
+                    &[SNAPSHOT],
+                    &["public_access"],
+                    vec![arn.clone()],
+                )),
+            }
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }
 

@@ -31,32 +31,41 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             vec![],
         ));
     }
-    for name in list.iter().flat_map(|p| p.clusters()) {
-        let fallback = format!("arn:aws:eks:{region}:{}:cluster/{name}", account.id);
-        account.pace(Some(&region), "eks").await;
-        let (arn, raw) = match eks.describe_cluster().name(name).send().await {
-            Ok(d) => {
-                match d.cluster() {
+    let items: Vec<String> = list
+        .iter()
+        .flat_map(|p| p.clusters())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |name: String| {
+        let (eks, account, region, scope) =
+            (eks.clone(), account.clone(), region.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let name = name.as_str();
+            let fallback = format!("arn:aws:eks:{region}:{}:cluster/{name}", account.id);
+            account.pace(Some(&region), "eks").await;
+            let (arn, raw) = match eks.describe_cluster().name(name).send().await {
+                Ok(d) => match d.cluster() {
                     Some(c) => {
                         let vpc = c.resources_vpc_config();
                         let logging: Vec<_> = c
-                        .logging()
-                        .map(|l| l.cluster_logging())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|s| json!({
-                            "types": s.types().iter().map(|t| t.as_str()).collect::<Vec<_>>(),
-                            "enabled": s.enabled(),
-                        }))
-                        .collect();
+                                .logging()
+                                .map(|l| l.cluster_logging())
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|s| json!({
+                                    "types": s.types().iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                                    "enabled": s.enabled(),
+                                }))
+                                .collect();
                         let encryption: Vec<_> = c
-                        .encryption_config()
-                        .iter()
-                        .map(|e| json!({
-                            "resources": e.resources(),
-                            "provider": e.provider().and_then(|p| p.key_arn()).map(|k| json!({"keyArn": k})),
-                        }))
-                        .collect();
+                                .encryption_config()
+                                .iter()
+                                .map(|e| json!({
+                                    "resources": e.resources(),
+                                    "provider": e.provider().and_then(|p| p.key_arn()).map(|k| json!({"keyArn": k})),
+                                }))
+                                .collect();
                         (
                             c.arn().map_or(fallback.clone(), str::to_owned),
                             json!({"cluster": {
@@ -75,24 +84,26 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                         )
                     }
                     None => (fallback.clone(), json!({"name": name})),
+                },
+                Err(e) => {
+                    out.gaps.push(gap(
+                        &scope,
+                        "eks",
+                        "DescribeCluster",
+                        &e,
+                        &[CLUSTER],
+                        &[],
+                        vec![fallback.clone()],
+                    ));
+                    (fallback, json!({"name": name}))
                 }
-            }
-            Err(e) => {
-                out.gaps.push(gap(
-                    &scope,
-                    "eks",
-                    "DescribeCluster",
-                    &e,
-                    &[CLUSTER],
-                    &[],
-                    vec![fallback.clone()],
-                ));
-                (fallback, json!({"name": name}))
-            }
-        };
-        let mut r = resource(&arn, &account.id, Some(&region), CLUSTER, Some(name));
-        r.raw = raw;
-        out.resources.push(r);
-    }
+            };
+            let mut r = resource(&arn, &account.id, Some(&region), CLUSTER, Some(name));
+            r.raw = raw;
+            out.resources.push(r);
+            out
+        }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

@@ -33,103 +33,116 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             vec![],
         ));
     }
-    for lb in list.iter().flat_map(|p| p.load_balancers()) {
-        let Some(arn) = lb.load_balancer_arn() else {
-            continue;
-        };
-        let name = lb.load_balancer_name().unwrap_or(arn);
-        let mut raw = json!({
-            "LoadBalancerArn": arn,
-            "LoadBalancerName": name,
-            "Type": lb.r#type().map(|t| t.as_str()),
-            "Scheme": lb.scheme().map(|s| s.as_str()),
-        });
-        account.pace(Some(&region), "elbv2").await;
-        let (listeners, err) = pages(
-            elb.describe_listeners()
-                .load_balancer_arn(arn)
-                .into_paginator()
-                .send(),
-        )
-        .await;
-        match err {
-            Some(e) => out.gaps.push(gap(
-                &scope,
-                "elasticloadbalancing",
-                "DescribeListeners",
-                &e,
-                &[LOAD_BALANCER],
-                &["transport"],
-                vec![arn.to_owned()],
-            )),
-            None => {
-                let mut listeners: Vec<Value> = listeners
-                    .iter()
-                    .flat_map(|p| p.listeners())
-                    .map(|l| {
-                        json!({
-                            "ListenerArn": l.listener_arn(),
-                            "Protocol": l.protocol().map(|p| p.as_str()),
-                            "Port": l.port(),
-                            "SslPolicy": l.ssl_policy(),
-                            "DefaultActions": l.default_actions().iter().map(|a| json!({
-                                "Type": a.r#type().map(|t| t.as_str()),
-                                "RedirectConfig": a.redirect_config().map(|r| json!({"Protocol": r.protocol(), "Port": r.port()})),
-                            })).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                for l in &mut listeners {
-                    if l["Protocol"] != "HTTP" {
-                        continue;
-                    }
-                    let Some(listener) = l["ListenerArn"].as_str().map(str::to_owned) else {
-                        continue;
-                    };
-                    account.pace(Some(&region), "elbv2").await;
-                    let (rules, err) = pages(
-                        elb.describe_rules()
-                            .listener_arn(&listener)
-                            .into_paginator()
-                            .send(),
-                    )
-                    .await;
-                    match err {
-                        // Without its rules the listener stays unjudged (`Rules` absent).
-                        Some(e) => out.gaps.push(gap(
-                            &scope,
-                            "elasticloadbalancing",
-                            "DescribeRules",
-                            &e,
-                            &[LOAD_BALANCER],
-                            &["transport"],
-                            vec![arn.to_owned()],
-                        )),
-                        None => {
-                            l["Rules"] = rules
-                                .iter()
-                                .flat_map(|p| p.rules())
-                                .map(|r| {
-                                    json!({
-                                        "RuleArn": r.rule_arn(),
-                                        "Priority": r.priority(),
-                                        "IsDefault": r.is_default(),
-                                        "Actions": r.actions().iter().map(|a| json!({
-                                            "Type": a.r#type().map(|t| t.as_str()),
-                                            "RedirectConfig": a.redirect_config().map(|c| json!({"Protocol": c.protocol(), "Port": c.port()})),
-                                        })).collect::<Vec<_>>(),
-                                    })
+    let items: Vec<aws_sdk_elasticloadbalancingv2::types::LoadBalancer> = list
+        .iter()
+        .flat_map(|p| p.load_balancers())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |lb: aws_sdk_elasticloadbalancingv2::types::LoadBalancer| {
+        let (elb, account, region, scope) =
+            (elb.clone(), account.clone(), region.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let lb = &lb;
+            let Some(arn) = lb.load_balancer_arn() else {
+                return out;
+            };
+            let name = lb.load_balancer_name().unwrap_or(arn);
+            let mut raw = json!({
+                "LoadBalancerArn": arn,
+                "LoadBalancerName": name,
+                "Type": lb.r#type().map(|t| t.as_str()),
+                "Scheme": lb.scheme().map(|s| s.as_str()),
+            });
+            account.pace(Some(&region), "elbv2").await;
+            let (listeners, err) = pages(
+                elb.describe_listeners()
+                    .load_balancer_arn(arn)
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+            match err {
+                Some(e) => out.gaps.push(gap(
+                    &scope,
+                    "elasticloadbalancing",
+                    "DescribeListeners",
+                    &e,
+                    &[LOAD_BALANCER],
+                    &["transport"],
+                    vec![arn.to_owned()],
+                )),
+                None => {
+                    let mut listeners: Vec<Value> = listeners
+                            .iter()
+                            .flat_map(|p| p.listeners())
+                            .map(|l| {
+                                json!({
+                                    "ListenerArn": l.listener_arn(),
+                                    "Protocol": l.protocol().map(|p| p.as_str()),
+                                    "Port": l.port(),
+                                    "SslPolicy": l.ssl_policy(),
+                                    "DefaultActions": l.default_actions().iter().map(|a| json!({
+                                        "Type": a.r#type().map(|t| t.as_str()),
+                                        "RedirectConfig": a.redirect_config().map(|r| json!({"Protocol": r.protocol(), "Port": r.port()})),
+                                    })).collect::<Vec<_>>(),
                                 })
-                                .collect();
+                            })
+                            .collect();
+                    for l in &mut listeners {
+                        if l["Protocol"] != "HTTP" {
+                            continue;
+                        }
+                        let Some(listener) = l["ListenerArn"].as_str().map(str::to_owned) else {
+                            continue;
+                        };
+                        account.pace(Some(&region), "elbv2").await;
+                        let (rules, err) = pages(
+                            elb.describe_rules()
+                                .listener_arn(&listener)
+                                .into_paginator()
+                                .send(),
+                        )
+                        .await;
+                        match err {
+                            // Without its rules the listener stays unjudged (`Rules` absent).
+                            Some(e) => out.gaps.push(gap(
+                                &scope,
+                                "elasticloadbalancing",
+                                "DescribeRules",
+                                &e,
+                                &[LOAD_BALANCER],
+                                &["transport"],
+                                vec![arn.to_owned()],
+                            )),
+                            None => {
+                                l["Rules"] = rules
+                                        .iter()
+                                        .flat_map(|p| p.rules())
+                                        .map(|r| {
+                                            json!({
+                                                "RuleArn": r.rule_arn(),
+                                                "Priority": r.priority(),
+                                                "IsDefault": r.is_default(),
+                                                "Actions": r.actions().iter().map(|a| json!({
+                                                    "Type": a.r#type().map(|t| t.as_str()),
+                                                    "RedirectConfig": a.redirect_config().map(|c| json!({"Protocol": c.protocol(), "Port": c.port()})),
+                                                })).collect::<Vec<_>>(),
+                                            })
+                                        })
+                                        .collect();
+                            }
                         }
                     }
+                    raw["Listeners"] = Value::Array(listeners);
                 }
-                raw["Listeners"] = Value::Array(listeners);
             }
+            let mut r = resource(arn, &account.id, Some(&region), LOAD_BALANCER, Some(name));
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        let mut r = resource(arn, &account.id, Some(&region), LOAD_BALANCER, Some(name));
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

@@ -124,92 +124,103 @@ pub(crate) async fn collect(account: Account) -> Collected {
         out.gaps
             .push(gap(&scope, "iam", "ListUsers", &e, &[USER], &[], vec![]));
     }
-    for u in pages.iter().flat_map(|p| p.users()) {
-        let name = u.user_name();
-        let arn = u.arn();
-        let mut r = resource(arn, &account.id, None, USER, Some(name));
-        let mut identity = Identity::default();
-        let mut raw = json!({"UserName": name, "CreateDate": to_chrono(u.create_date()), "PasswordLastUsed": u.password_last_used().and_then(to_chrono)});
-        account.pace(None, "iam").await;
-        match iam.get_login_profile().user_name(name).send().await {
-            Ok(p) => {
-                raw["LoginProfile"] =
-                    json!({"CreateDate": p.login_profile().map(|l| to_chrono(l.create_date()))});
-                identity.console_access = Some(true);
-                source(&mut r, "identity.console_access", "/LoginProfile");
+    let items: Vec<aws_sdk_iam::types::User> = pages
+        .iter()
+        .flat_map(|p| p.users())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |u: aws_sdk_iam::types::User| {
+        let (iam, account, scope) = (iam.clone(), account.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let u = &u;
+            let name = u.user_name();
+            let arn = u.arn();
+            let mut r = resource(arn, &account.id, None, USER, Some(name));
+            let mut identity = Identity::default();
+            let mut raw = json!({"UserName": name, "CreateDate": to_chrono(u.create_date()), "PasswordLastUsed": u.password_last_used().and_then(to_chrono)});
+            account.pace(None, "iam").await;
+            match iam.get_login_profile().user_name(name).send().await {
+                Ok(p) => {
+                    raw["LoginProfile"] = json!({"CreateDate": p.login_profile().map(|l| to_chrono(l.create_date()))});
+                    identity.console_access = Some(true);
+                    source(&mut r, "identity.console_access", "/LoginProfile");
+                }
+                Err(e) if e.as_service_error().is_some_and(is_no_such_entity) => {
+                    raw["LoginProfile"] = json!(null);
+                    identity.console_access = Some(false);
+                    source(&mut r, "identity.console_access", "/LoginProfile");
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "iam",
+                    "GetLoginProfile",
+                    &e,
+                    &[USER],
+                    &["identity"],
+                    vec![arn.to_owned()],
+                )),
             }
-            Err(e) if e.as_service_error().is_some_and(is_no_such_entity) => {
-                raw["LoginProfile"] = json!(null);
-                identity.console_access = Some(false);
-                source(&mut r, "identity.console_access", "/LoginProfile");
+            account.pace(None, "iam").await;
+            match iam.list_mfa_devices().user_name(name).send().await {
+                Ok(m) => {
+                    raw["MFADevices"] = json!(
+                            m.mfa_devices()
+                                .iter()
+                                .map(|d| json!({"UserName": d.user_name(), "SerialNumber": d.serial_number(), "EnableDate": to_chrono(d.enable_date())}))
+                                .collect::<Vec<_>>()
+                        );
+                    identity.mfa_enabled = Some(!m.mfa_devices().is_empty());
+                    source(&mut r, "identity.mfa_enabled", "/MFADevices");
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "iam",
+                    "ListMFADevices",
+                    &e,
+                    &[USER],
+                    &["identity"],
+                    vec![arn.to_owned()],
+                )),
             }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "iam",
-                "GetLoginProfile",
-                &e,
-                &[USER],
-                &["identity"],
-                vec![arn.to_owned()],
-            )),
-        }
-        account.pace(None, "iam").await;
-        match iam.list_mfa_devices().user_name(name).send().await {
-            Ok(m) => {
-                raw["MFADevices"] = json!(
-                    m.mfa_devices()
+            account.pace(None, "iam").await;
+            match iam.list_access_keys().user_name(name).send().await {
+                Ok(k) => {
+                    let keys: Vec<AccessKey> = k
+                        .access_key_metadata()
                         .iter()
-                        .map(|d| json!({"UserName": d.user_name(), "SerialNumber": d.serial_number(), "EnableDate": to_chrono(d.enable_date())}))
-                        .collect::<Vec<_>>()
-                );
-                identity.mfa_enabled = Some(!m.mfa_devices().is_empty());
-                source(&mut r, "identity.mfa_enabled", "/MFADevices");
-            }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "iam",
-                "ListMFADevices",
-                &e,
-                &[USER],
-                &["identity"],
-                vec![arn.to_owned()],
-            )),
-        }
-        account.pace(None, "iam").await;
-        match iam.list_access_keys().user_name(name).send().await {
-            Ok(k) => {
-                let keys: Vec<AccessKey> = k
-                    .access_key_metadata()
-                    .iter()
-                    .filter_map(|m| {
-                        Some(AccessKey {
-                            id: m.access_key_id()?.to_owned(),
-                            active: m.status() == Some(&StatusType::Active),
-                            created: m.create_date().and_then(to_chrono)?,
+                        .filter_map(|m| {
+                            Some(AccessKey {
+                                id: m.access_key_id()?.to_owned(),
+                                active: m.status() == Some(&StatusType::Active),
+                                created: m.create_date().and_then(to_chrono)?,
+                            })
                         })
-                    })
-                    .collect();
-                raw["AccessKeyMetadata"] = json!(k
-                    .access_key_metadata()
-                    .iter()
-                    .map(|m| json!({"UserName": m.user_name(), "AccessKeyId": m.access_key_id(), "Status": m.status().map(|s| s.as_str()), "CreateDate": m.create_date().and_then(to_chrono)}))
-                    .collect::<Vec<_>>());
-                identity.access_keys = Some(keys);
-                source(&mut r, "identity.access_keys", "/AccessKeyMetadata");
+                        .collect();
+                    raw["AccessKeyMetadata"] = json!(k
+                            .access_key_metadata()
+                            .iter()
+                            .map(|m| json!({"UserName": m.user_name(), "AccessKeyId": m.access_key_id(), "Status": m.status().map(|s| s.as_str()), "CreateDate": m.create_date().and_then(to_chrono)}))
+                            .collect::<Vec<_>>());
+                    identity.access_keys = Some(keys);
+                    source(&mut r, "identity.access_keys", "/AccessKeyMetadata");
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "iam",
+                    "ListAccessKeys",
+                    &e,
+                    &[USER],
+                    &["identity"],
+                    vec![arn.to_owned()],
+                )),
             }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "iam",
-                "ListAccessKeys",
-                &e,
-                &[USER],
-                &["identity"],
-                vec![arn.to_owned()],
-            )),
+            r.facets.identity = Some(identity);
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        r.facets.identity = Some(identity);
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

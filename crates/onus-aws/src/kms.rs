@@ -24,71 +24,84 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
         out.gaps
             .push(gap(&scope, "kms", "ListKeys", &e, &[KEY], &[], vec![]));
     }
-    for entry in list.iter().flat_map(|p| p.keys()) {
-        let Some(id) = entry.key_id() else { continue };
-        let fallback = entry.key_arn().map_or_else(
-            || format!("arn:aws:kms:{region}:{}:key/{id}", account.id),
-            str::to_owned,
-        );
-        account.pace(Some(&region), "kms").await;
-        let mut raw = json!({"KeyId": id});
-        let mut arn = fallback.clone();
-        let mut rotates = false;
-        match kms.describe_key().key_id(id).send().await {
-            Ok(d) => {
-                if let Some(m) = d.key_metadata() {
-                    arn = m.arn().map_or(fallback.clone(), str::to_owned);
-                    // Only enabled, symmetric, customer-managed keys with their own
-                    // key material have a rotation status to read.
-                    rotates = m.key_manager() == Some(&KeyManagerType::Customer)
-                        && m.key_spec().is_none_or(|s| *s == KeySpec::SymmetricDefault)
-                        && m.origin().is_none_or(|o| o.as_str() == "AWS_KMS")
-                        && m.key_state().is_none_or(|s| s.as_str() == "Enabled");
-                    raw["KeyMetadata"] = json!({
-                        "KeyId": m.key_id(),
-                        "Arn": m.arn(),
-                        "KeyManager": m.key_manager().map(|x| x.as_str()),
-                        "KeyState": m.key_state().map(|x| x.as_str()),
-                        "KeySpec": m.key_spec().map(|x| x.as_str()),
-                        "KeyUsage": m.key_usage().map(|x| x.as_str()),
-                        "Origin": m.origin().map(|x| x.as_str()),
-                        "Enabled": m.enabled(),
-                        "Description": m.description(),
-                    });
-                }
-            }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "kms",
-                "DescribeKey",
-                &e,
-                &[KEY],
-                &["encryption_at_rest"],
-                vec![fallback.clone()],
-            )),
-        }
-        if rotates {
+    let items: Vec<_> = list
+        .iter()
+        .flat_map(|p| p.keys())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |entry: aws_sdk_kms::types::KeyListEntry| {
+        let (kms, account, region, scope) =
+            (kms.clone(), account.clone(), region.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let entry = &entry;
+            let Some(id) = entry.key_id() else { return out };
+            let fallback = entry.key_arn().map_or_else(
+                || format!("arn:aws:kms:{region}:{}:key/{id}", account.id),
+                str::to_owned,
+            );
             account.pace(Some(&region), "kms").await;
-            match kms.get_key_rotation_status().key_id(id).send().await {
-                Ok(s) => raw["KeyRotationEnabled"] = Value::Bool(s.key_rotation_enabled()),
+            let mut raw = json!({"KeyId": id});
+            let mut arn = fallback.clone();
+            let mut rotates = false;
+            match kms.describe_key().key_id(id).send().await {
+                Ok(d) => {
+                    if let Some(m) = d.key_metadata() {
+                        arn = m.arn().map_or(fallback.clone(), str::to_owned);
+                        // Only enabled, symmetric, customer-managed keys with their own
+                        // key material have a rotation status to read.
+                        rotates = m.key_manager() == Some(&KeyManagerType::Customer)
+                            && m.key_spec().is_none_or(|s| *s == KeySpec::SymmetricDefault)
+                            && m.origin().is_none_or(|o| o.as_str() == "AWS_KMS")
+                            && m.key_state().is_none_or(|s| s.as_str() == "Enabled");
+                        raw["KeyMetadata"] = json!({
+                            "KeyId": m.key_id(),
+                            "Arn": m.arn(),
+                            "KeyManager": m.key_manager().map(|x| x.as_str()),
+                            "KeyState": m.key_state().map(|x| x.as_str()),
+                            "KeySpec": m.key_spec().map(|x| x.as_str()),
+                            "KeyUsage": m.key_usage().map(|x| x.as_str()),
+                            "Origin": m.origin().map(|x| x.as_str()),
+                            "Enabled": m.enabled(),
+                            "Description": m.description(),
+                        });
+                    }
+                }
                 Err(e) => out.gaps.push(gap(
                     &scope,
                     "kms",
-                    "GetKeyRotationStatus",
+                    "DescribeKey",
                     &e,
                     &[KEY],
                     &["encryption_at_rest"],
-                    vec![arn.clone()],
+                    vec![fallback.clone()],
                 )),
             }
+            if rotates {
+                account.pace(Some(&region), "kms").await;
+                match kms.get_key_rotation_status().key_id(id).send().await {
+                    Ok(s) => raw["KeyRotationEnabled"] = Value::Bool(s.key_rotation_enabled()),
+                    Err(e) => out.gaps.push(gap(
+                        &scope,
+                        "kms",
+                        "GetKeyRotationStatus",
+                        &e,
+                        &[KEY],
+                        &["encryption_at_rest"],
+                        vec![arn.clone()],
+                    )),
+                }
+            }
+            let name = raw["KeyMetadata"]["Description"]
+                .as_str()
+                .filter(|d| !d.is_empty())
+                .map_or(id.to_owned(), str::to_owned);
+            let mut r = resource(&arn, &account.id, Some(&region), KEY, Some(&name));
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        let name = raw["KeyMetadata"]["Description"]
-            .as_str()
-            .filter(|d| !d.is_empty())
-            .map_or(id.to_owned(), str::to_owned);
-        let mut r = resource(&arn, &account.id, Some(&region), KEY, Some(&name));
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

@@ -32,72 +32,87 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             vec![],
         ));
     }
-    for f in pages_fn.iter().flat_map(|p| p.functions()) {
-        let Some(name) = f.function_name() else {
-            continue;
-        };
-        let arn = f
-            .function_arn()
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("arn:aws:lambda:{region}:{}:function:{name}", account.id));
-        let mut r = resource(&arn, &account.id, Some(&region), FUNCTION, Some(name));
-        let image = f.package_type() == Some(&PackageType::Image);
-        let runtime = f.runtime().map(|x| x.as_str().to_owned());
-        let mut raw = json!({"FunctionName": name, "Runtime": runtime, "PackageType": f.package_type().map(|p| p.as_str())});
-        // An image function has no managed runtime: an empty name tells RUN001 so.
-        let runtime_name = if image { Some(String::new()) } else { runtime };
-        if runtime_name.is_some() {
-            r.facets.runtime = Some(Runtime {
-                name: runtime_name,
-                ..Default::default()
+    let items: Vec<aws_sdk_lambda::types::FunctionConfiguration> = pages_fn
+        .iter()
+        .flat_map(|p| p.functions())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |f: aws_sdk_lambda::types::FunctionConfiguration| {
+        let (lambda, account, region, scope) = (
+            lambda.clone(),
+            account.clone(),
+            region.clone(),
+            scope.clone(),
+        );
+        async move {
+            let mut out = Collected::default();
+            let f = &f;
+            let Some(name) = f.function_name() else {
+                return out;
+            };
+            let arn = f.function_arn().map(str::to_owned).unwrap_or_else(|| {
+                format!("arn:aws:lambda:{region}:{}:function:{name}", account.id)
             });
-            source(&mut r, "runtime.name", "/Runtime");
-        }
-        account.pace(Some(&region), "lambda").await;
-        match lambda
-            .get_function_url_config()
-            .function_name(name)
-            .send()
-            .await
-        {
-            Ok(u) => {
-                raw["FunctionUrlConfig"] =
-                    json!({"FunctionUrl": u.function_url(), "AuthType": u.auth_type().as_str()});
-                r.facets.network = Some(onus_model::Network {
-                    public_endpoint: Some(true),
+            let mut r = resource(&arn, &account.id, Some(&region), FUNCTION, Some(name));
+            let image = f.package_type() == Some(&PackageType::Image);
+            let runtime = f.runtime().map(|x| x.as_str().to_owned());
+            let mut raw = json!({"FunctionName": name, "Runtime": runtime, "PackageType": f.package_type().map(|p| p.as_str())});
+            // An image function has no managed runtime: an empty name tells RUN001 so.
+            let runtime_name = if image { Some(String::new()) } else { runtime };
+            if runtime_name.is_some() {
+                r.facets.runtime = Some(Runtime {
+                    name: runtime_name,
                     ..Default::default()
                 });
-                r.facets.identity = Some(onus_model::Identity {
-                    endpoint_auth_required: Some(*u.auth_type() == FunctionUrlAuthType::AwsIam),
-                    ..Default::default()
-                });
-                source(&mut r, "network.public_endpoint", "/FunctionUrlConfig");
-                source(
-                    &mut r,
-                    "identity.endpoint_auth_required",
-                    "/FunctionUrlConfig/AuthType",
-                );
+                source(&mut r, "runtime.name", "/Runtime");
             }
-            Err(e) if e.code() == Some("ResourceNotFoundException") => {
-                raw["FunctionUrlConfig"] = Value::Null;
-                r.facets.network = Some(onus_model::Network {
-                    public_endpoint: Some(false),
-                    ..Default::default()
-                });
-                source(&mut r, "network.public_endpoint", "/FunctionUrlConfig");
+            account.pace(Some(&region), "lambda").await;
+            match lambda
+                .get_function_url_config()
+                .function_name(name)
+                .send()
+                .await
+            {
+                Ok(u) => {
+                    raw["FunctionUrlConfig"] = json!({"FunctionUrl": u.function_url(), "AuthType": u.auth_type().as_str()});
+                    r.facets.network = Some(onus_model::Network {
+                        public_endpoint: Some(true),
+                        ..Default::default()
+                    });
+                    r.facets.identity = Some(onus_model::Identity {
+                        endpoint_auth_required: Some(*u.auth_type() == FunctionUrlAuthType::AwsIam),
+                        ..Default::default()
+                    });
+                    source(&mut r, "network.public_endpoint", "/FunctionUrlConfig");
+                    source(
+                        &mut r,
+                        "identity.endpoint_auth_required",
+                        "/FunctionUrlConfig/AuthType",
+                    );
+                }
+                Err(e) if e.code() == Some("ResourceNotFoundException") => {
+                    raw["FunctionUrlConfig"] = Value::Null;
+                    r.facets.network = Some(onus_model::Network {
+                        public_endpoint: Some(false),
+                        ..Default::default()
+                    });
+                    source(&mut r, "network.public_endpoint", "/FunctionUrlConfig");
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "lambda",
+                    "GetFunctionUrlConfig",
+                    &e,
+                    &[FUNCTION],
+                    &["identity", "network"],
+                    vec![arn.clone()],
+                )),
             }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "lambda",
-                "GetFunctionUrlConfig",
-                &e,
-                &[FUNCTION],
-                &["identity", "network"],
-                vec![arn.clone()],
-            )),
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

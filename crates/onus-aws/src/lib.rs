@@ -188,6 +188,28 @@ impl Account {
     }
 }
 
+/// Reads of one service's resources in flight at once, per (account, region,
+/// service) task. With the tasks themselves concurrent (`--concurrency`), this
+/// keeps requests in flight when one service holds most of the estate, while
+/// the rate limit per (account, region, service) still paces them.
+pub(crate) const PER_SERVICE: usize = 8;
+
+/// Run `read` for every item, [`PER_SERVICE`] at a time, and gather what they
+/// collected in the items' order (so inventories do not depend on timing).
+pub(crate) async fn each<T, F, Fut>(items: Vec<T>, read: F) -> Collected
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future<Output = Collected>,
+{
+    use futures_util::StreamExt as _;
+    let mut out = Collected::default();
+    let mut parts = futures_util::stream::iter(items.into_iter().map(read)).buffered(PER_SERVICE);
+    while let Some(part) = parts.next().await {
+        out.extend(part);
+    }
+    out
+}
+
 /// Resources and gaps from one task.
 #[derive(Debug, Default)]
 pub(crate) struct Collected {

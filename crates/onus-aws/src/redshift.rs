@@ -30,47 +30,64 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             vec![],
         ));
     }
-    for c in list.iter().flat_map(|p| p.clusters()) {
-        let Some(id) = c.cluster_identifier() else {
-            continue;
-        };
-        let arn = format!("arn:aws:redshift:{region}:{}:cluster:{id}", account.id);
-        let mut raw = json!({
-            "ClusterIdentifier": id,
-            "Encrypted": c.encrypted(),
-            "KmsKeyId": c.kms_key_id(),
-            "PubliclyAccessible": c.publicly_accessible(),
-            "ClusterVersion": c.cluster_version(),
-        });
-        account.pace(Some(&region), "redshift").await;
-        match redshift
-            .describe_logging_status()
-            .cluster_identifier(id)
-            .send()
-            .await
-        {
-            Ok(l) => {
-                raw["LoggingStatus"] = json!({
-                    "LoggingEnabled": l.logging_enabled(),
-                    "LogDestinationType": l.log_destination_type().map(|d| d.as_str()),
-                });
+    let items: Vec<aws_sdk_redshift::types::Cluster> = list
+        .iter()
+        .flat_map(|p| p.clusters())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |c: aws_sdk_redshift::types::Cluster| {
+        let (redshift, account, region, scope) = (
+            redshift.clone(),
+            account.clone(),
+            region.clone(),
+            scope.clone(),
+        );
+        async move {
+            let mut out = Collected::default();
+            let c = &c;
+            let Some(id) = c.cluster_identifier() else {
+                return out;
+            };
+            let arn = format!("arn:aws:redshift:{region}:{}:cluster:{id}", account.id);
+            let mut raw = json!({
+                "ClusterIdentifier": id,
+                "Encrypted": c.encrypted(),
+                "KmsKeyId": c.kms_key_id(),
+                "PubliclyAccessible": c.publicly_accessible(),
+                "ClusterVersion": c.cluster_version(),
+            });
+            account.pace(Some(&region), "redshift").await;
+            match redshift
+                .describe_logging_status()
+                .cluster_identifier(id)
+                .send()
+                .await
+            {
+                Ok(l) => {
+                    raw["LoggingStatus"] = json!({
+                        "LoggingEnabled": l.logging_enabled(),
+                        "LogDestinationType": l.log_destination_type().map(|d| d.as_str()),
+                    });
+                }
+                Err(e) => {
+                    raw["LoggingStatus"] = Value::Null;
+                    out.gaps.push(gap(
+                        &scope,
+                        "redshift",
+                        "DescribeLoggingStatus",
+                        &e,
+                        &[CLUSTER],
+                        &["logging"],
+                        vec![arn.clone()],
+                    ));
+                }
             }
-            Err(e) => {
-                raw["LoggingStatus"] = Value::Null;
-                out.gaps.push(gap(
-                    &scope,
-                    "redshift",
-                    "DescribeLoggingStatus",
-                    &e,
-                    &[CLUSTER],
-                    &["logging"],
-                    vec![arn.clone()],
-                ));
-            }
+            let mut r = resource(&arn, &account.id, Some(&region), CLUSTER, Some(id));
+            r.raw = raw;
+            out.resources.push(r);
+            out
         }
-        let mut r = resource(&arn, &account.id, Some(&region), CLUSTER, Some(id));
-        r.raw = raw;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

@@ -164,47 +164,57 @@ pub(crate) async fn collect(account: Account, regions: Option<Vec<String>>) -> C
         return out;
     }
     let (account_blocked, account_raw) = account_block(&account, &mut out).await;
-    let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
-    for name in names {
-        let arn = format!("arn:aws:s3:::{name}");
-        account.pace(None, "s3").await;
-        let region = match home.get_bucket_location().bucket(&name).send().await {
-            Ok(l) => region_of(l.location_constraint().map(|c| c.as_str())),
-            Err(e) => {
-                out.gaps.push(gap(
-                    &scope,
-                    "s3",
-                    "GetBucketLocation",
-                    &e,
-                    &[BUCKET],
-                    &[],
-                    vec![arn.clone()],
-                ));
-                "us-east-1".to_owned()
+    // One client per bucket region, shared by the concurrent reads.
+    let clients: std::sync::Mutex<HashMap<String, aws_sdk_s3::Client>> = Default::default();
+    let read = |name: String| {
+        let (account, home, scope, regions) = (&account, &home, &scope, &regions);
+        let (clients, account_raw) = (&clients, &account_raw);
+        async move {
+            let mut out = Collected::default();
+            let arn = format!("arn:aws:s3:::{name}");
+            account.pace(None, "s3").await;
+            let region = match home.get_bucket_location().bucket(&name).send().await {
+                Ok(l) => region_of(l.location_constraint().map(|c| c.as_str())),
+                Err(e) => {
+                    out.gaps.push(gap(
+                        scope,
+                        "s3",
+                        "GetBucketLocation",
+                        &e,
+                        &[BUCKET],
+                        &[],
+                        vec![arn.clone()],
+                    ));
+                    "us-east-1".to_owned()
+                }
+            };
+            if regions.as_ref().is_some_and(|r| !r.contains(&region)) {
+                return out;
             }
-        };
-        if regions.as_ref().is_some_and(|r| !r.contains(&region)) {
-            continue;
+            let client = clients
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(region.clone())
+                .or_insert_with(|| s3_client(account, &region))
+                .clone();
+            let bucket_scope = account.scope(Some(&region));
+            let mut r = resource(&arn, &account.id, Some(&region), BUCKET, Some(&name));
+            bucket(
+                account,
+                &client,
+                &bucket_scope,
+                &name,
+                &mut r,
+                &mut out,
+                account_blocked,
+                account_raw,
+            )
+            .await;
+            out.resources.push(r);
+            out
         }
-        let client = clients
-            .entry(region.clone())
-            .or_insert_with(|| s3_client(&account, &region))
-            .clone();
-        let bucket_scope = account.scope(Some(&region));
-        let mut r = resource(&arn, &account.id, Some(&region), BUCKET, Some(&name));
-        bucket(
-            &account,
-            &client,
-            &bucket_scope,
-            &name,
-            &mut r,
-            &mut out,
-            account_blocked,
-            &account_raw,
-        )
-        .await;
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(names, read).await);
     out
 }
 

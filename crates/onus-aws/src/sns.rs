@@ -23,40 +23,50 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
         out.gaps
             .push(gap(&scope, "sns", "ListTopics", &e, &[TOPIC], &[], vec![]));
     }
-    for arn in list
+    let items: Vec<_> = list
         .iter()
         .flat_map(|p| p.topics())
         .filter_map(|t| t.topic_arn())
-    {
-        let name = arn.rsplit(':').next().unwrap_or(arn);
-        let mut raw = json!({"TopicArn": arn});
-        account.pace(Some(&region), "sns").await;
-        match sns.get_topic_attributes().topic_arn(arn).send().await {
-            Ok(a) => {
-                let attributes: Map<String, Value> = a
-                    .attributes()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                raw["Attributes"] = Value::Object(attributes);
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |arn: String| {
+        let (sns, account, region, scope) =
+            (sns.clone(), account.clone(), region.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let arn = arn.as_str();
+            let name = arn.rsplit(':').next().unwrap_or(arn);
+            let mut raw = json!({"TopicArn": arn});
+            account.pace(Some(&region), "sns").await;
+            match sns.get_topic_attributes().topic_arn(arn).send().await {
+                Ok(a) => {
+                    let attributes: Map<String, Value> = a
+                        .attributes()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    raw["Attributes"] = Value::Object(attributes);
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "sns",
+                    "GetTopicAttributes",
+                    &e,
+                    &[TOPIC],
+                    &["encryption_at_rest", "public_access"],
+                    vec![arn.to_owned()],
+                )),
             }
-            Err(e) => out.gaps.push(gap(
-                &scope,
-                "sns",
-                "GetTopicAttributes",
-                &e,
-                &[TOPIC],
-                &["encryption_at_rest", "public_access"],
-                vec![arn.to_owned()],
-            )),
+            let mut r = resource(arn, &account.id, Some(&region), TOPIC, Some(name));
+            r.raw = raw;
+            crate::sqs::read_policy(&mut r, &scope, &mut out, "sns", "GetTopicAttributes");
+            out.resources.push(r);
+            out
         }
-        let mut r = resource(arn, &account.id, Some(&region), TOPIC, Some(name));
-        r.raw = raw;
-        crate::sqs::read_policy(&mut r, &scope, &mut out, "sns", "GetTopicAttributes");
-        out.resources.push(r);
-    }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }

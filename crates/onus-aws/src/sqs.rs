@@ -27,52 +27,65 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
         out.gaps
             .push(gap(&scope, "sqs", "ListQueues", &e, &[QUEUE], &[], vec![]));
     }
-    for url in list.iter().flat_map(|p| p.queue_urls()) {
-        let name = url.rsplit('/').next().unwrap_or(url);
-        let fallback = format!("arn:aws:sqs:{region}:{}:{name}", account.id);
-        account.pace(Some(&region), "sqs").await;
-        let mut raw = json!({"QueueUrl": url});
-        let arn = match sqs
-            .get_queue_attributes()
-            .queue_url(url)
-            .attribute_names(QueueAttributeName::All)
-            .send()
-            .await
-        {
-            Ok(a) => {
-                let attributes: Map<String, Value> = a
-                    .attributes()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let arn = attributes
-                    .get("QueueArn")
-                    .and_then(Value::as_str)
-                    .map_or(fallback.clone(), str::to_owned);
-                raw["Attributes"] = Value::Object(attributes);
-                arn
-            }
-            Err(e) => {
-                out.gaps.push(gap(
-                    &scope,
-                    "sqs",
-                    "GetQueueAttributes",
-                    &e,
-                    &[QUEUE],
-                    &["encryption_at_rest", "public_access"],
-                    vec![fallback.clone()],
-                ));
-                fallback
-            }
-        };
-        let mut r = resource(&arn, &account.id, Some(&region), QUEUE, Some(name));
-        r.raw = raw;
-        read_policy(&mut r, &scope, &mut out, "sqs", "GetQueueAttributes");
-        out.resources.push(r);
-    }
+    let items: Vec<_> = list
+        .iter()
+        .flat_map(|p| p.queue_urls())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |url: String| {
+        let (sqs, account, region, scope) =
+            (sqs.clone(), account.clone(), region.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let url = url.as_str();
+            let name = url.rsplit('/').next().unwrap_or(url);
+            let fallback = format!("arn:aws:sqs:{region}:{}:{name}", account.id);
+            account.pace(Some(&region), "sqs").await;
+            let mut raw = json!({"QueueUrl": url});
+            let arn = match sqs
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(QueueAttributeName::All)
+                .send()
+                .await
+            {
+                Ok(a) => {
+                    let attributes: Map<String, Value> = a
+                        .attributes()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let arn = attributes
+                        .get("QueueArn")
+                        .and_then(Value::as_str)
+                        .map_or(fallback.clone(), str::to_owned);
+                    raw["Attributes"] = Value::Object(attributes);
+                    arn
+                }
+                Err(e) => {
+                    out.gaps.push(gap(
+                        &scope,
+                        "sqs",
+                        "GetQueueAttributes",
+                        &e,
+                        &[QUEUE],
+                        &["encryption_at_rest", "public_access"],
+                        vec![fallback.clone()],
+                    ));
+                    fallback
+                }
+            };
+            let mut r = resource(&arn, &account.id, Some(&region), QUEUE, Some(name));
+            r.raw = raw;
+            read_policy(&mut r, &scope, &mut out, "sqs", "GetQueueAttributes");
+            out.resources.push(r);
+            out
+        }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }
 
