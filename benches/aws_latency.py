@@ -135,6 +135,7 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--onus", default=os.path.join(ROOT, "target", "release", "onus"))
     ap.add_argument("--extra", default="", help="extra onus arguments, space separated")
+    ap.add_argument("--log", help="write onus's debug log (RUST_LOG=onus_aws=debug) to this file")
     args = ap.parse_args()
 
     port = free_port()
@@ -164,8 +165,13 @@ def main():
                          AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
                          AWS_ENDPOINT_URL_RESOURCE_EXPLORER_2=f"http://127.0.0.1:{explorer.server_address[1]}")
         cmd = [args.onus, "audit", "aws", "--regions", ",".join(REGIONS), "--format", "json", *args.extra.split()]
+        if args.log:
+            audit_env["RUST_LOG"] = "onus_aws=debug"
         t = time.perf_counter()
         out = subprocess.run(cmd, env=audit_env, capture_output=True)
+        if args.log:
+            with open(args.log, "wb") as f:
+                f.write(out.stderr)
         wall = time.perf_counter() - t
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         report = json.loads(out.stdout)
