@@ -55,6 +55,59 @@ fn azure_resource_graph_denied_falls_back_to_the_arm_list() {
     );
 }
 
+/// Found by review: with Resource Graph denied and the generic list failing,
+/// onus reported no resources although every per-type list would answer.
+/// Now the types onus reads are listed one by one, every resource of them is
+/// audited as on the other paths (the helper checks the whole ledger), and
+/// both failures are named.
+#[test]
+fn azure_every_enumeration_source_failing_still_reads_the_types_onus_reads() {
+    let (report, requests) = audit_mock_arm_failing("resource-graph", true, true);
+    let sources = report["coverage"]["sources"].as_array().unwrap();
+    let status = |name: &str| {
+        sources
+            .iter()
+            .find(|s| s["source"] == name)
+            .map(|s| s["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        status("resource-graph").as_deref(),
+        Some("denied"),
+        "{sources:#?}"
+    );
+    assert_eq!(
+        status("arm-resources").as_deref(),
+        Some("failed"),
+        "{sources:#?}"
+    );
+    assert_eq!(
+        status("arm-per-type").as_deref(),
+        Some("used"),
+        "{sources:#?}"
+    );
+    // Both failures are named: Resource Graph's in the coverage (its reason),
+    // the generic list's as a collection failure too.
+    let graph = sources
+        .iter()
+        .find(|s| s["source"] == "resource-graph")
+        .unwrap();
+    assert!(
+        graph["detail"].as_str().unwrap().contains("authorization"),
+        "{graph}"
+    );
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|g| g["operation"] == "resources/list"),
+        "no failure names the generic list: {gaps:#?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|(_, t, _)| t.contains("/providers/Microsoft.Compute/virtualMachines?")),
+        "the per-type list of virtual machines"
+    );
+}
+
 #[test]
 fn azure_audit_through_resource_graph() {
     let (report, requests) = audit_mock_arm("resource-graph", false);
@@ -82,7 +135,16 @@ pub(crate) fn audit_mock_arm(
     source: &str,
     graph_denied: bool,
 ) -> (Value, Vec<(String, String, Option<String>)>) {
-    let arm = MockArm::start_with(graph_denied);
+    audit_mock_arm_failing(source, graph_denied, false)
+}
+
+/// [`audit_mock_arm`], with the generic ARM list failing too when `generic_fails`.
+pub(crate) fn audit_mock_arm_failing(
+    source: &str,
+    graph_denied: bool,
+    generic_fails: bool,
+) -> (Value, Vec<(String, String, Option<String>)>) {
+    let arm = MockArm::start_failing(graph_denied, generic_fails);
     let token = "canary-azure-token-ONUS-0123456789";
     let out = onus()
         .env("ONUS_AZURE_TOKEN", token)
@@ -204,8 +266,16 @@ pub(crate) fn audit_mock_arm(
         ("aa-ops", "identity-access", "unknown"),
         ("nic-1", "firewall", "unknown"),
     ];
+    // With every enumeration source down, only the types onus reads in depth
+    // (and their helpers) are listed: the enumerated-only kinds go unseen.
+    let unseen: &[&str] = if generic_fails {
+        &["wf-orders", "aa-ops", "gadget\u{1b}[31m"]
+    } else {
+        &[]
+    };
     let wrong: Vec<String> = expect
         .iter()
+        .filter(|(n, _, _)| !unseen.contains(n))
         .filter(|(n, d, s)| azure_status(&report, n, d) != *s)
         .map(|(n, d, s)| format!("{n} {d}: want {s}, got {}", azure_status(&report, n, d)))
         .collect();
@@ -223,10 +293,20 @@ pub(crate) fn audit_mock_arm(
         .filter_map(|r| r["name"].as_str().map(str::to_owned))
         .collect();
     for name in &served {
-        assert!(
+        assert_eq!(
             names.contains(name.as_str()),
-            "{name:?} missing from the report"
+            !unseen.contains(&name.as_str()),
+            "{name:?}: in the report or not"
         );
+    }
+    if generic_fails {
+        let requests = arm.requests.lock().unwrap().clone();
+        assert!(
+            requests.iter().all(|(m, t, _)| m == "GET"
+                || (m == "POST" && t.starts_with("/providers/Microsoft.ResourceGraph/resources?"))),
+            "{requests:?}"
+        );
+        return (report, requests);
     }
     let kind_of = |name: &str| {
         report["resources"]

@@ -20,6 +20,11 @@ impl MockArm {
 
     /// With `graph_denied`, Resource Graph answers 403 (the caller may not query it).
     pub(crate) fn start_with(graph_denied: bool) -> MockArm {
+        MockArm::start_failing(graph_denied, false)
+    }
+
+    /// With `generic_fails` too, the generic ARM list answers 500 on every page.
+    pub(crate) fn start_failing(graph_denied: bool, generic_fails: bool) -> MockArm {
         let mut throttled = false;
         let (url, requests) = serve_mock("127.0.0.1:0", move |base, req| {
             let path = req.target.split('?').next().unwrap_or("").to_owned();
@@ -34,6 +39,12 @@ impl MockArm {
                 )
             } else if graph {
                 resource_graph(base, &req.body)
+            } else if generic_fails && path == format!("/subscriptions/{SUB}/resources") {
+                (
+                    500,
+                    "",
+                    serde_json::json!({"error": {"code": "InternalServerError", "message": "the list is down"}}),
+                )
             } else if path.ends_with("/networkSecurityGroups") && !throttled {
                 throttled = true;
                 (
@@ -437,6 +448,13 @@ pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static 
             json!({"error": {"code": "AuthorizationFailed",
             "message": "The client does not have authorization to perform action 'Microsoft.Sql/servers/firewallRules/read'"}}),
         ),
+        // A type of a registered provider with no resources here: an empty list.
+        _ if path
+            .strip_prefix(&format!("{p}/"))
+            .is_some_and(|rest| rest.split('/').count() == 2) =>
+        {
+            ok(json!({"value": []}))
+        }
         _ => (
             404,
             "",

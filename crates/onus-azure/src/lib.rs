@@ -245,6 +245,8 @@ pub async fn collect(
 /// The enumeration sources, as the coverage names them.
 const GRAPH: &str = "resource-graph";
 const ARM_LIST: &str = "arm-resources";
+/// The per-type lists of the types onus reads, when the generic list failed.
+const ARM_PER_TYPE: &str = "arm-per-type";
 
 /// The one Resource Graph query: every resource, typed and filtered client-side
 /// (types come back lower-cased), so one code path serves every type.
@@ -351,6 +353,7 @@ async fn subscription(
     let mut out = Collected::default();
     let s = Some(sub);
     let from_graph = graph.is_some();
+    let mut generic_failed = false;
     let mut rows = match graph {
         Some(rows) => rows,
         None => {
@@ -362,6 +365,7 @@ async fn subscription(
                 .await;
             match err {
                 Some(e) => {
+                    generic_failed = true;
                     let status = if e.cause == GapCause::AccessDenied {
                         SourceStatus::Denied
                     } else {
@@ -394,13 +398,16 @@ async fn subscription(
     };
 
     // Without Resource Graph the generic list carries no properties: the types
-    // read in depth (and their helpers) are listed per type, where present.
+    // read in depth (and their helpers) are listed per type, where present;
+    // every one of them when the generic list failed, so an outage of both
+    // enumeration sources still leaves the types onus reads.
     if !from_graph {
         let types: std::collections::HashSet<String> = rows
             .iter()
             .filter_map(|r| r["type"].as_str().map(str::to_ascii_lowercase))
             .collect();
-        let present = |t: &str| types.contains(&t.to_ascii_lowercase());
+        let present = |t: &str| generic_failed || types.contains(&t.to_ascii_lowercase());
+        let mut per_type = 0;
         let wanted: Vec<&'static str> = types::TYPES
             .iter()
             .map(|t| t.resource_type)
@@ -431,6 +438,7 @@ async fn subscription(
                 ));
             }
             // The per-type answer replaces the property-less generic rows it covers.
+            per_type += listed.len();
             let fresh: std::collections::HashSet<String> = listed.iter().map(id_key).collect();
             rows.retain(|r| !fresh.contains(&id_key(r)));
             rows.extend(listed.into_iter().map(|mut v| {
@@ -439,6 +447,18 @@ async fn subscription(
                 }
                 v
             }));
+        }
+        if generic_failed {
+            out.sources.push(source(
+                sub,
+                ARM_PER_TYPE,
+                SourceStatus::Used,
+                per_type,
+                Some(
+                    "the generic list failed: only the types onus reads in depth were listed"
+                        .to_owned(),
+                ),
+            ));
         }
     }
 
