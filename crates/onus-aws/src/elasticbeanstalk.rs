@@ -31,6 +31,8 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let mut out = Collected::default();
     let mut environments = Vec::new();
     let mut token: Option<String> = None;
+    // DescribeEnvironments has no SDK paginator: the same guard as every listing.
+    let mut guard = onus_endpoint::Pages::new();
     loop {
         account.pace(Some(&region), "elasticbeanstalk").await;
         match eb
@@ -43,7 +45,20 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             Ok(page) => {
                 environments.extend(page.environments().iter().cloned());
                 token = page.next_token().map(str::to_owned);
-                if token.is_none() {
+                let Some(next) = &token else {
+                    break;
+                };
+                if let Err(stop) = guard.next(next) {
+                    out.gaps.push(crate::gap::recorded(
+                        &scope,
+                        "elasticbeanstalk",
+                        "DescribeEnvironments",
+                        onus_model::GapCause::ApiError,
+                        stop.to_string(),
+                        &[ENV],
+                        &[],
+                        vec![],
+                    ));
                     break;
                 }
             }

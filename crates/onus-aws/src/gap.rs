@@ -49,6 +49,18 @@ where
                 aws_smithy_types::error::display::DisplayErrorContext(err)
             ),
         ),
+        SdkError::ConstructionFailure(_)
+            if std::error::Error::source(err)
+                .and_then(|s| s.downcast_ref::<onus_endpoint::PagingStopped>())
+                .is_some() =>
+        {
+            // The listing's pages were cut off by the paging guard (a loop, or
+            // more pages than onus follows): what the API did, named as such.
+            let stop = std::error::Error::source(err)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            (GapCause::ApiError, stop)
+        }
         SdkError::ConstructionFailure(_) => (
             GapCause::Other,
             format!(
@@ -149,7 +161,7 @@ pub(crate) fn mapping_gap(
 
 /// The gap, logged once as it is recorded.
 #[allow(clippy::too_many_arguments)]
-fn recorded(
+pub(crate) fn recorded(
     scope: &Scope,
     service: &str,
     operation: &str,
@@ -177,6 +189,19 @@ fn recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A listing cut off by the paging guard is named as what the API did.
+    #[test]
+    fn paging_stopped_is_an_api_error_saying_why() {
+        let err: SdkError<aws_sdk_sqs::operation::list_queues::ListQueuesError, HttpResponse> =
+            SdkError::construction_failure(onus_endpoint::PagingStopped::TooMany(10_000));
+        let (cause, message) = describe(&err);
+        assert_eq!(cause, GapCause::ApiError);
+        assert_eq!(
+            message,
+            "paging stopped after 10000 pages (the most onus follows in one listing)"
+        );
+    }
 
     #[test]
     fn codes_map_to_causes() {

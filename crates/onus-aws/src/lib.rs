@@ -572,6 +572,9 @@ fn schedule(
 
 /// Every page of a paginated call, and the error that stopped it early, if any:
 /// the resources of the pages already read are kept, and the error becomes a gap.
+/// The SDK's paginator stops on a repeated token; [`onus_endpoint::Pages`]
+/// caps the pages of one listing as on every other collector, and the cap
+/// becomes the error.
 pub(crate) async fn pages<P, E>(
     mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<
         Result<
@@ -592,9 +595,22 @@ pub(crate) async fn pages<P, E>(
     >,
 ) {
     let mut out = Vec::new();
+    let mut guard = onus_endpoint::Pages::new();
     while let Some(page) = stream.next().await {
         match page {
-            Ok(p) => out.push(p),
+            Ok(p) => {
+                out.push(p);
+                if let Err(stop) = guard.next(&out.len().to_string()) {
+                    return (
+                        out,
+                        Some(
+                            aws_smithy_runtime_api::client::result::SdkError::construction_failure(
+                                stop,
+                            ),
+                        ),
+                    );
+                }
+            }
             Err(e) => return (out, Some(e)),
         }
     }
@@ -610,13 +626,6 @@ pub(crate) fn tag_map<'a>(
         .collect()
 }
 
-/// The account resource's `logging` facet: whether a multi-region trail logs
-/// management events. Unknown when no such trail was seen and some CloudTrail
-/// call failed.
-///
-/// The account's `raw.Trails` is the list of its trails as the trail resources
-/// hold them (DescribeTrails, GetTrailStatus and GetEventSelectors, with the
-/// API's field names); the evidence pointers name the trail that decided.
 /// A trail as the account summary sees it: its raw, whether it logs
 /// management events, whether it is multi-region, and its own pointer for
 /// `logging.audit_enabled`.
@@ -627,6 +636,13 @@ type TrailSeen = (
     Option<String>,
 );
 
+/// The account resource's `logging` facet: whether a multi-region trail logs
+/// management events. Unknown when no such trail was seen and some CloudTrail
+/// call failed.
+///
+/// The account's `raw.Trails` is the list of its trails as the trail resources
+/// hold them (DescribeTrails, GetTrailStatus and GetEventSelectors, with the
+/// API's field names); the evidence pointers name the trail that decided.
 fn summarise_trails(collected: &mut Collected) {
     let accounts: Vec<String> = collected
         .resources
