@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--onus", default=os.path.join(ROOT, "target", "release", "onus"))
     ap.add_argument("--prowler", help="path to a prowler executable to compare with")
+    ap.add_argument("--prowler-full", action="store_true",
+                    help="with --prowler, run its full default scan instead of the equivalent checks")
     args = ap.parse_args()
 
     port = free_port()
@@ -126,7 +128,8 @@ def main():
         print(f"onus audit aws: best {min(times):.3f} s, median {statistics.median(times):.3f} s over {args.runs} runs; "
               f"{rec['requests']} requests ({rec['requests'] / max(resources, 1):.2f} per resource), {len(rec['writes'])} writes")
         if args.prowler:
-            pcmd = [args.prowler, "aws", "--no-banner", "-f", "us-east-1", "eu-west-1", "--checks", *PROWLER_CHECKS,
+            checks = [] if args.prowler_full else ["--checks", *PROWLER_CHECKS]
+            pcmd = [args.prowler, "aws", "--no-banner", "-f", "us-east-1", "eu-west-1", *checks,
                     "-M", "json-ocsf", "-o", f"/tmp/prowler-bench-{port}"]
             post(url + "/moto-api/recorder/start-recording")
             t = time.perf_counter()
@@ -134,7 +137,22 @@ def main():
             elapsed = time.perf_counter() - t
             post(url + "/moto-api/recorder/stop-recording")
             prec = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/recording.py"), url]))
-            print(f"prowler ({len(PROWLER_CHECKS)} checks): {elapsed:.3f} s, exit {p.returncode}; {prec['requests']} requests")
+            # The resources Prowler's findings name (OCSF resources[].uid).
+            named = set()
+            out_dir = f"/tmp/prowler-bench-{port}"
+            for root, _, files in os.walk(out_dir):
+                for f in files:
+                    if f.endswith(".ocsf.json"):
+                        try:
+                            for finding in json.load(open(os.path.join(root, f))):
+                                for r in finding.get("resources", []):
+                                    if r.get("uid"):
+                                        named.add(r["uid"])
+                        except (OSError, ValueError):
+                            pass
+            what = "full default scan" if args.prowler_full else f"{len(PROWLER_CHECKS)} checks"
+            print(f"prowler ({what}): {elapsed:.3f} s, exit {p.returncode}; {prec['requests']} requests; "
+                  f"{len(named)} resources named in its findings")
     finally:
         moto.terminate()
         moto.wait()
