@@ -460,6 +460,60 @@ fn azure_unreachable_endpoint_is_a_clear_incomplete_run() {
     );
 }
 
+/// A list that answers 429 on every attempt until the operation timeout is a
+/// `throttled` failure, not `timed-out`, and the run finishes soon after the
+/// timeout.
+#[test]
+fn azure_endless_throttling_is_named_throttled() {
+    use serde_json::json;
+    let (url, _) = serve_mock("127.0.0.1:0", |_, req| {
+        let path = req.target.split('?').next().unwrap_or("").to_owned();
+        if path == format!("/subscriptions/{SUB}/resources") {
+            (
+                200,
+                "",
+                json!({"value": [{"id": format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n"),
+                    "name": "n", "type": "Microsoft.Network/networkSecurityGroups"}]}),
+            )
+        } else {
+            (
+                429,
+                "Retry-After: 1\r\n",
+                json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+            )
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &url,
+            "--azure-source",
+            "arm",
+            "--operation-timeout",
+            "3s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gaps = report["gaps"].as_array().unwrap();
+    let nsg = gaps
+        .iter()
+        .find(|g| g["operation"] == "networkSecurityGroups/list")
+        .unwrap_or_else(|| panic!("{gaps:#?}"));
+    assert_eq!(nsg["cause"], "throttled", "{nsg}");
+    assert!(nsg["error"].as_str().unwrap_or_default().contains("429"), "{nsg}");
+    assert!(elapsed < std::time::Duration::from_secs(30), "{elapsed:?}");
+}
+
 #[test]
 fn shards_split_subscriptions_between_runners() {
     let arm = MockArm::start();

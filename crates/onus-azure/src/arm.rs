@@ -250,6 +250,34 @@ impl Policy for AttemptTimeout {
     }
 }
 
+/// The HTTP status of the latest answer to one request (0 before any), so a
+/// request that runs out of time after being throttled says `throttled`.
+#[derive(Debug, Default)]
+struct LastStatus(std::sync::atomic::AtomicU16);
+
+/// Records each attempt's HTTP status in the request's [`LastStatus`].
+#[derive(Debug)]
+struct RecordStatus;
+
+#[async_trait]
+impl Policy for RecordStatus {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let result = next[0].send(ctx, request, &next[1..]).await;
+        if let (Ok(response), Some(last)) = (&result, ctx.value::<Arc<LastStatus>>()) {
+            last.0.store(
+                u16::from(response.status()),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        result
+    }
+}
+
 /// Whether `host` is a loopback address or `localhost`.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -344,7 +372,11 @@ impl Arm {
             Some(env!("CARGO_PKG_VERSION")),
             options,
             Vec::new(),
-            vec![auth, Arc::new(AttemptTimeout(timeouts.attempt))],
+            vec![
+                auth,
+                Arc::new(AttemptTimeout(timeouts.attempt)),
+                Arc::new(RecordStatus),
+            ],
             None,
         );
         Ok(Arm {
@@ -401,18 +433,33 @@ impl Arm {
             skip_checks: true,
             ..Default::default()
         };
+        let last = Arc::new(LastStatus::default());
+        let ctx = Context::new().with_value(last.clone());
         let sent = tokio::time::timeout(
             self.operation_timeout,
-            self.pipeline
-                .send(&Context::new(), &mut request, Some(options)),
+            self.pipeline.send(&ctx, &mut request, Some(options)),
         )
         .await
-        .map_err(|_| ArmError {
-            cause: GapCause::TimedOut,
-            message: format!(
-                "timed out: no answer within the operation timeout of {}s (--operation-timeout)",
-                self.operation_timeout.as_secs_f64()
-            ),
+        .map_err(|_| {
+            // Retries after 429s that spend the whole operation timeout are
+            // throttling, not an endpoint that never answered.
+            if last.0.load(std::sync::atomic::Ordering::Relaxed) == 429 {
+                ArmError {
+                    cause: GapCause::Throttled,
+                    message: format!(
+                        "throttled: the API answered 429 (too many requests) until the operation timeout of {}s (--operation-timeout)",
+                        self.operation_timeout.as_secs_f64()
+                    ),
+                }
+            } else {
+                ArmError {
+                    cause: GapCause::TimedOut,
+                    message: format!(
+                        "timed out: no answer within the operation timeout of {}s (--operation-timeout)",
+                        self.operation_timeout.as_secs_f64()
+                    ),
+                }
+            }
         })?;
         let response = sent.map_err(transport_error)?;
         let status = u16::from(response.status());
