@@ -510,7 +510,10 @@ fn azure_endless_throttling_is_named_throttled() {
         .find(|g| g["operation"] == "networkSecurityGroups/list")
         .unwrap_or_else(|| panic!("{gaps:#?}"));
     assert_eq!(nsg["cause"], "throttled", "{nsg}");
-    assert!(nsg["error"].as_str().unwrap_or_default().contains("429"), "{nsg}");
+    assert!(
+        nsg["error"].as_str().unwrap_or_default().contains("429"),
+        "{nsg}"
+    );
     assert!(elapsed < std::time::Duration::from_secs(30), "{elapsed:?}");
 }
 
