@@ -75,16 +75,12 @@ pub struct AwsOptions {
     pub external_id: Option<String>,
     /// With AWS Organizations: the role name to assume in every active member account.
     pub organization_role: Option<String>,
-    /// Concurrent (account, region, service) tasks.
-    pub concurrency: usize,
     /// Requests per second per (account, region, service); 0 disables the limit.
     pub rate_limit: u32,
     /// Attempts per request, retries included (the SDK's adaptive retry).
     pub max_attempts: u32,
-    /// Collect only the accounts in shard (index, count), 1-based.
-    pub shard: Option<(u32, u32)>,
-    /// Connect, attempt and operation timeouts of every call.
-    pub timeouts: onus_endpoint::Timeouts,
+    /// Concurrency (tasks per account, region and service), shard, timeouts.
+    pub collector: onus_endpoint::CollectorOptions,
     /// Enumerate the whole estate (tagging API, AWS Config) besides the deep collectors.
     pub enumerate: bool,
     /// Read this organisation Config aggregator (in the base account) instead of
@@ -100,11 +96,9 @@ impl Default for AwsOptions {
             role_arns: Vec::new(),
             external_id: None,
             organization_role: None,
-            concurrency: 16,
             rate_limit: 100,
             max_attempts: 3,
-            shard: None,
-            timeouts: onus_endpoint::Timeouts::DEFAULT,
+            collector: onus_endpoint::CollectorOptions::default(),
             enumerate: true,
             config_aggregator: None,
         }
@@ -260,10 +254,10 @@ async fn base_config(opts: &AwsOptions) -> SdkConfig {
         .with_initial_backoff(Duration::from_millis(200));
     // Every call is bounded: a black-holed endpoint becomes a timed-out gap, never a hang.
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(opts.timeouts.connect)
-        .read_timeout(opts.timeouts.attempt)
-        .operation_attempt_timeout(opts.timeouts.attempt)
-        .operation_timeout(opts.timeouts.operation)
+        .connect_timeout(opts.collector.timeouts.connect)
+        .read_timeout(opts.collector.timeouts.attempt)
+        .operation_attempt_timeout(opts.collector.timeouts.attempt)
+        .operation_timeout(opts.collector.timeouts.operation)
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
@@ -420,12 +414,13 @@ pub async fn collect(
             }
         }
     }
-    if let Some((i, n)) = opts.shard {
+    if let Some((i, n)) = opts.collector.shard {
         roles.retain(|(account, _)| onus_model::in_shard(account, i, n));
     }
     let own_account_only = opts.role_arns.is_empty() && opts.organization_role.is_none();
     if own_account_only {
         if opts
+            .collector
             .shard
             .is_none_or(|(i, n)| onus_model::in_shard(&base_account, i, n))
         {
@@ -447,7 +442,7 @@ pub async fn collect(
         }
     }
 
-    let semaphore = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let semaphore = Arc::new(Semaphore::new(opts.collector.concurrency.max(1)));
     let mut tasks: JoinSet<Collected> = JoinSet::new();
     if let (true, Some(name)) = (opts.enumerate, &opts.config_aggregator) {
         // One query for the whole organisation, from the base account.

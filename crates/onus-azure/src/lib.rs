@@ -30,19 +30,15 @@ pub struct AzureOptions {
     pub subscriptions: Vec<String>,
     /// The ARM endpoint (sovereign clouds, tests).
     pub endpoint: String,
-    /// Concurrent per-resource calls.
-    pub concurrency: usize,
     /// Retries per request (429 and 5xx, honouring `Retry-After`).
     pub max_retries: u32,
     /// Enumerate through Resource Graph (one paged query over every
     /// subscription), falling back to the generic ARM list when it is denied or
     /// unavailable; `false`: the ARM list only.
     pub resource_graph: bool,
-    /// Collect only the subscriptions in shard (index, count), 1-based.
-    pub shard: Option<(u32, u32)>,
-    /// Attempt and operation timeouts of every call (the attempt timeout also
-    /// bounds connecting).
-    pub timeouts: onus_endpoint::Timeouts,
+    /// Concurrent per-resource calls, shard, and the attempt and operation
+    /// timeouts of every call (the attempt timeout also bounds connecting).
+    pub collector: onus_endpoint::CollectorOptions,
 }
 
 impl Default for AzureOptions {
@@ -50,11 +46,9 @@ impl Default for AzureOptions {
         AzureOptions {
             subscriptions: Vec::new(),
             endpoint: "https://management.azure.com/".to_owned(),
-            concurrency: 16,
             max_retries: 3,
             resource_graph: true,
-            shard: None,
-            timeouts: onus_endpoint::Timeouts::DEFAULT,
+            collector: onus_endpoint::CollectorOptions::default(),
         }
     }
 }
@@ -118,7 +112,7 @@ pub async fn collect(
         endpoint.clone(),
         credential,
         opts.max_retries,
-        opts.timeouts,
+        opts.collector.timeouts,
     )?;
     for s in &opts.subscriptions {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
@@ -155,10 +149,10 @@ pub async fn collect(
         opts.subscriptions.clone()
     };
     let mut subscriptions = subscriptions;
-    if let Some((i, n)) = opts.shard {
+    if let Some((i, n)) = opts.collector.shard {
         subscriptions.retain(|id| onus_model::in_shard(id, i, n));
     }
-    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let limit = Arc::new(Semaphore::new(opts.collector.concurrency.max(1)));
     let mut sources: Vec<EnumerationSource> = Vec::new();
     // Resource Graph: one paged query lists every resource of every subscription.
     let mut graph: Option<std::collections::HashMap<String, Vec<Value>>> = None;

@@ -36,11 +36,13 @@ fn collect_gcp(
     let opts = onus_gcp::GcpOptions {
         projects: args.projects.clone(),
         endpoint: args.gcp_endpoint.clone(),
-        concurrency,
         max_retries: 3,
         asset_inventory: !args.no_asset_inventory,
-        shard,
-        timeouts,
+        collector: onus_endpoint::CollectorOptions {
+            concurrency,
+            shard,
+            timeouts,
+        },
     };
     let (tokens, kind) = onus_gcp::TokenSource::from_environment()?;
     tracing::info!(credential = kind, endpoint = ?opts.endpoint, "Google Cloud collection starting");
@@ -88,11 +90,13 @@ fn collect_azure(
     let opts = onus_azure::AzureOptions {
         subscriptions: args.subscriptions.clone(),
         endpoint: args.azure_endpoint.clone(),
-        concurrency,
         max_retries: 3,
         resource_graph: args.azure_source == crate::cli::AzureSource::ResourceGraph,
-        shard,
-        timeouts,
+        collector: onus_endpoint::CollectorOptions {
+            concurrency,
+            shard,
+            timeouts,
+        },
     };
     let (credential, kind) =
         onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)?;
@@ -145,11 +149,13 @@ fn collect_aws(
         role_arns: args.role_arns.clone(),
         external_id: args.external_id.clone(),
         organization_role: args.organization_role.clone(),
-        concurrency: args.concurrency,
         rate_limit: args.rate_limit,
         max_attempts: args.max_attempts,
-        shard,
-        timeouts,
+        collector: onus_endpoint::CollectorOptions {
+            concurrency: args.concurrency,
+            shard,
+            timeouts,
+        },
         enumerate: !args.no_enumerate,
         config_aggregator: args.config_aggregator.clone(),
     };

@@ -214,6 +214,31 @@ mod tests {
     }
 }
 
+/// What every collector takes besides its own scope and credentials: how many
+/// reads at once, how long each may take, and which shard of the accounts,
+/// subscriptions or projects to collect. Each collector's options carry one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectorOptions {
+    /// Concurrent tasks (AWS: per account, region and service; Azure and
+    /// Google Cloud: per-resource calls).
+    pub concurrency: usize,
+    /// Collect only the accounts, subscriptions or projects of shard (index,
+    /// count), 1-based.
+    pub shard: Option<(u32, u32)>,
+    /// Connect, attempt and operation timeouts of every call.
+    pub timeouts: Timeouts,
+}
+
+impl Default for CollectorOptions {
+    fn default() -> Self {
+        CollectorOptions {
+            concurrency: 16,
+            shard: None,
+            timeouts: Timeouts::DEFAULT,
+        }
+    }
+}
+
 /// How long a cloud call may take, shared by every collector. A call that runs
 /// out of time is a gap like any other failure, and the rest of the run goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

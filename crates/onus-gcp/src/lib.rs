@@ -34,16 +34,12 @@ pub struct GcpOptions {
     pub projects: Vec<String>,
     /// One base URL replacing every Google API host (private service connect, emulators).
     pub endpoint: Option<String>,
-    /// Concurrent per-resource calls.
-    pub concurrency: usize,
     /// Retries per request (429 and 5xx, honouring `Retry-After`).
     pub max_retries: u32,
     /// Enumerate through Cloud Asset Inventory (else the service APIs only).
     pub asset_inventory: bool,
-    /// Collect only the projects in shard (index, count), 1-based.
-    pub shard: Option<(u32, u32)>,
-    /// Connect, attempt and operation timeouts of every call.
-    pub timeouts: onus_endpoint::Timeouts,
+    /// Concurrent per-resource calls, shard, and the timeouts of every call.
+    pub collector: onus_endpoint::CollectorOptions,
 }
 
 impl Default for GcpOptions {
@@ -51,11 +47,9 @@ impl Default for GcpOptions {
         GcpOptions {
             projects: Vec::new(),
             endpoint: None,
-            concurrency: 16,
             max_retries: 3,
             asset_inventory: true,
-            shard: None,
-            timeouts: onus_endpoint::Timeouts::DEFAULT,
+            collector: onus_endpoint::CollectorOptions::default(),
         }
     }
 }
@@ -181,7 +175,7 @@ pub async fn collect(
     let api = Api::new(
         opts.endpoint.as_deref(),
         tokens,
-        opts.timeouts,
+        opts.collector.timeouts,
         opts.max_retries,
     )?;
     let mut gaps = Vec::new();
@@ -215,10 +209,10 @@ pub async fn collect(
         opts.projects.clone()
     };
     let mut projects = projects;
-    if let Some((i, n)) = opts.shard {
+    if let Some((i, n)) = opts.collector.shard {
         projects.retain(|id| onus_model::in_shard(id, i, n));
     }
-    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let limit = Arc::new(Semaphore::new(opts.collector.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for p in projects {
         let (api, limit, cai) = (api.clone(), limit.clone(), opts.asset_inventory);
