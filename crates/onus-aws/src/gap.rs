@@ -135,6 +135,43 @@ where
     )
 }
 
+/// The reads of one resource: a failed read becomes a named collection
+/// failure with one call, naming the scope, service, kinds and resource, so a
+/// fetch function states only the operation and the facets it fed.
+pub(crate) struct Reads<'a> {
+    /// Where the reads go.
+    pub scope: &'a Scope,
+    /// The service, as gaps name it.
+    pub service: &'a str,
+    /// The kinds the reads feed.
+    pub kinds: &'a [&'a str],
+    /// The resource (its id) the reads are about.
+    pub resource: &'a str,
+}
+
+impl Reads<'_> {
+    /// The collection failure of `operation`, which fed `facets`.
+    pub fn failed<E>(
+        &self,
+        operation: &str,
+        facets: &[&str],
+        err: &SdkError<E, HttpResponse>,
+    ) -> Gap
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        gap(
+            self.scope,
+            self.service,
+            operation,
+            err,
+            self.kinds,
+            facets,
+            vec![self.resource.to_owned()],
+        )
+    }
+}
+
 /// A read that succeeded but whose answer onus could not interpret for one
 /// resource (a policy document it cannot evaluate): the facets it feeds are
 /// unknown for that resource, with the reason, never a pass.

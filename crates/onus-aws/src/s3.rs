@@ -14,7 +14,7 @@ use aws_sdk_s3::types::{BucketVersioningStatus, ServerSideEncryption};
 use onus_model::{Backup, EncryptionAtRest, KeySource, Logging, PublicAccess, Transport};
 use serde_json::{Value, json};
 
-use crate::gap::{Scope, gap, mapping_gap};
+use crate::gap::{Reads, Scope, gap, mapping_gap};
 use crate::policy::{Answer, denies_insecure_transport};
 use crate::{Account, Collected, pages, resource, source};
 
@@ -172,19 +172,17 @@ pub(crate) async fn collect(account: Account, regions: Option<Vec<String>>) -> C
         async move {
             let mut out = Collected::default();
             let arn = format!("arn:aws:s3:::{name}");
+            let reads = Reads {
+                scope,
+                service: "s3",
+                kinds: &[BUCKET],
+                resource: &arn,
+            };
             account.pace(None, "s3").await;
             let region = match home.get_bucket_location().bucket(&name).send().await {
                 Ok(l) => region_of(l.location_constraint().map(|c| c.as_str())),
                 Err(e) => {
-                    out.gaps.push(gap(
-                        scope,
-                        "s3",
-                        "GetBucketLocation",
-                        &e,
-                        &[BUCKET],
-                        &[],
-                        vec![arn.clone()],
-                    ));
+                    out.gaps.push(reads.failed("GetBucketLocation", &[], &e));
                     "us-east-1".to_owned()
                 }
             };
@@ -230,6 +228,12 @@ async fn bucket(
     account_raw: &Value,
 ) {
     let arn = r.id.clone();
+    let reads = Reads {
+        scope,
+        service: "s3",
+        kinds: &[BUCKET],
+        resource: &arn,
+    };
     account.pace(scope.region.as_deref(), "s3").await;
     let (enc, pab, status, acl, policy, versioning, logging) = tokio::join!(
         s3.get_bucket_encryption().bucket(name).send(),
@@ -306,15 +310,9 @@ async fn bucket(
                 "/ServerSideEncryptionConfiguration",
             );
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketEncryption",
-            &e,
-            &[BUCKET],
-            &["encryption_at_rest"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketEncryption", &["encryption_at_rest"], &e)),
     }
 
     // Public access: Block Public Access (bucket or account), policy status, ACL.
@@ -339,15 +337,8 @@ async fn bucket(
             Some(false)
         }
         Err(e) => {
-            out.gaps.push(gap(
-                scope,
-                "s3",
-                "GetPublicAccessBlock",
-                &e,
-                &[BUCKET],
-                &["public_access"],
-                vec![arn.clone()],
-            ));
+            out.gaps
+                .push(reads.failed("GetPublicAccessBlock", &["public_access"], &e));
             None
         }
     };
@@ -381,15 +372,9 @@ async fn bucket(
             public.policy_public = Some(false);
             source(r, "public_access.policy_public", "/PolicyStatus");
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketPolicyStatus",
-            &e,
-            &[BUCKET],
-            &["public_access"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketPolicyStatus", &["public_access"], &e)),
     }
     match acl {
         Ok(o) => {
@@ -417,15 +402,9 @@ async fn bucket(
             public.acl_grants_public = Some(everyone);
             source(r, "public_access.acl_grants_public", "/Grants");
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketAcl",
-            &e,
-            &[BUCKET],
-            &["public_access"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketAcl", &["public_access"], &e)),
     }
     r.facets.public_access = Some(public);
 
@@ -472,15 +451,9 @@ async fn bucket(
             });
             source(r, "transport.tls_enforced", "/Policy");
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketPolicy",
-            &e,
-            &[BUCKET],
-            &["transport"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketPolicy", &["transport"], &e)),
     }
 
     match versioning {
@@ -492,15 +465,9 @@ async fn bucket(
             });
             source(r, "backup.versioning", "/Versioning/Status");
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketVersioning",
-            &e,
-            &[BUCKET],
-            &["backup"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketVersioning", &["backup"], &e)),
     }
     match logging {
         Ok(o) => {
@@ -515,15 +482,9 @@ async fn bucket(
             });
             source(r, "logging.access_logging", "/BucketLogging/LoggingEnabled");
         }
-        Err(e) => out.gaps.push(gap(
-            scope,
-            "s3",
-            "GetBucketLogging",
-            &e,
-            &[BUCKET],
-            &["logging"],
-            vec![arn.clone()],
-        )),
+        Err(e) => out
+            .gaps
+            .push(reads.failed("GetBucketLogging", &["logging"], &e)),
     }
     r.raw = raw;
 }
