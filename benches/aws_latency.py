@@ -30,7 +30,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from aws_moto import BIN, ROOT, NoExplorerIndex, free_port, post  # noqa: E402
+from aws_moto import ROOT, NoExplorerIndex, start_moto  # noqa: E402
 
 import boto3  # noqa: E402
 
@@ -138,18 +138,9 @@ def main():
     ap.add_argument("--log", help="write onus's debug log (RUST_LOG=onus_aws=debug) to this file")
     args = ap.parse_args()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
-    moto = subprocess.Popen([BIN, "-H", "127.0.0.1", "-p", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    moto, url = start_moto(dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false"))
+    port = int(url.rsplit(":", 1)[1])
     try:
-        for _ in range(300):
-            try:
-                post(url + "/moto-api/recorder/stop-recording")
-                break
-            except OSError:
-                time.sleep(0.1)
         t = time.perf_counter()
         seeded = seed(url, args.scale)
         print(f"seeded {seeded} resources in {time.perf_counter() - t:.1f} s")

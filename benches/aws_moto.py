@@ -84,6 +84,21 @@ def post(url):
     urllib.request.urlopen(urllib.request.Request(url, method="POST")).read()
 
 
+def start_moto(env=None):
+    """moto on a free loopback port, once it answers: (process, base URL)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    moto = subprocess.Popen([BIN, "-H", "127.0.0.1", "-p", str(port)], env=env or dict(os.environ),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            post(url + "/moto-api/recorder/stop-recording")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return moto, url
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -93,19 +108,11 @@ def main():
                     help="with --prowler, run its full default scan instead of the equivalent checks")
     args = ap.parse_args()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_ENABLE_RECORDING="True",
-               MOTO_RECORDER_FILEPATH=f"/tmp/onus-bench-{port}.rec")
-    moto = subprocess.Popen([BIN, "-H", "127.0.0.1", "-p", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               MOTO_RECORDER_FILEPATH=f"/tmp/onus-bench-{os.getpid()}.rec")
+    moto, url = start_moto(env)
+    port = url.rsplit(":", 1)[1]
     try:
-        for _ in range(300):
-            try:
-                post(url + "/moto-api/recorder/stop-recording")
-                break
-            except OSError:
-                time.sleep(0.1)
         seeded = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/seed.py"), url]))
         explorer = ThreadingHTTPServer(("127.0.0.1", 0), NoExplorerIndex)
         threading.Thread(target=explorer.serve_forever, daemon=True).start()

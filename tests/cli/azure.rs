@@ -16,6 +16,15 @@ pub(crate) fn azure_status(report: &Value, name: &str, duty: &str) -> String {
     r["duties"][duty]["status"].as_str().unwrap().to_owned()
 }
 
+/// The status of enumeration source `name` in the report's coverage.
+fn source_status(report: &Value, name: &str) -> Option<String> {
+    report["coverage"]["sources"]
+        .as_array()?
+        .iter()
+        .find(|s| s["source"] == name)
+        .map(|s| s["status"].as_str().unwrap_or_default().to_owned())
+}
+
 #[test]
 fn azure_audit_against_a_mock_arm_server() {
     let (report, requests) = audit_mock_arm("arm", false);
@@ -37,12 +46,7 @@ fn azure_audit_against_a_mock_arm_server() {
 fn azure_resource_graph_denied_falls_back_to_the_arm_list() {
     let (report, _) = audit_mock_arm("resource-graph", true);
     let sources = report["coverage"]["sources"].as_array().unwrap();
-    let status = |name: &str| {
-        sources
-            .iter()
-            .find(|s| s["source"] == name)
-            .map(|s| s["status"].as_str().unwrap().to_owned())
-    };
+    let status = |name: &str| source_status(&report, name);
     assert_eq!(
         status("resource-graph").as_deref(),
         Some("denied"),
@@ -64,12 +68,7 @@ fn azure_resource_graph_denied_falls_back_to_the_arm_list() {
 fn azure_every_enumeration_source_failing_still_reads_the_types_onus_reads() {
     let (report, requests) = audit_mock_arm_failing("resource-graph", true, true);
     let sources = report["coverage"]["sources"].as_array().unwrap();
-    let status = |name: &str| {
-        sources
-            .iter()
-            .find(|s| s["source"] == name)
-            .map(|s| s["status"].as_str().unwrap().to_owned())
-    };
+    let status = |name: &str| source_status(&report, name);
     assert_eq!(
         status("resource-graph").as_deref(),
         Some("denied"),

@@ -182,8 +182,8 @@ impl Account {
     }
 }
 
-/// Reads of one service's resources in flight at once, per (account, region,
-/// service) task. With the tasks themselves concurrent (`--concurrency`), this
+/// Resources of one service read at once, per (account, region, service) task
+/// (a resource's own reads may run together too: an S3 bucket's seven). With the tasks themselves concurrent (`--concurrency`), this
 /// keeps requests in flight when one service holds most of the estate, while
 /// the rate limit per (account, region, service) still paces them.
 pub(crate) const PER_SERVICE: usize = 8;

@@ -317,27 +317,41 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
 /// priority: a deny of higher priority (a lower number, or the same number)
 /// that applies to every instance a rule targets shadows that rule's allows.
 /// Each firewall resource's `network.ingress` gains those denies ahead of its
-/// own rules, and its `raw` gains them as `networkDenyRules`: copies of the
-/// other firewall resources as the API returned them, so the evidence
-/// pointers resolve.
+/// own rules, and its `raw` gains them as `networkDenyRules`: the deciding
+/// fields of the other firewall resources as the API returned them
+/// ([`map::DECIDING_FIELDS`]), so the evidence pointers resolve.
 fn within_networks(resources: &mut [Resource]) {
     const FIREWALL: &str = "gcp.compute.firewall";
-    let firewalls: Vec<(usize, Value)> = resources
+    let is_firewall = |r: &Resource| r.kind == FIREWALL && !r.enumerated_only;
+    // The deny rules, reduced to the fields that decide shadowing: only they
+    // are copied, once, whatever the number of rules they shadow.
+    let denies: Vec<(usize, Value)> = resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.kind == FIREWALL && !r.enumerated_only)
-        .map(|(i, r)| (i, r.raw.clone()))
+        .filter(|(_, r)| is_firewall(r) && r.raw["denied"].is_array())
+        .map(|(i, r)| {
+            let kept: serde_json::Map<String, Value> = map::DECIDING_FIELDS
+                .iter()
+                .filter_map(|k| Some(((*k).to_owned(), r.raw.get(*k)?.clone())))
+                .collect();
+            (i, Value::Object(kept))
+        })
         .collect();
-    for (i, raw) in &firewalls {
-        let denies: Vec<&Value> = firewalls
+    if denies.is_empty() {
+        return;
+    }
+    for (i, r) in resources.iter_mut().enumerate() {
+        if !is_firewall(r) {
+            continue;
+        }
+        let denies: Vec<&Value> = denies
             .iter()
-            .filter(|(j, other)| j != i && map::shadows(other, raw))
-            .map(|(_, other)| other)
+            .filter(|(j, deny)| *j != i && map::shadows(deny, &r.raw))
+            .map(|(_, deny)| deny)
             .collect();
         if denies.is_empty() {
             continue;
         }
-        let r = &mut resources[*i];
         let Some(network) = r.facets.network.as_mut() else {
             continue;
         };

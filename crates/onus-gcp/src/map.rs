@@ -67,12 +67,30 @@ pub fn firewall_ingress(v: &Value) -> Vec<IngressRule> {
     out
 }
 
+/// The fields of a firewall rule that decide whether it shadows another: all a
+/// shadowing deny's copy in `raw.networkDenyRules` keeps.
+pub const DECIDING_FIELDS: &[&str] = &[
+    "name",
+    "selfLink",
+    "network",
+    "direction",
+    "priority",
+    "disabled",
+    "denied",
+    "sourceRanges",
+    "targetTags",
+    "targetServiceAccounts",
+    "destinationRanges",
+];
+
 /// Whether the firewall rule `deny` (as the API returned it) is an enabled
 /// ingress deny of the same VPC network as `rule` that Google Cloud applies
 /// before it (a lower priority number, or the same: a deny wins a tie) to
 /// every instance `rule` targets: no targets at all, or target tags (or
-/// service accounts) that include all of `rule`'s. A deny that covers only
-/// some of the instances shadows nothing for certain, so it is left out.
+/// service accounts) that include all of `rule`'s, and no `destinationRanges`
+/// (which would limit it to some of the instances' addresses). A deny that
+/// covers only some of the instances shadows nothing for certain, so it is
+/// left out.
 pub fn shadows(deny: &Value, rule: &Value) -> bool {
     let ingress = |v: &Value| v["direction"].as_str().is_none_or(|d| d == "INGRESS");
     // The API omits the priority when it is the default, 1000.
@@ -91,6 +109,7 @@ pub fn shadows(deny: &Value, rule: &Value) -> bool {
         || !deny["network"].is_string()
         || deny["network"] != rule["network"]
         || priority(deny) > priority(rule)
+        || !list(deny, "destinationRanges").is_empty()
     {
         return false;
     }
@@ -192,6 +211,10 @@ mod tests {
         let mut untargeted = allow.clone();
         untargeted.as_object_mut().unwrap().remove("targetTags");
         assert!(!shadows(&some, &untargeted));
+        // A deny limited to some destination addresses leaves the others open.
+        let mut narrow = deny.clone();
+        narrow["destinationRanges"] = json!(["10.0.0.5/32"]);
+        assert!(!shadows(&narrow, &allow));
     }
 
     #[test]
