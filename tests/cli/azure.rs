@@ -717,3 +717,108 @@ fn azure_collect_evidence_pointers_resolve_in_raw() {
     assert_evidence_pointers_resolve(&inventory, 40);
     assert_eq!(inventory["sources"][0]["source"], "resource-graph");
 }
+
+/// The fault matrix on Azure: the same subscription audited clean and through a
+/// proxy that hangs the VM instance views, denies the web app configuration,
+/// fails the SQL firewall rules with 500 and throttles Resource Graph without
+/// end. No status flips (a fault may only make a duty `unknown`), every fault
+/// is named with its operation and cause, the run exits 3 and finishes within
+/// the operation timeout plus a margin.
+#[test]
+fn azure_faults_never_flip_a_status_and_are_each_named() {
+    use crate::fault::*;
+    let arm = MockArm::start();
+    let audit = |endpoint: &str| {
+        let started = std::time::Instant::now();
+        let out = onus()
+            .env("ONUS_AZURE_TOKEN", "canary-azure-token-ONUS-fault")
+            .args([
+                "audit",
+                "azure",
+                "--subscription",
+                SUB,
+                "--azure-endpoint",
+                endpoint,
+                "--azure-source",
+                "resource-graph",
+                "--operation-timeout",
+                "4s",
+                // Only incompleteness fails the run: exit 3 says it.
+                "--fail-on",
+                "incomplete",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (report, out.status.code(), started.elapsed())
+    };
+    let (clean, code, _) = audit(arm.url.trim_end_matches('/'));
+    // The mock denies one SQL server's firewall rules: the clean run is incomplete too.
+    assert_eq!(code, Some(3), "{:#?}", clean["gaps"]);
+    let json = "Content-Type: application/json\r\n";
+    let proxy = FaultProxy::start(
+        arm.url.trim_end_matches('/'),
+        vec![
+            ("/instanceView?", Fault::Hang),
+            (
+                "/config/web?",
+                Fault::Respond(
+                    403,
+                    json,
+                    r#"{"error":{"code":"AuthorizationFailed","message":"no Microsoft.Web/sites/config/read"}}"#,
+                ),
+            ),
+            (
+                "/servers/sql-open/firewallRules?",
+                Fault::Respond(
+                    500,
+                    json,
+                    r#"{"error":{"code":"InternalServerError","message":"injected"}}"#,
+                ),
+            ),
+            (
+                "POST /providers/Microsoft.ResourceGraph/resources",
+                Fault::Respond(
+                    429,
+                    "Content-Type: application/json\r\nRetry-After: 1\r\n",
+                    r#"{"error":{"code":"RateLimiting","message":"slow down"}}"#,
+                ),
+            ),
+        ],
+    );
+    let (faulted, code, elapsed) = audit(&proxy.url);
+    eprintln!("audit through the fault proxy: {elapsed:?}");
+    assert_eq!(code, Some(3), "an incomplete run exits 3");
+    assert!(elapsed < std::time::Duration::from_secs(60), "{elapsed:?}");
+    let hits = proxy.hits.lock().unwrap().clone();
+    assert!(hits.contains(&"/instanceView?"), "{hits:?}");
+
+    assert_named(&faulted, "virtualMachines/instanceView/read", "timed-out");
+    assert_named(&faulted, "sites/config/read", "access-denied");
+    assert_named(&faulted, "servers/firewallRules/read", "api-error");
+    // Resource Graph throttled beyond its retries: named in the coverage, and
+    // the generic ARM list took over, so no resource was lost.
+    let graph = faulted["coverage"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "resource-graph")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(graph["status"], "failed", "{graph}");
+    assert!(
+        graph["detail"].as_str().unwrap_or_default().contains("429"),
+        "{graph}"
+    );
+    assert_eq!(
+        source_status(&faulted, "arm-resources").as_deref(),
+        Some("used")
+    );
+    let changed = assert_no_status_flips(&clean, &faulted, |_| false);
+    assert!(changed > 0, "the faults touched no duty");
+    // The duties the faulted reads feed are unknown.
+    assert_eq!(azure_status(&faulted, "sql-open", "firewall"), "unknown");
+}

@@ -324,3 +324,124 @@ fn gcp_bad_input_is_a_clear_error() {
             "cannot list Google Cloud projects",
         ));
 }
+
+/// The fault matrix on Google Cloud: the same project audited clean and
+/// through a proxy that hangs OS Config's vulnerability reports, denies one
+/// bucket's IAM policy, fails App Engine's full version reads with 500 and
+/// throttles Cloud Asset Inventory without end. No status flips, every fault
+/// named with its operation and cause, exit 3 under `--fail-on incomplete`,
+/// and the run ends within the operation timeout plus a margin.
+#[test]
+fn gcp_faults_never_flip_a_status_and_are_each_named() {
+    use crate::fault::*;
+    let mock = MockGcp::start(false);
+    let run = |endpoint: &str| {
+        let started = std::time::Instant::now();
+        let out = onus()
+            .env("ONUS_GCP_TOKEN", TOKEN)
+            .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+            .args([
+                "audit",
+                "gcp",
+                "--project",
+                PROJECT,
+                "--gcp-endpoint",
+                endpoint,
+                "--operation-timeout",
+                "4s",
+                "--fail-on",
+                "incomplete",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (report, out.status.code(), started.elapsed())
+    };
+    let (clean, code, _) = run(mock.url.trim_end_matches('/'));
+    // The mock denies one bucket's IAM policy: the clean run is incomplete too.
+    assert_eq!(code, Some(3), "{:#?}", clean["gaps"]);
+    let json = "Content-Type: application/json\r\n";
+    let proxy = FaultProxy::start(
+        mock.url.trim_end_matches('/'),
+        vec![
+            ("/vulnerabilityReport ", Fault::Hang),
+            (
+                "/storage/v1/b/bucket-private/iam ",
+                Fault::Respond(
+                    403,
+                    json,
+                    r#"{"error":{"code":403,"status":"PERMISSION_DENIED","message":"injected"}}"#,
+                ),
+            ),
+            (
+                "view=FULL",
+                Fault::Respond(
+                    500,
+                    json,
+                    r#"{"error":{"code":500,"status":"INTERNAL","message":"injected"}}"#,
+                ),
+            ),
+            (
+                "/assets?",
+                Fault::Respond(
+                    429,
+                    "Content-Type: application/json\r\nRetry-After: 1\r\n",
+                    r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"Quota exceeded"}}"#,
+                ),
+            ),
+        ],
+    );
+    let (faulted, code, elapsed) = run(&proxy.url);
+    eprintln!("audit through the fault proxy: {elapsed:?}");
+    assert_eq!(code, Some(3));
+    assert!(elapsed < std::time::Duration::from_secs(60), "{elapsed:?}");
+    assert_named(&faulted, "vulnerabilityReports.get", "timed-out");
+    assert_named(&faulted, "buckets.getIamPolicy", "access-denied");
+    assert_named(&faulted, "versions.get", "api-error");
+    assert_named(&faulted, "assets.list", "throttled");
+    let sources = faulted["coverage"]["sources"].as_array().unwrap();
+    let service_apis = sources.iter().find(|s| s["source"] == "service-apis");
+    assert_eq!(
+        service_apis.map(|s| s["status"].clone()),
+        Some(serde_json::json!("used")),
+        "{sources:#?}"
+    );
+    // Only what Cloud Asset Inventory alone lists may vanish: kinds the
+    // service APIs do not list.
+    let listed: Vec<&str> = onus_gcp_kinds();
+    let only_inventory: Vec<String> = clean["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !listed.contains(&r["kind"].as_str().unwrap_or_default()))
+        .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let changed = assert_no_status_flips(&clean, &faulted, |id| {
+        only_inventory.iter().any(|o| o == id)
+    });
+    let hits = proxy.hits.lock().unwrap().clone();
+    assert!(hits.contains(&"/vulnerabilityReport "), "{hits:?}");
+    assert!(changed > 0, "the faults touched no duty");
+    for (name, duty) in [
+        ("vm-default", "guest-os-patching"),
+        ("bucket-private", "public-access"),
+        ("v-new", "encryption-in-transit"),
+    ] {
+        assert_eq!(status(&faulted, name, duty), "unknown", "{name} {duty}");
+    }
+}
+
+/// The kinds the service APIs list (the mock serves each).
+fn onus_gcp_kinds() -> Vec<&'static str> {
+    vec![
+        "gcp.compute.instance",
+        "gcp.compute.disk",
+        "gcp.compute.firewall",
+        "gcp.storage.bucket",
+        "gcp.sql.instance",
+        "gcp.appengine.version",
+    ]
+}

@@ -4,6 +4,9 @@
 
 mod util;
 
+#[cfg(any(feature = "aws", feature = "azure", feature = "gcp"))]
+mod fault;
+
 #[cfg(feature = "azure")]
 mod mock_arm;
 #[cfg(feature = "gcp")]

@@ -95,6 +95,8 @@ pub(crate) type RequestLog =
 pub(crate) struct MockRequest {
     pub(crate) method: String,
     pub(crate) target: String,
+    /// Read by the Azure mock (Resource Graph queries are POSTed).
+    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
     pub(crate) body: String,
 }
 
@@ -124,7 +126,7 @@ pub(crate) fn serve_mock(
                 parts.next().unwrap_or("").to_owned(),
                 parts.next().unwrap_or("").to_owned(),
             );
-            let (mut auth, mut length) = (None, 0usize);
+            let (mut auth, mut length, mut host) = (None, 0usize, None);
             loop {
                 let mut h = String::new();
                 if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
@@ -133,6 +135,9 @@ pub(crate) fn serve_mock(
                 let (name, value) = h.split_once(':').unwrap_or((&h, ""));
                 if name.eq_ignore_ascii_case("authorization") {
                     auth = Some(value.trim().to_owned());
+                }
+                if name.eq_ignore_ascii_case("host") {
+                    host = Some(format!("http://{}/", value.trim()));
                 }
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
@@ -148,7 +153,10 @@ pub(crate) fn serve_mock(
             log.lock()
                 .unwrap()
                 .push((request.method.clone(), request.target.clone(), auth));
-            let (status, extra, body) = route(&base, &request);
+            // Links point where the client sent the request (through a proxy
+            // in front of the mock, at the proxy).
+            let here = host.unwrap_or_else(|| base.clone());
+            let (status, extra, body) = route(&here, &request);
             let text = body.to_string();
             let _ = write!(
                 stream,

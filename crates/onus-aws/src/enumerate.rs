@@ -158,6 +158,7 @@ pub(crate) async fn tagging(account: Account, region: String) -> Collected {
     let client = aws_sdk_resourcegroupstagging::Client::from_conf(
         aws_sdk_resourcegroupstagging::config::Builder::from(&config)
             .interceptor(account.guard.clone())
+            .interceptor(crate::budget::RetryBudget)
             .build(),
     );
     let scope = account.scope(Some(&region));
@@ -263,6 +264,7 @@ fn config_client(account: &Account, region: &str) -> aws_sdk_config::Client {
     aws_sdk_config::Client::from_conf(
         aws_sdk_config::config::Builder::from(&config)
             .interceptor(account.guard.clone())
+            .interceptor(crate::budget::RetryBudget)
             .build(),
     )
 }
@@ -474,6 +476,7 @@ pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) ->
         aws_sdk_resourceexplorer2::Client::from_conf(
             aws_sdk_resourceexplorer2::config::Builder::from(&config)
                 .interceptor(account.guard.clone())
+                .interceptor(crate::budget::RetryBudget)
                 .build(),
         )
     };

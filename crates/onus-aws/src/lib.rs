@@ -16,6 +16,7 @@
 
 mod apigateway;
 mod aurora;
+mod budget;
 mod cloudfront;
 mod cloudtrail;
 mod dynamodb;
@@ -292,6 +293,7 @@ fn sts(config: &SdkConfig, guard: &ReadOnlyGuard) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(config)
             .interceptor(guard.clone())
+            .interceptor(budget::RetryBudget)
             .build(),
     )
 }
@@ -375,6 +377,7 @@ pub async fn collect(
         let client = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(&base)
                 .interceptor(guard.clone())
+                .interceptor(budget::RetryBudget)
                 .build(),
         );
         let mut pages = client.list_accounts().into_paginator().send();

@@ -26,6 +26,7 @@ fn client(account: &Account, region: &str) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::from_conf(
         aws_sdk_ssm::config::Builder::from(&config)
             .interceptor(account.guard.clone())
+            .interceptor(crate::budget::RetryBudget)
             .build(),
     )
 }
