@@ -822,3 +822,105 @@ fn azure_faults_never_flip_a_status_and_are_each_named() {
     // The duties the faulted reads feed are unknown.
     assert_eq!(azure_status(&faulted, "sql-open", "firewall"), "unknown");
 }
+
+/// Found by review: resource ids were joined into follow-up URLs as they came,
+/// so `..`, `%2e%2e`, `?` and `#` in an id rewrote the request, and with `#`
+/// the VM document itself was read as its own instance view with no failure.
+/// Now every follow-up read stays under its resource's own path, and each id
+/// that would steer one is a named failure of that resource, its duty unknown.
+#[test]
+fn azure_ids_from_responses_never_steer_a_request() {
+    use serde_json::json;
+    let vms = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines"
+    );
+    let hostile = [
+        format!("{vms}/../../../../etc/passwd"),
+        format!("{vms}/%2e%2e"),
+        format!("{vms}/x?only=query"),
+        format!("{vms}/vm-fragment#"),
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/elsewhere".to_owned(),
+    ];
+    let good = format!("{vms}/vm-good");
+    let listed: Vec<Value> = hostile
+        .iter()
+        .chain(std::iter::once(&good))
+        .enumerate()
+        .map(|(i, id)| {
+            json!({"id": id, "name": format!("vm-{i}"), "type": "Microsoft.Compute/virtualMachines",
+                "location": "westeurope", "properties": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}}}})
+        })
+        .collect();
+    let (url, requests) = serve_mock("127.0.0.1:0", move |_, req| {
+        let path = req.target.split('?').next().unwrap_or("").to_owned();
+        if path == format!("/subscriptions/{SUB}/resources") {
+            (200, "", json!({"value": listed}))
+        } else if path.ends_with("/vm-good/instanceView") {
+            (200, "", json!({"statuses": []}))
+        } else {
+            // Whatever else is asked, answer with a VM document: if a steered
+            // read were accepted, it would pass as an instance view.
+            (
+                200,
+                "",
+                json!({"id": "x", "name": "x", "properties": {}, "statuses": []}),
+            )
+        }
+    });
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &url,
+            "--azure-source",
+            "arm",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    // Every request other than the listings is the good VM's instance view.
+    for (_, target, _) in requests.lock().unwrap().iter() {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path.ends_with("/resources")
+            || path.contains("/providers/Microsoft.Compute/virtualMachines?")
+        {
+            continue;
+        }
+        if path == format!("/subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines") {
+            continue;
+        }
+        assert_eq!(
+            path,
+            format!("{good}/instanceView"),
+            "a steered request: {target}"
+        );
+        assert!(query.starts_with("api-version="), "{target}");
+    }
+    // Each hostile id is a named failure of its resource.
+    let gaps = report["gaps"].as_array().unwrap();
+    let refused = gaps
+        .iter()
+        .filter(|g| {
+            g["operation"] == "virtualMachines/instanceView/read"
+                && g["error"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("refused the identifier")
+        })
+        .count();
+    assert_eq!(refused, hostile.len(), "{gaps:#?}");
+    // Their patching is unknown, never addressed by a document read in the wrong place.
+    for r in report["resources"].as_array().unwrap() {
+        if r["kind"] == "azure.compute.virtual-machine" && r["id"] != good.as_str() {
+            let s = &r["duties"]["guest-os-patching"]["status"];
+            assert_eq!(s, "unknown", "{r:#}");
+        }
+    }
+}

@@ -115,7 +115,7 @@ pub async fn collect(
         opts.collector.timeouts,
     )?;
     for s in &opts.subscriptions {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        if !is_subscription_id(s) {
             return Err(AzureError::Options(format!(
                 "--subscription {s}: not a subscription ID (a GUID)"
             )));
@@ -142,9 +142,29 @@ pub async fn collect(
                 vec![],
             ));
         }
-        subs.iter()
-            .filter_map(|s| s["subscriptionId"].as_str().map(str::to_owned))
-            .collect()
+        let mut listed = Vec::new();
+        for s in subs.iter().filter_map(|s| s["subscriptionId"].as_str()) {
+            if is_subscription_id(s) {
+                listed.push(s.to_owned());
+            } else {
+                // An id that is not a GUID would become part of every path
+                // read for that subscription: refused, and said.
+                gaps.push(gap(
+                    None,
+                    "Microsoft.Resources",
+                    "subscriptions/list",
+                    &ArmError {
+                        cause: GapCause::ApiError,
+                        message: onus_endpoint::BadId::new(s, "a subscription ID is a GUID")
+                            .to_string(),
+                    },
+                    &[],
+                    &[],
+                    vec![],
+                ));
+            }
+        }
+        listed
     } else {
         opts.subscriptions.clone()
     };
@@ -276,10 +296,50 @@ struct Collected {
     sources: Vec<EnumerationSource>,
 }
 
-/// Fetch `{id}/{suffix}` for every item concurrently, under the semaphore.
+/// Whether `s` has the shape of a subscription ID (hex digits and dashes).
+fn is_subscription_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// The request path of an ARM resource id from a response, in `subscription`:
+/// `/subscriptions/{subscription}/resourceGroups/{group}/providers/{namespace}`
+/// followed by one or more `{type}/{name}` pairs, every segment checked and
+/// percent-encoded ([`onus_endpoint::segment`]). Anything else is refused, so
+/// a follow-up read never leaves the resource's own path.
+pub fn resource_path(id: &str, subscription: &str) -> Result<String, onus_endpoint::BadId> {
+    use onus_endpoint::BadId;
+    let Some(rest) = id.strip_prefix('/') else {
+        return Err(BadId::new(id, "an ARM id starts with /subscriptions/"));
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let keyword = |i: usize, word: &str| parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(word));
+    if !(keyword(0, "subscriptions") && keyword(2, "resourceGroups") && keyword(4, "providers")) {
+        return Err(BadId::new(
+            id,
+            "not /subscriptions/{id}/resourceGroups/{group}/providers/{namespace}/{type}/{name}",
+        ));
+    }
+    if !parts[1].eq_ignore_ascii_case(subscription) {
+        return Err(BadId::new(id, "the id names another subscription"));
+    }
+    // namespace, then {type}/{name} pairs
+    let tail = parts.len() - 5;
+    if tail < 3 || tail.is_multiple_of(2) {
+        return Err(BadId::new(
+            id,
+            "the id does not end in a {type}/{name} pair",
+        ));
+    }
+    onus_endpoint::path(id)
+}
+
+/// Fetch `{id}/{suffix}` for every item concurrently, under the semaphore. An
+/// id that is not one of `subscription`'s resource ids is a failure of that
+/// item, never a request.
 async fn per_item(
     arm: &Arm,
     limit: &Arc<Semaphore>,
+    subscription: &str,
     items: &[Value],
     suffix: &str,
     api: &'static str,
@@ -288,8 +348,21 @@ async fn per_item(
     let mut set = tokio::task::JoinSet::new();
     for (i, item) in items.iter().enumerate() {
         let (arm, limit) = (arm.clone(), limit.clone());
-        let path = format!("{}/{suffix}", item["id"].as_str().unwrap_or_default());
+        let path = resource_path(item["id"].as_str().unwrap_or_default(), subscription)
+            .map(|p| format!("{p}/{suffix}"));
         set.spawn(async move {
+            let path = match path {
+                Ok(p) => p,
+                Err(e) => {
+                    return (
+                        i,
+                        Err(ArmError {
+                            cause: GapCause::ApiError,
+                            message: e.to_string(),
+                        }),
+                    );
+                }
+            };
             let _permit = limit.acquire_owned().await;
             let result = if list {
                 match arm.list(&path, api).await {
@@ -477,7 +550,7 @@ async fn subscription(
         };
         let mut more: Vec<types::Deepened> = items.iter().map(|_| Default::default()).collect();
         for d in t.deepen {
-            let results = per_item(arm, limit, items, d.suffix, d.api, d.list).await;
+            let results = per_item(arm, limit, sub, items, d.suffix, d.api, d.list).await;
             for ((item, result), extra) in items.iter().zip(results).zip(more.iter_mut()) {
                 match result {
                     Ok(v) => {
@@ -513,6 +586,55 @@ async fn subscription(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SUB: &str = "7f3c2a1e-5b4d-4c8e-9a6f-2d1b0c9e8a7f";
+
+    #[test]
+    fn resource_ids_become_paths_under_their_own_id_or_are_refused() {
+        let id =
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/sql 1");
+        assert_eq!(
+            resource_path(&id, SUB).unwrap(),
+            format!(
+                "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/sql%201"
+            )
+        );
+        let nested = format!(
+            "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/s/databases/d"
+        );
+        assert!(resource_path(&nested, SUB).is_ok());
+        for bad in [
+            "/etc/passwd".to_owned(),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/.."),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/%2e%2e"),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/x?only=query"),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/x#"),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers"),
+            format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/x/"),
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Sql/servers/x".to_owned(),
+            format!("subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/x"),
+        ] {
+            assert!(resource_path(&bad, SUB).is_err(), "{bad} accepted");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the name, the follow-up read of an id is refused or stays
+        /// under that id's own path on the endpoint.
+        #[test]
+        fn follow_up_reads_stay_under_the_resource(name in "\\PC{0,10}|[./%?#a-z]{1,6}|\\.\\.|%2[eE]%2[eE]") {
+            let id = format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/{name}");
+            let endpoint = onus_endpoint::Endpoint::new(Url::parse("https://management.azure.com/").unwrap());
+            if let Ok(p) = resource_path(&id, SUB) {
+                let url = endpoint.join(&format!("{p}/instanceView")).unwrap();
+                let own = format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/");
+                proptest::prop_assert!(url.path().starts_with(&own), "{}", url);
+                proptest::prop_assert!(url.path().ends_with("/instanceView"), "{}", url);
+                proptest::prop_assert_eq!(url.path().matches('/').count(), 9, "{}", url);
+                proptest::prop_assert!(url.query().is_none() && url.fragment().is_none());
+            }
+        }
+    }
 
     #[test]
     fn a_row_without_subscription_id_belongs_to_the_subscription_its_id_names() {

@@ -11,6 +11,9 @@
 
 use std::collections::HashSet;
 
+mod ids;
+pub use ids::{BadId, path, segment};
+
 use url::Url;
 
 /// The most pages one listing follows (a thousand items a page at ARM's usual
@@ -89,6 +92,11 @@ impl Endpoint {
     pub fn join(&self, path: &str) -> Result<Url, Refused> {
         if path.contains('\\') || path.chars().any(char::is_control) {
             return Err(self.refuse(format!("path {path:?} has characters no resource path has")));
+        }
+        // Names from responses are encoded by `segment`; a path that still
+        // has a segment the server or the parser would act on is refused.
+        if let Some(why) = ids::unsafe_path(path) {
+            return Err(self.refuse(format!("path {path:?} would steer the request: {why}")));
         }
         let relative = path.trim_start_matches('/');
         let url = self
@@ -188,7 +196,10 @@ mod tests {
         // Leading slashes are trimmed, so `//host` is a path on the endpoint.
         let u = arm().join("//evil.example/x").unwrap();
         assert_eq!(u.host_str(), Some("management.azure.com"));
-        assert!(arm().join("/subscriptions/s/providers/x/..").is_ok());
+        // A dot segment stays on the endpoint but leaves the resource's path:
+        // refused too (identifiers are data, never paths).
+        assert!(arm().join("/subscriptions/s/providers/x/..").is_err());
+        assert!(arm().join("/subscriptions/s/providers/x%2F..%2Fy").is_err());
     }
 
     #[test]

@@ -148,11 +148,30 @@ fn status_of(e: &ApiError) -> SourceStatus {
     }
 }
 
-/// A path segment from response data, percent-encoded.
-fn seg(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
+/// A path segment from response data, percent-encoded, or refused when it
+/// could steer the request ([`onus_endpoint::segment`]).
+fn seg(s: &str) -> Result<String, ApiError> {
+    onus_endpoint::segment(s).map_err(refused_id)
+}
+
+/// A refused identifier as a failure of the read it would have made.
+fn refused_id(e: onus_endpoint::BadId) -> ApiError {
+    ApiError {
+        cause: GapCause::ApiError,
+        status: None,
+        message: e.to_string(),
+    }
+}
+
+/// Whether `p` is a project ID onus reads (lower-case letters, digits,
+/// hyphens; `:` and `.` for domain-scoped projects), safe as a path segment.
+fn is_project_id(p: &str) -> bool {
+    !p.is_empty()
+        && p.len() <= 100
+        && p.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b':' || b == b'.'
+        })
+        && onus_endpoint::segment(p).is_ok()
 }
 
 /// Collect an inventory. Returns it and the IAM permissions used, with counts.
@@ -161,12 +180,7 @@ pub async fn collect(
     tokens: TokenSource,
 ) -> Result<(Inventory, BTreeMap<String, u64>), GcpError> {
     for p in &opts.projects {
-        let ok = !p.is_empty()
-            && p.len() <= 100
-            && p.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b':' || b == b'.'
-            });
-        if !ok {
+        if !is_project_id(p) {
             return Err(GcpError::Options(format!(
                 "--project {p}: not a project ID (lower-case letters, digits and hyphens)"
             )));
@@ -202,9 +216,24 @@ pub async fn collect(
                 vec![],
             ));
         }
-        list.iter()
-            .filter_map(|p| p["projectId"].as_str().map(str::to_owned))
-            .collect()
+        let mut listed = Vec::new();
+        for p in list.iter().filter_map(|p| p["projectId"].as_str()) {
+            if is_project_id(p) {
+                listed.push(p.to_owned());
+            } else {
+                // It would become part of every path read for the project.
+                gaps.push(gap(
+                    None,
+                    "cloudresourcemanager",
+                    "projects.list",
+                    &refused_id(onus_endpoint::BadId::new(p, "not a project ID")),
+                    &[],
+                    &[],
+                    vec![],
+                ));
+            }
+        }
+        listed
     } else {
         opts.projects.clone()
     };
@@ -242,12 +271,28 @@ pub async fn collect(
 /// Every resource of `project`: Cloud Asset Inventory, else the service APIs.
 async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Collected {
     let mut out = Collected::default();
+    // Every project here passed `is_project_id`, so it is one clean segment.
+    let ps = match seg(p) {
+        Ok(s) => s,
+        Err(e) => {
+            out.gaps.push(gap(
+                Some(p),
+                "cloudresourcemanager",
+                "projects.list",
+                &e,
+                &[],
+                &[],
+                vec![],
+            ));
+            return out;
+        }
+    };
     let mut rows = None;
     if cai {
         let (assets, err) = api
             .list(
                 "assets.list",
-                &format!("v1/projects/{}/assets", seg(p)),
+                &format!("v1/projects/{ps}/assets"),
                 &[("contentType", "RESOURCE"), ("pageSize", "1000")],
                 "assets",
             )
@@ -302,7 +347,7 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
     let rows = match rows {
         Some(r) => r,
         None => {
-            let r = service_rows(api, p, &mut out).await;
+            let r = service_rows(api, p, &ps, &mut out).await;
             out.sources
                 .push(source(p, SERVICE_APIS, SourceStatus::Used, r.len(), None));
             r
@@ -393,8 +438,7 @@ fn within_networks(resources: &mut [Resource]) {
 }
 
 /// The evaluated kinds through their own APIs, in the inventory's row shape.
-async fn service_rows(api: &Api, p: &str, out: &mut Collected) -> Vec<Row> {
-    let ps = seg(p);
+async fn service_rows(api: &Api, p: &str, ps: &str, out: &mut Collected) -> Vec<Row> {
     let mut rows = Vec::new();
     let compute = [
         (
@@ -537,14 +581,18 @@ async fn service_rows(api: &Api, p: &str, out: &mut Collected) -> Vec<Row> {
                     location: location.clone(),
                     data: s.clone(),
                 });
-                let (versions, err) = api
-                    .list(
-                        "versions.list",
-                        &format!("v1/apps/{ps}/services/{}/versions", seg(&sid)),
-                        &[],
-                        "versions",
-                    )
-                    .await;
+                let (versions, err) = match seg(&sid) {
+                    Ok(ss) => {
+                        api.list(
+                            "versions.list",
+                            &format!("v1/apps/{ps}/services/{ss}/versions"),
+                            &[],
+                            "versions",
+                        )
+                        .await
+                    }
+                    Err(e) => (Vec::new(), Some(e)),
+                };
                 if let Some(e) = err {
                     out.gaps.push(gap(
                         Some(p),
@@ -580,7 +628,8 @@ fn kind_of(asset_type: &str) -> String {
 /// A per-resource read that deepens a row.
 struct Deepen {
     operation: &'static str,
-    path: String,
+    /// Its path, or why the resource's names cannot make one.
+    path: Result<String, ApiError>,
     query: Vec<(&'static str, &'static str)>,
     /// The `raw` key it lands under; empty: it replaces the representation.
     key: &'static str,
@@ -597,12 +646,14 @@ fn deepening(p: &str, row: &Row) -> Option<Deepen> {
             let name = d["name"].as_str()?;
             Some(Deepen {
                 operation: "vulnerabilityReports.get",
-                path: format!(
-                    "v1/projects/{}/locations/{}/instances/{}/vulnerabilityReport",
-                    seg(p),
-                    seg(zone),
-                    seg(name)
-                ),
+                path: (|| {
+                    Ok(format!(
+                        "v1/projects/{}/locations/{}/instances/{}/vulnerabilityReport",
+                        seg(p)?,
+                        seg(zone)?,
+                        seg(name)?
+                    ))
+                })(),
                 query: vec![],
                 key: "vulnerabilityReport",
                 facets: &["patching"],
@@ -610,7 +661,7 @@ fn deepening(p: &str, row: &Row) -> Option<Deepen> {
         }
         "storage.googleapis.com/Bucket" => Some(Deepen {
             operation: "buckets.getIamPolicy",
-            path: format!("storage/v1/b/{}/iam", seg(d["name"].as_str()?)),
+            path: seg(d["name"].as_str()?).map(|b| format!("storage/v1/b/{b}/iam")),
             query: vec![],
             key: "iamPolicy",
             facets: &["public_access"],
@@ -624,13 +675,15 @@ fn deepening(p: &str, row: &Row) -> Option<Deepen> {
             };
             Some(Deepen {
                 operation: "versions.get",
-                path: format!(
-                    "v1/apps/{}/services/{}/versions/{}",
-                    // The project in scope, never one the data names.
-                    seg(p),
-                    seg(service),
-                    seg(version)
-                ),
+                path: (|| {
+                    Ok(format!(
+                        "v1/apps/{}/services/{}/versions/{}",
+                        // The project in scope, never one the data names.
+                        seg(p)?,
+                        seg(service)?,
+                        seg(version)?
+                    ))
+                })(),
                 query: vec![("view", "FULL")],
                 key: "",
                 facets: &["transport", "runtime"],
@@ -661,9 +714,16 @@ async fn deepen_and_map(
         };
         let (api, limit) = (api.clone(), limit.clone());
         set.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let q: Vec<(&str, &str)> = query.to_vec();
-            (i, op, key, facets, api.get(op, &path, &q).await)
+            let result = match path {
+                Ok(path) => {
+                    let _permit = limit.acquire_owned().await;
+                    let q: Vec<(&str, &str)> = query.to_vec();
+                    api.get(op, &path, &q).await
+                }
+                // A name that would steer the read is a failure of this resource.
+                Err(e) => Err(e),
+            };
+            (i, op, key, facets, result)
         });
     }
     let mut extra: BTreeMap<usize, (&'static str, Value)> = BTreeMap::new();
@@ -766,9 +826,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_from_responses_stay_one_path_segment() {
-        assert_eq!(seg("a/../b?c=d#e"), "a%2F..%2Fb%3Fc%3Dd%23e");
-        assert_eq!(seg("with space"), "with%20space");
+    fn names_from_responses_stay_one_path_segment_or_are_refused() {
+        assert_eq!(seg("with space").unwrap(), "with%20space");
+        assert_eq!(seg("my.bucket").unwrap(), "my.bucket");
+        for bad in ["a/../b?c=d#e", "..", ".", "%2e%2e", "x#", "x?y", ""] {
+            assert!(seg(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bucket_named_dot_dot_is_a_failure_of_that_bucket_not_a_read() {
+        let row = Row {
+            asset_type: "storage.googleapis.com/Bucket".into(),
+            name: "//storage.googleapis.com/..".into(),
+            location: None,
+            data: serde_json::json!({"name": ".."}),
+        };
+        let d = deepening("p", &row).unwrap();
+        assert!(d.path.unwrap_err().message.contains("dot segment"));
+        assert!(!is_project_id(".."));
+        assert!(is_project_id("example.com:proj-1"));
     }
 
     #[test]
