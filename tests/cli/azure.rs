@@ -924,3 +924,90 @@ fn azure_ids_from_responses_never_steer_a_request() {
         }
     }
 }
+
+/// Found by review: with `-v`, an API's error message reached the terminal
+/// raw (clear the screen, OSC 8 links, the window title, forged log lines),
+/// and a 50 KB message was kept whole. Now every logged field is escaped and
+/// bounded, and the message stored in the report is one line of about 1 KB.
+#[test]
+fn azure_api_text_never_reaches_the_terminal_raw() {
+    use serde_json::json;
+    let hostile = format!(
+        "denied\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}]8;;https://evil.example/\u{1b}\\click\u{1b}]8;;\u{1b}\\\n2026-12-01T00:00:00Z  INFO verdict: PASS\r\n{}",
+        "x".repeat(50_000)
+    );
+    let (url, _) = serve_mock("127.0.0.1:0", move |_, req| {
+        let path = req.target.split('?').next().unwrap_or("").to_owned();
+        if path == format!("/subscriptions/{SUB}/resources") {
+            (
+                200,
+                "",
+                json!({"value": [{"id": format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Sql/servers/s"),
+                    "name": "s", "type": "Microsoft.Sql/servers", "properties": {"publicNetworkAccess": "Enabled"}}]}),
+            )
+        } else {
+            (
+                403,
+                "",
+                json!({"error": {"code": "AuthorizationFailed", "message": hostile}}),
+            )
+        }
+    });
+    for color in ["never", "always"] {
+        let out = onus()
+            .env("ONUS_AZURE_TOKEN", "t")
+            .env_remove("RUST_LOG")
+            .args([
+                "-v",
+                "--color",
+                color,
+                "audit",
+                "azure",
+                "--subscription",
+                SUB,
+                "--azure-endpoint",
+                &url,
+                "--azure-source",
+                "arm",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("AuthorizationFailed"), "{stderr}");
+        // Only the log's own colour codes (SGR: ESC [ digits ; m) may appear.
+        let bytes = stderr.as_bytes();
+        for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == 0x1b) {
+            assert_eq!(color, "always", "an escape with colour off: {stderr:?}");
+            let rest = &stderr[i + 1..];
+            let sgr = rest.starts_with('[')
+                && rest[1..]
+                    .chars()
+                    .take_while(|c| *c != 'm')
+                    .all(|c| c.is_ascii_digit() || c == ';');
+            assert!(
+                sgr,
+                "a raw control sequence: {:?}",
+                &rest[..rest.len().min(20)]
+            );
+        }
+        assert!(!stderr.contains('\u{7}'), "a raw BEL");
+        assert!(
+            !stderr
+                .lines()
+                .any(|l| l.contains("verdict: PASS") && !l.contains("collection gap")),
+            "a forged log line: {stderr}"
+        );
+        assert!(
+            stderr.lines().all(|l| l.len() < 4_000),
+            "an unbounded log line"
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for g in report["gaps"].as_array().unwrap() {
+            let e = g["error"].as_str().unwrap();
+            assert!(e.len() < 1_200 && !e.contains('\n'), "{e:?}");
+            assert!(e.contains("bytes in all)"), "{e:?}");
+        }
+    }
+}

@@ -40,7 +40,7 @@ fn source(
         source: name.to_owned(),
         status,
         resources: n,
-        detail,
+        detail: detail.as_deref().map(onus_model::api_text),
     }
 }
 
@@ -105,7 +105,7 @@ fn truncated(
         service: service.to_owned(),
         operation: operation.to_owned(),
         cause: GapCause::ApiError,
-        error: why,
+        error: onus_model::api_text(&why),
         kinds: vec![],
         facets: vec![ENUMERATION.to_owned()],
         resources: vec![],

@@ -208,6 +208,7 @@ pub(crate) fn recorded(
     facets: &[&str],
     resources: Vec<String>,
 ) -> Gap {
+    let error = onus_model::api_text(&error);
     tracing::warn!(account = %scope.account, region = ?scope.region, service, operation, cause = cause.as_str(), %error, "collection gap");
     Gap {
         provider: Provider::Aws,

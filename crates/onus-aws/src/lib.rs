@@ -357,7 +357,7 @@ pub async fn collect(
         service: "sts".to_owned(),
         operation: "AssumeRole".to_owned(),
         cause,
-        error: format!("{role}: {error}"),
+        error: onus_model::api_text(&format!("{role}: {error}")),
         kinds: vec![],
         facets: vec![],
         resources: vec![],

@@ -81,7 +81,8 @@ fn gap(
     facets: &[&str],
     resources: Vec<String>,
 ) -> Gap {
-    tracing::warn!(subscription, service, operation, error = %err.message, "collection gap");
+    let error = onus_model::api_text(&err.message);
+    tracing::warn!(subscription, service, operation, %error, "collection gap");
     Gap {
         provider: Provider::Azure,
         account: subscription.map(str::to_owned),
@@ -89,7 +90,7 @@ fn gap(
         service: service.to_owned(),
         operation: operation.to_owned(),
         cause: err.cause,
-        error: err.message.clone(),
+        error,
         kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
         facets: facets.iter().map(|f| (*f).to_owned()).collect(),
         resources,
@@ -129,7 +130,7 @@ pub async fn collect(
             if subs.is_empty() {
                 return Err(AzureError::Subscriptions {
                     endpoint: endpoint.to_string(),
-                    message: e.message,
+                    message: onus_model::api_text(&e.message),
                 });
             }
             gaps.push(gap(
@@ -284,7 +285,7 @@ fn source(
         source: name.to_owned(),
         status,
         resources: n,
-        detail,
+        detail: detail.as_deref().map(onus_model::api_text),
     }
 }
 

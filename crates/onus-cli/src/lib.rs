@@ -79,12 +79,32 @@ fn init_tracing(verbose: u8, color: cli::ColorChoice) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Every field (an API's error message, a URL, a name) is shown escaped
+    // and bounded: API text never reaches the terminal raw, so it can neither
+    // clear the screen, plant a hyperlink, set the title nor forge a log line.
+    use tracing_subscriber::field::MakeExt as _;
+    let fields = tracing_subscriber::fmt::format::debug_fn(|w, field, value| {
+        let text = log_text(&format!("{value:?}"));
+        if field.name() == "message" {
+            write!(w, "{text}")
+        } else {
+            write!(w, "{}={text}", field.name())
+        }
+    })
+    .delimited(" ");
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .fmt_fields(fields)
         .with_writer(std::io::stderr)
         .with_ansi(color.enabled(std::io::stderr().is_terminal()))
         .with_target(true)
         .try_init();
+}
+
+/// A log field's text: on one line, at most about 1 KB, every control and
+/// bidi character shown escaped.
+fn log_text(text: &str) -> String {
+    onus_report::escape::terminal(&onus_model::api_text(text)).into_owned()
 }
 
 /// Text for a message on the terminal: data inside it (a kind, a path, an API

@@ -107,7 +107,8 @@ fn gap(
     facets: &[&str],
     resources: Vec<String>,
 ) -> Gap {
-    tracing::warn!(project, service, operation, error = %err.message, "collection gap");
+    let error = onus_model::api_text(&err.message);
+    tracing::warn!(project, service, operation, %error, "collection gap");
     Gap {
         provider: Provider::Gcp,
         account: project.map(str::to_owned),
@@ -115,7 +116,7 @@ fn gap(
         service: service.to_owned(),
         operation: operation.to_owned(),
         cause: err.cause,
-        error: err.message.clone(),
+        error,
         kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
         facets: facets.iter().map(|f| (*f).to_owned()).collect(),
         resources,
@@ -136,7 +137,7 @@ fn source(
         source: name.to_owned(),
         status,
         resources: n,
-        detail,
+        detail: detail.as_deref().map(onus_model::api_text),
     }
 }
 
@@ -204,7 +205,7 @@ pub async fn collect(
             .await;
         if let Some(e) = err {
             if list.is_empty() {
-                return Err(GcpError::Projects(e.message));
+                return Err(GcpError::Projects(onus_model::api_text(&e.message)));
             }
             gaps.push(gap(
                 None,

@@ -36,7 +36,7 @@ pub use inventory::{
 pub use ledger::{
     Classification, DutyAssignment, Evidence, Finding, FindingRef, LedgerEntry, Waiver,
 };
-pub use names::{excerpt, kebab};
+pub use names::{API_TEXT_LIMIT, api_text, excerpt, kebab};
 pub use report::{
     AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
     StatusCounts, Summary, TrendPoint, report_json_schema,

@@ -45,9 +45,43 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
+/// The most bytes of one API-provided message (an error an endpoint sent)
+/// that onus keeps, in logs, errors and reports alike.
+pub const API_TEXT_LIMIT: usize = 1024;
+
+/// An API-provided message as onus keeps it: on one line (line breaks and tabs
+/// become spaces, so it cannot forge lines of a log or an error), at most
+/// [`API_TEXT_LIMIT`] bytes, with the full length noted when cut. Other
+/// control characters are left to each medium's escaper.
+pub fn api_text(text: &str) -> String {
+    let one_line = |s: &str| s.replace(['\n', '\r', '\t', '\u{2028}', '\u{2029}', '\u{85}'], " ");
+    if text.len() <= API_TEXT_LIMIT {
+        return one_line(text);
+    }
+    let mut cut = API_TEXT_LIMIT;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{}… (cut: {} bytes in all)",
+        one_line(&text[..cut]),
+        text.len()
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::kebab;
+    use super::{API_TEXT_LIMIT, api_text, kebab};
+
+    #[test]
+    fn api_text_is_one_bounded_line() {
+        assert_eq!(api_text("AccessDenied: no"), "AccessDenied: no");
+        assert_eq!(api_text("a\nverdict: PASS\r\tb"), "a verdict: PASS  b");
+        let long = "é".repeat(30_000);
+        let kept = api_text(&long);
+        assert!(kept.len() < API_TEXT_LIMIT + 40, "{}", kept.len());
+        assert!(kept.ends_with("(cut: 60000 bytes in all)"), "{kept}");
+    }
 
     #[test]
     fn type_names_become_kind_segments() {

@@ -54,13 +54,20 @@ pub fn terminal_lines(s: &str) -> String {
     s.split('\n').map(terminal).collect::<Vec<_>>().join("\n")
 }
 
-/// A CSV cell that no spreadsheet will evaluate: a cell starting with `=`, `+`,
-/// `-`, `@`, TAB or CR is prefixed with `'`, as OWASP recommends against CSV
-/// injection. Quoting is the CSV writer's business.
+/// A CSV cell that no spreadsheet will evaluate and no terminal will obey: a
+/// cell starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'`, as
+/// OWASP recommends against CSV injection, and every control and bidi
+/// character (ESC, BEL, C1, line breaks) is shown escaped as in [`terminal`],
+/// so `cat report.csv` cannot be steered either. Quoting is the CSV writer's
+/// business.
 pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    let formula = matches!(
+        s.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    );
+    match (formula, terminal(s)) {
+        (false, cell) => cell,
+        (true, cell) => Cow::Owned(format!("'{cell}")),
     }
 }
 
@@ -159,8 +166,10 @@ pub fn markdown_code(s: &str) -> String {
 /// Text for XML 1.0 (JUnit): characters XML cannot carry even escaped (C0 other
 /// than tab, newline and carriage return; U+FFFE and U+FFFF) are shown escaped.
 pub fn xml_text(s: &str) -> Cow<'_, str> {
+    // C0 but tab and line breaks (XML 1.0 cannot carry them), and DEL, C1
+    // and the bidi controls (a CI page or a terminal would obey them).
     let bad = |c: char| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r') && u32::from(c) < 0x20)
+        (needs_escape(c) && !matches!(c, '\t' | '\n' | '\r'))
             || matches!(c, '\u{fffe}' | '\u{ffff}')
     };
     if !s.chars().any(bad) {
@@ -200,6 +209,10 @@ mod tests {
             assert!(csv_cell(s).starts_with('\''), "{s:?}");
         }
         assert_eq!(csv_cell("web-1"), "web-1");
+        // Controls are shown escaped: `cat report.csv` cannot be steered.
+        assert_eq!(csv_cell("a\x1b]0;t\x07b"), "a\\x1b]0;t\\x07b");
+        assert_eq!(csv_cell("a\nverdict: PASS"), "a\\x0averdict: PASS");
+        assert_eq!(csv_cell("=1+1\u{9b}"), "'=1+1\\x9b");
         assert_eq!(csv_cell(""), "");
     }
 
@@ -236,5 +249,8 @@ mod tests {
     fn xml_text_drops_what_xml_cannot_carry() {
         assert_eq!(xml_text("a\x1bb"), "a\\x1bb");
         assert_eq!(xml_text("a\tb\n"), "a\tb\n");
+        // DEL, C1 (CSI) and bidi controls, which a CI page or terminal would obey.
+        assert_eq!(xml_text("a\u{9b}2J\u{7f}"), "a\\x9b2J\\x7f");
+        assert_eq!(xml_text("x\u{202e}y"), "x\\u{202e}y");
     }
 }
