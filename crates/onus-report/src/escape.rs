@@ -61,10 +61,7 @@ pub fn terminal_lines(s: &str) -> String {
 /// so `cat report.csv` cannot be steered either. Quoting is the CSV writer's
 /// business.
 pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    let formula = matches!(
-        s.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    );
+    let formula = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
     match (formula, terminal(s)) {
         (false, cell) => cell,
         (true, cell) => Cow::Owned(format!("'{cell}")),
