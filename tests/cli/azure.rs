@@ -1011,3 +1011,121 @@ fn azure_api_text_never_reaches_the_terminal_raw() {
         }
     }
 }
+
+/// Found by review: one 200 MB list response took onus to 4–5 GB, and a 1.5 GB
+/// one aborted it with no report. Now a body is read as it arrives and at
+/// most `--max-response-mib` of it: the listing is a named `too-large`
+/// failure, the run goes on and reports, and peak memory stays far below
+/// 1 GB. The body here never declares its length, so only the reading limit
+/// can stop it.
+#[test]
+fn azure_a_huge_response_is_a_named_failure_not_a_crash() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sent2 = sent.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let sent = sent2.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+                if path.starts_with(&format!("/subscriptions/{SUB}/resources?")) {
+                    // 200 MB of disks, streamed without a length.
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(br#"{"value":["#);
+                    let item = format!(
+                        r#"{{"id":"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/disks/d","name":"d","type":"Microsoft.Compute/disks"}},"#
+                    );
+                    let chunk = item.repeat(8_000);
+                    while sent.load(std::sync::atomic::Ordering::Relaxed) < 200 << 20 {
+                        if stream.write_all(chunk.as_bytes()).is_err() {
+                            return;
+                        }
+                        sent.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
+                    }
+                    let _ = stream.write_all(br#"{}]}"#);
+                } else {
+                    let _ = stream.write_all(format!("{head}{{\"value\":[]}}").as_bytes());
+                }
+            });
+        }
+    });
+    let bin = assert_cmd::cargo::cargo_bin("onus");
+    let mut child = std::process::Command::new(bin)
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &url,
+            "--azure-source",
+            "arm",
+            "--fail-on",
+            "incomplete",
+            "--format",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Peak resident memory (VmHWM only grows), read until the process ends.
+    let mut peak_kib = 0u64;
+    let stdout = {
+        let mut out = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut out, &mut v);
+            v
+        });
+        while child.try_wait().unwrap().is_none() {
+            if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                && let Some(kib) = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak_kib = peak_kib.max(kib);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        reader.join().unwrap()
+    };
+    let code = child.wait().unwrap().code();
+    eprintln!(
+        "peak RSS {} MiB; {} MiB sent",
+        peak_kib / 1024,
+        sent.load(std::sync::atomic::Ordering::Relaxed) >> 20
+    );
+    assert_eq!(code, Some(3), "a report of what was read, incomplete");
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let gaps = report["gaps"].as_array().unwrap();
+    let big = gaps
+        .iter()
+        .find(|g| g["operation"] == "resources/list")
+        .unwrap_or_else(|| panic!("{gaps:#?}"));
+    assert_eq!(big["cause"], "too-large", "{big}");
+    assert!(
+        peak_kib > 0 && peak_kib < 1024 * 1024,
+        "peak RSS {peak_kib} KiB"
+    );
+    assert!(
+        sent.load(std::sync::atomic::Ordering::Relaxed) < 200 << 20,
+        "onus read the whole body"
+    );
+}

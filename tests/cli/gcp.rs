@@ -445,3 +445,53 @@ fn onus_gcp_kinds() -> Vec<&'static str> {
         "gcp.appengine.version",
     ]
 }
+
+/// A response past `--max-response-mib` is a named `too-large` failure of
+/// that listing, never read whole; the project falls back to the service
+/// APIs and the run reports.
+#[test]
+fn gcp_a_response_past_the_limit_is_too_large() {
+    use serde_json::json;
+    let asset = json!({"name": "//pubsub.googleapis.com/projects/p/topics/t", "assetType": "pubsub.googleapis.com/Topic",
+        "resource": {"data": {"name": "t"}}});
+    let big = json!({"assets": vec![asset; 20_000]});
+    let (url, _) = serve_mock("127.0.0.1:0", move |_, req| {
+        let path = req.target.split('?').next().unwrap_or("").to_owned();
+        if path == format!("/v1/projects/{PROJECT}/assets") {
+            (200, "", big.clone())
+        } else {
+            (200, "", json!({}))
+        }
+    });
+    let out = onus()
+        .env("ONUS_GCP_TOKEN", TOKEN)
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .args([
+            "audit",
+            "gcp",
+            "--project",
+            PROJECT,
+            "--gcp-endpoint",
+            &url,
+            "--max-response-mib",
+            "1",
+            "--fail-on",
+            "incomplete",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gaps = report["gaps"].as_array().unwrap();
+    let assets = gaps
+        .iter()
+        .find(|g| g["operation"] == "assets.list")
+        .unwrap_or_else(|| panic!("{gaps:#?}"));
+    assert_eq!(assets["cause"], "too-large", "{assets}");
+    assert!(
+        assets["error"].as_str().unwrap().contains("1048576 bytes"),
+        "{assets}"
+    );
+}

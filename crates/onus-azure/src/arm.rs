@@ -10,10 +10,11 @@ use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{
-    ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline, PipelineSendOptions,
+    ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline, PipelineStreamOptions,
     Request, RetryOptions, Url,
 };
 use azure_core::time::Duration;
+use futures_util::StreamExt as _;
 use onus_endpoint::{Endpoint, Pages};
 use onus_model::GapCause;
 use serde_json::Value;
@@ -334,6 +335,7 @@ pub struct Arm {
     pipeline: Arc<Pipeline>,
     endpoint: Endpoint,
     operation_timeout: std::time::Duration,
+    limits: onus_endpoint::Limits,
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
 }
 
@@ -345,6 +347,7 @@ impl Arm {
         credential: Arc<dyn TokenCredential>,
         max_retries: u32,
         timeouts: onus_endpoint::Timeouts,
+        limits: onus_endpoint::Limits,
     ) -> Result<Arm, InsecureEndpoint> {
         let loopback_http =
             endpoint.scheme() == "http" && endpoint.host_str().is_some_and(is_loopback);
@@ -383,6 +386,7 @@ impl Arm {
             pipeline: Arc::new(pipeline),
             endpoint: Endpoint::new(endpoint),
             operation_timeout: timeouts.operation,
+            limits,
             calls: Arc::default(),
         })
     }
@@ -408,6 +412,19 @@ impl Arm {
     /// Send a GET, or (with a body) the one POST onus makes: a Resource Graph query,
     /// which reads and changes nothing.
     async fn send(&self, url: Url, api: &str, query: Option<&Value>) -> Result<Value, ArmError> {
+        self.send_sized(url, api, query).await.map(|(v, _)| v)
+    }
+
+    /// [`Arm::send`], with the size of the body read. The body is read as it
+    /// arrives, within the operation timeout and at most
+    /// [`Limits::response_bytes`](onus_endpoint::Limits) of it: a larger one is a
+    /// `too-large` failure, never a whole body in memory.
+    async fn send_sized(
+        &self,
+        url: Url,
+        api: &str,
+        query: Option<&Value>,
+    ) -> Result<(Value, usize), ArmError> {
         let action = API
             .iter()
             .find(|(t, _, _)| *t == api)
@@ -429,17 +446,39 @@ impl Arm {
             request.insert_header("content-type", "application/json");
             request.set_body(q.to_string());
         }
-        let options = PipelineSendOptions {
-            skip_checks: true,
-            ..Default::default()
-        };
         let last = Arc::new(LastStatus::default());
         let ctx = Context::new().with_value(last.clone());
-        let sent = tokio::time::timeout(
-            self.operation_timeout,
-            self.pipeline.send(&ctx, &mut request, Some(options)),
-        )
-        .await
+        let limits = self.limits;
+        let read = async {
+            let response = self
+                .pipeline
+                .stream(
+                    &ctx,
+                    &mut request,
+                    Some(PipelineStreamOptions {
+                        skip_checks: true,
+                        ..Default::default()
+                    }),
+                )
+                .await
+                .map_err(Read::Transport)?;
+            let (status, headers, mut body) = response.deconstruct();
+            let declared = headers
+                .get_optional_str(&azure_core::http::headers::CONTENT_LENGTH)
+                .and_then(|v| v.parse::<u64>().ok());
+            limits.declared(declared).map_err(Read::TooLarge)?;
+            let mut bytes: Vec<u8> = Vec::new();
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(Read::Transport)?;
+                limits
+                    .reading(bytes.len() + chunk.len())
+                    .map_err(Read::TooLarge)?;
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok::<_, Read>((u16::from(status), bytes))
+        };
+        let sent = tokio::time::timeout(self.operation_timeout, read)
+            .await
         .map_err(|_| {
             // Retries after 429s that spend the whole operation timeout are
             // throttling, not an endpoint that never answered.
@@ -461,9 +500,18 @@ impl Arm {
                 }
             }
         })?;
-        let response = sent.map_err(transport_error)?;
-        let status = u16::from(response.status());
-        let body: &[u8] = response.body().as_ref();
+        let (status, body) = match sent {
+            Ok(read) => read,
+            Err(Read::Transport(e)) => return Err(transport_error(e)),
+            Err(Read::TooLarge(e)) => {
+                return Err(ArmError {
+                    cause: GapCause::TooLarge,
+                    message: e.to_string(),
+                });
+            }
+        };
+        let size = body.len();
+        let body = body.as_slice();
         if !(200..300).contains(&status) {
             let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
             let code = v["error"]["code"].as_str().unwrap_or("");
@@ -483,10 +531,11 @@ impl Arm {
                 message: text,
             });
         }
-        serde_json::from_slice(body).map_err(|e| ArmError {
+        let value = serde_json::from_slice(body).map_err(|e| ArmError {
             cause: GapCause::ApiError,
             message: format!("unreadable response: {e}"),
-        })
+        })?;
+        Ok((value, size))
     }
 
     /// GET one ARM resource.
@@ -504,7 +553,7 @@ impl Arm {
         let api = "Microsoft.ResourceGraph/resources";
         let mut rows = Vec::new();
         let mut skip: Option<String> = None;
-        let mut pages = Pages::new();
+        let mut pages = Pages::with_limits(self.limits);
         loop {
             if let Err(stop) = pages.next(skip.as_deref().unwrap_or("")) {
                 return (rows, Some(paging(stop)));
@@ -518,13 +567,18 @@ impl Arm {
                 options["$skipToken"] = Value::String(t.clone());
             }
             let body = serde_json::json!({"subscriptions": subscriptions, "query": query, "options": options});
-            let page = match self.send(url, api, Some(&body)).await {
+            let (mut page, size) = match self.send_sized(url, api, Some(&body)).await {
                 Ok(p) => p,
                 Err(e) => return (rows, Some(e)),
             };
-            if let Some(data) = page["data"].as_array() {
-                rows.extend(data.iter().cloned());
+            let data = match page.get_mut("data").map(Value::take) {
+                Some(Value::Array(v)) => v,
+                _ => Vec::new(),
+            };
+            if let Err(stop) = pages.took(size, data.len()) {
+                return (rows, Some(too_large(&stop)));
             }
+            rows.extend(data);
             match page["$skipToken"].as_str().filter(|t| !t.is_empty()) {
                 Some(t) => skip = Some(t.to_owned()),
                 None => return (rows, None),
@@ -541,18 +595,23 @@ impl Arm {
             Ok(u) => u,
             Err(e) => return (items, Some(e)),
         };
-        let mut pages = Pages::new();
+        let mut pages = Pages::with_limits(self.limits);
         loop {
             if let Err(stop) = pages.next(url.as_str()) {
                 return (items, Some(paging(stop)));
             }
-            let page = match self.get_url(url.clone(), api).await {
+            let (mut page, size) = match self.send_sized(url.clone(), api, None).await {
                 Ok(p) => p,
                 Err(e) => return (items, Some(e)),
             };
-            if let Some(values) = page["value"].as_array() {
-                items.extend(values.iter().cloned());
+            let values = match page.get_mut("value").map(Value::take) {
+                Some(Value::Array(v)) => v,
+                _ => Vec::new(),
+            };
+            if let Err(stop) = pages.took(size, values.len()) {
+                return (items, Some(too_large(&stop)));
             }
+            items.extend(values);
             let Some(next) = page["nextLink"].as_str().filter(|s| !s.is_empty()) else {
                 return (items, None);
             };
@@ -570,6 +629,19 @@ fn refused(e: onus_endpoint::Refused) -> ArmError {
         cause: GapCause::ApiError,
         message: e.to_string(),
     }
+}
+
+fn too_large(e: &onus_endpoint::TooLarge) -> ArmError {
+    ArmError {
+        cause: GapCause::TooLarge,
+        message: e.to_string(),
+    }
+}
+
+/// Why reading a response stopped.
+enum Read {
+    Transport(azure_core::Error),
+    TooLarge(onus_endpoint::TooLarge),
 }
 
 fn paging(e: onus_endpoint::PagingStopped) -> ArmError {

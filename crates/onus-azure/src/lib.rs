@@ -114,6 +114,7 @@ pub async fn collect(
         credential,
         opts.max_retries,
         opts.collector.timeouts,
+        opts.collector.limits,
     )?;
     for s in &opts.subscriptions {
         if !is_subscription_id(s) {

@@ -122,9 +122,9 @@ pub enum Cloud {
     Gcp,
 }
 
-/// How long cloud calls may take.
+/// How long cloud calls may take, and how much of an answer onus reads.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Timeouts (every cloud)")]
+#[command(next_help_heading = "Timeouts and limits (every cloud)")]
 pub struct TimeoutArgs {
     /// Longest one attempt of a cloud call may take (connecting included: at most
     /// 5 s of it), e.g. 10s, 1m. A call that times out is a gap; the run goes on.
@@ -133,12 +133,29 @@ pub struct TimeoutArgs {
     /// Longest one cloud call may take with all its retries.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub operation_timeout: std::time::Duration,
+    /// Most MiB onus reads of one response (Azure and Google Cloud). A larger
+    /// one, or a listing past 256 MiB or 500,000 items, is a `too-large` gap.
+    #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_response_mib: u32,
 }
 
 impl TimeoutArgs {
     /// The collectors' timeouts.
     pub fn timeouts(&self) -> onus_endpoint::Timeouts {
         onus_endpoint::Timeouts::new(self.timeout, self.operation_timeout)
+    }
+
+    /// The collectors' limits.
+    pub fn limits(&self) -> onus_endpoint::Limits {
+        let response = usize::try_from(self.max_response_mib).unwrap_or(32) << 20;
+        onus_endpoint::Limits {
+            response_bytes: response,
+            // A listing holds at least a few of the largest responses.
+            listing_bytes: onus_endpoint::Limits::DEFAULT
+                .listing_bytes
+                .max(response.saturating_mul(4)),
+            ..onus_endpoint::Limits::DEFAULT
+        }
     }
 }
 

@@ -18,31 +18,30 @@ pub(crate) fn collect(
     timeouts: &TimeoutArgs,
     shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
-    let timeouts = timeouts.timeouts();
+    let collector = onus_endpoint::CollectorOptions {
+        concurrency: aws.concurrency,
+        shard,
+        timeouts: timeouts.timeouts(),
+        limits: timeouts.limits(),
+    };
     match cloud {
-        Cloud::Aws => collect_aws(aws, timeouts, shard),
-        Cloud::Azure => collect_azure(azure, aws.concurrency, timeouts, shard),
-        Cloud::Gcp => collect_gcp(gcp, aws.concurrency, timeouts, shard),
+        Cloud::Aws => collect_aws(aws, collector),
+        Cloud::Azure => collect_azure(azure, collector),
+        Cloud::Gcp => collect_gcp(gcp, collector),
     }
 }
 
 #[cfg(feature = "gcp")]
 fn collect_gcp(
     args: &GcpArgs,
-    concurrency: usize,
-    timeouts: onus_endpoint::Timeouts,
-    shard: Option<(u32, u32)>,
+    collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     let opts = onus_gcp::GcpOptions {
         projects: args.projects.clone(),
         endpoint: args.gcp_endpoint.clone(),
         max_retries: 3,
         asset_inventory: !args.no_asset_inventory,
-        collector: onus_endpoint::CollectorOptions {
-            concurrency,
-            shard,
-            timeouts,
-        },
+        collector,
     };
     let (tokens, kind) = onus_gcp::TokenSource::from_environment()?;
     tracing::info!(credential = kind, endpoint = ?opts.endpoint, "Google Cloud collection starting");
@@ -71,9 +70,7 @@ fn collect_gcp(
 #[cfg(not(feature = "gcp"))]
 fn collect_gcp(
     _args: &GcpArgs,
-    _concurrency: usize,
-    _timeouts: onus_endpoint::Timeouts,
-    _shard: Option<(u32, u32)>,
+    _collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `gcp` feature, so it cannot collect from Google Cloud; rebuild with `--features gcp` or audit an inventory file"
@@ -83,20 +80,14 @@ fn collect_gcp(
 #[cfg(feature = "azure")]
 fn collect_azure(
     args: &AzureArgs,
-    concurrency: usize,
-    timeouts: onus_endpoint::Timeouts,
-    shard: Option<(u32, u32)>,
+    collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     let opts = onus_azure::AzureOptions {
         subscriptions: args.subscriptions.clone(),
         endpoint: args.azure_endpoint.clone(),
         max_retries: 3,
         resource_graph: args.azure_source == crate::cli::AzureSource::ResourceGraph,
-        collector: onus_endpoint::CollectorOptions {
-            concurrency,
-            shard,
-            timeouts,
-        },
+        collector,
     };
     let (credential, kind) =
         onus_azure::credential::from_environment(args.tenant.as_deref(), args.managed_identity)?;
@@ -126,9 +117,7 @@ fn collect_azure(
 #[cfg(not(feature = "azure"))]
 fn collect_azure(
     _args: &AzureArgs,
-    _concurrency: usize,
-    _timeouts: onus_endpoint::Timeouts,
-    _shard: Option<(u32, u32)>,
+    _collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `azure` feature, so it cannot collect from Azure; rebuild with `--features azure` or audit an inventory file"
@@ -138,8 +127,7 @@ fn collect_azure(
 #[cfg(feature = "aws")]
 fn collect_aws(
     args: &AwsArgs,
-    timeouts: onus_endpoint::Timeouts,
-    shard: Option<(u32, u32)>,
+    collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     use std::sync::Arc;
 
@@ -151,11 +139,7 @@ fn collect_aws(
         organization_role: args.organization_role.clone(),
         rate_limit: args.rate_limit,
         max_attempts: args.max_attempts,
-        collector: onus_endpoint::CollectorOptions {
-            concurrency: args.concurrency,
-            shard,
-            timeouts,
-        },
+        collector,
         enumerate: !args.no_enumerate,
         config_aggregator: args.config_aggregator.clone(),
     };
@@ -193,8 +177,7 @@ fn valid_region(r: &str) -> bool {
 #[cfg(not(feature = "aws"))]
 fn collect_aws(
     _args: &AwsArgs,
-    _timeouts: onus_endpoint::Timeouts,
-    _shard: Option<(u32, u32)>,
+    _collector: onus_endpoint::CollectorOptions,
 ) -> anyhow::Result<Inventory> {
     anyhow::bail!(
         "this onus was built without the `aws` feature, so it cannot collect from AWS; rebuild with `--features aws` or audit an inventory file"

@@ -124,16 +124,91 @@ impl Endpoint {
     }
 }
 
-/// The pages of one listing: each link or continuation token at most once, and at
-/// most [`MAX_PAGES`] of them.
+/// What onus reads of an API at most, whatever the endpoint sends: past a
+/// bound the read stops with [`TooLarge`], a named `too-large` failure, and
+/// the run goes on with what it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one response body (`--max-response-mib`, default 32 MiB).
+    pub response_bytes: usize,
+    /// Bytes of all the pages of one listing together (default 256 MiB).
+    pub listing_bytes: usize,
+    /// Items of one listing (default 500,000).
+    pub listing_items: usize,
+}
+
+impl Limits {
+    /// The defaults: 32 MiB a response, 256 MiB and 500,000 items a listing.
+    pub const DEFAULT: Limits = Limits {
+        response_bytes: 32 << 20,
+        listing_bytes: 256 << 20,
+        listing_items: 500_000,
+    };
+
+    /// Whether a body that declares `length` bytes (`Content-Length`) may be read.
+    pub fn declared(&self, length: Option<u64>) -> Result<(), TooLarge> {
+        match length {
+            Some(n) if n > self.response_bytes as u64 => Err(TooLarge::Response {
+                limit: self.response_bytes,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a body of which `read` bytes have arrived may be read further.
+    pub fn reading(&self, read: usize) -> Result<(), TooLarge> {
+        if read > self.response_bytes {
+            Err(TooLarge::Response {
+                limit: self.response_bytes,
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// More than onus reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TooLarge {
+    /// One response body past [`Limits::response_bytes`].
+    #[error(
+        "too large: the response is larger than {limit} bytes, the most onus reads of one (--max-response-mib); it was not read"
+    )]
+    Response {
+        /// The limit.
+        limit: usize,
+    },
+    /// One listing past its budget.
+    #[error(
+        "too large: the listing passed its budget of {items} items or {bytes} bytes; the pages before were kept, the rest not read"
+    )]
+    Listing {
+        /// The item budget.
+        items: usize,
+        /// The byte budget.
+        bytes: usize,
+    },
+}
+
+/// The pages of one listing: each link or continuation token at most once, at
+/// most [`MAX_PAGES`] of them, and within the listing's item and byte budget.
 #[derive(Debug, Default)]
 pub struct Pages {
     seen: HashSet<String>,
     cap: usize,
+    limits: Limits,
+    bytes: usize,
+    items: usize,
 }
 
 impl Pages {
-    /// A listing capped at [`MAX_PAGES`].
+    /// A listing capped at [`MAX_PAGES`], with the default budget.
     pub fn new() -> Pages {
         Pages::with_cap(MAX_PAGES)
     }
@@ -143,7 +218,32 @@ impl Pages {
         Pages {
             seen: HashSet::new(),
             cap,
+            limits: Limits::DEFAULT,
+            bytes: 0,
+            items: 0,
         }
+    }
+
+    /// A listing with `limits`' budget.
+    pub fn with_limits(limits: Limits) -> Pages {
+        Pages {
+            limits,
+            ..Pages::new()
+        }
+    }
+
+    /// Count a page of `bytes` holding `items`; past the listing's budget,
+    /// an error says to stop (the page that passed it is not kept).
+    pub fn took(&mut self, bytes: usize, items: usize) -> Result<(), TooLarge> {
+        self.bytes = self.bytes.saturating_add(bytes);
+        self.items = self.items.saturating_add(items);
+        if self.bytes > self.limits.listing_bytes || self.items > self.limits.listing_items {
+            return Err(TooLarge::Listing {
+                items: self.limits.listing_items,
+                bytes: self.limits.listing_bytes,
+            });
+        }
+        Ok(())
     }
 
     /// Record the next page's link or token; an error says why to stop.
@@ -215,6 +315,26 @@ mod tests {
     }
 
     #[test]
+    fn bodies_and_listings_stop_past_their_budget() {
+        let limits = Limits {
+            response_bytes: 10,
+            listing_bytes: 25,
+            listing_items: 3,
+        };
+        assert!(limits.declared(Some(10)).is_ok());
+        assert!(limits.declared(Some(11)).is_err());
+        assert!(limits.declared(None).is_ok());
+        assert!(limits.reading(11).is_err());
+        let mut pages = Pages::with_limits(limits);
+        assert!(pages.took(10, 1).is_ok());
+        assert!(pages.took(10, 2).is_ok());
+        assert!(pages.took(0, 1).is_err(), "items");
+        let mut pages = Pages::with_limits(limits);
+        assert!(pages.took(20, 0).is_ok());
+        assert!(pages.took(6, 0).is_err(), "bytes");
+    }
+
+    #[test]
     fn paging_stops_on_a_loop_or_past_the_cap() {
         let mut p = Pages::with_cap(3);
         assert!(p.next("a").is_ok());
@@ -238,6 +358,8 @@ pub struct CollectorOptions {
     pub shard: Option<(u32, u32)>,
     /// Connect, attempt and operation timeouts of every call.
     pub timeouts: Timeouts,
+    /// What one response and one listing may hold.
+    pub limits: Limits,
 }
 
 impl Default for CollectorOptions {
@@ -246,6 +368,7 @@ impl Default for CollectorOptions {
             concurrency: 16,
             shard: None,
             timeouts: Timeouts::DEFAULT,
+            limits: Limits::DEFAULT,
         }
     }
 }

@@ -86,6 +86,7 @@ pub struct Api {
     tokens: TokenSource,
     override_endpoint: Option<Endpoint>,
     timeouts: Timeouts,
+    limits: onus_endpoint::Limits,
     max_retries: u32,
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
 }
@@ -97,6 +98,7 @@ impl Api {
         endpoint: Option<&str>,
         tokens: TokenSource,
         timeouts: Timeouts,
+        limits: onus_endpoint::Limits,
         max_retries: u32,
     ) -> Result<Api, InsecureEndpoint> {
         let override_endpoint = match endpoint {
@@ -127,6 +129,7 @@ impl Api {
             tokens,
             override_endpoint,
             timeouts,
+            limits,
             max_retries,
             calls: Arc::default(),
         })
@@ -155,6 +158,16 @@ impl Api {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<Value, ApiError> {
+        self.get_sized(operation, path, query).await.map(|(v, _)| v)
+    }
+
+    /// [`Api::get`], with the size of the body read.
+    async fn get_sized(
+        &self,
+        operation: &str,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<(Value, usize), ApiError> {
         let Some((_, service, permission)) = OPERATIONS.iter().find(|(o, _, _)| *o == operation)
         else {
             return Err(ApiError {
@@ -202,7 +215,7 @@ impl Api {
             })?
     }
 
-    async fn once(&self, url: &Url) -> Result<Value, (ApiError, Option<Duration>)> {
+    async fn once(&self, url: &Url) -> Result<(Value, usize), (ApiError, Option<Duration>)> {
         let token = self.tokens.token().await.map_err(|e| {
             (
                 ApiError {
@@ -213,7 +226,7 @@ impl Api {
                 None,
             )
         })?;
-        let response = self
+        let mut response = self
             .http
             .get(url.clone())
             .bearer_auth(token)
@@ -243,16 +256,45 @@ impl Api {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response.bytes().await.map_err(|e| {
+        // The body is read as it arrives, at most `response_bytes` of it.
+        let too_large = |e: onus_endpoint::TooLarge| {
             (
                 ApiError {
-                    cause: GapCause::ApiError,
+                    cause: GapCause::TooLarge,
                     status: Some(status),
-                    message: format!("unreadable response: {}", e.without_url()),
+                    message: e.to_string(),
                 },
                 None,
             )
-        })?;
+        };
+        self.limits
+            .declared(response.content_length())
+            .map_err(too_large)?;
+        let mut body: Vec<u8> = Vec::new();
+        loop {
+            let chunk = response.chunk().await.map_err(|e| {
+                // A body that stops arriving ran out of time; it is not an error
+                // the API reported.
+                let cause = if e.is_timeout() {
+                    GapCause::TimedOut
+                } else {
+                    GapCause::ApiError
+                };
+                (
+                    ApiError {
+                        cause,
+                        status: Some(status),
+                        message: format!("unreadable response: {}", e.without_url()),
+                    },
+                    None,
+                )
+            })?;
+            let Some(chunk) = chunk else { break };
+            self.limits
+                .reading(body.len() + chunk.len())
+                .map_err(too_large)?;
+            body.extend_from_slice(&chunk);
+        }
         if !(200..300).contains(&status) {
             let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             let code = v["error"]["status"].as_str().unwrap_or("");
@@ -276,7 +318,7 @@ impl Api {
                 retry_after,
             ));
         }
-        serde_json::from_slice(&body).map_err(|e| {
+        let value = serde_json::from_slice(&body).map_err(|e| {
             (
                 ApiError {
                     cause: GapCause::ApiError,
@@ -285,7 +327,8 @@ impl Api {
                 },
                 None,
             )
-        })
+        })?;
+        Ok((value, body.len()))
     }
 
     /// Every page of a listing: `field` of each page, following `nextPageToken`
@@ -300,30 +343,44 @@ impl Api {
     ) -> (Vec<Value>, Option<ApiError>) {
         let mut items = Vec::new();
         let mut token: Option<String> = None;
-        let mut pages = Pages::new();
+        let mut pages = Pages::with_limits(self.limits);
         loop {
             let mut q: Vec<(&str, &str)> = query.to_vec();
             if let Some(t) = &token {
                 q.push(("pageToken", t));
             }
-            let page = match self.get(operation, path, &q).await {
+            let (mut page, size) = match self.get_sized(operation, path, &q).await {
                 Ok(p) => p,
                 Err(e) => return (items, Some(e)),
             };
-            match &page[field] {
-                Value::Array(a) => items.extend(a.iter().cloned()),
+            let mut found = Vec::new();
+            match page.get_mut(field).map(Value::take) {
+                Some(Value::Array(a)) => found = a,
                 // Aggregated lists: `items` maps a scope (zone) to `{field: [...]}`.
-                Value::Object(scopes) => {
-                    for scoped in scopes.values() {
-                        for list in scoped.as_object().into_iter().flat_map(|o| o.values()) {
-                            if let Value::Array(a) = list {
-                                items.extend(a.iter().cloned());
+                Some(Value::Object(scopes)) => {
+                    for (_, scoped) in scopes {
+                        if let Value::Object(lists) = scoped {
+                            for (_, list) in lists {
+                                if let Value::Array(a) = list {
+                                    found.extend(a);
+                                }
                             }
                         }
                     }
                 }
                 _ => {}
             }
+            if let Err(stop) = pages.took(size, found.len()) {
+                return (
+                    items,
+                    Some(ApiError {
+                        cause: GapCause::TooLarge,
+                        status: None,
+                        message: stop.to_string(),
+                    }),
+                );
+            }
+            items.extend(found);
             match page["nextPageToken"].as_str().filter(|t| !t.is_empty()) {
                 None => return (items, None),
                 Some(t) => {
@@ -383,14 +440,42 @@ mod tests {
     #[test]
     fn plain_http_only_on_loopback() {
         let t = TokenSource::Static("t".into());
-        assert!(Api::new(Some("http://127.0.0.1:9/"), t.clone(), Timeouts::DEFAULT, 0).is_ok());
-        assert!(Api::new(Some("http://[::1]:9/"), t.clone(), Timeouts::DEFAULT, 0).is_ok());
-        assert!(Api::new(Some("http://example.com/"), t.clone(), Timeouts::DEFAULT, 0).is_err());
+        assert!(
+            Api::new(
+                Some("http://127.0.0.1:9/"),
+                t.clone(),
+                Timeouts::DEFAULT,
+                onus_endpoint::Limits::DEFAULT,
+                0
+            )
+            .is_ok()
+        );
+        assert!(
+            Api::new(
+                Some("http://[::1]:9/"),
+                t.clone(),
+                Timeouts::DEFAULT,
+                onus_endpoint::Limits::DEFAULT,
+                0
+            )
+            .is_ok()
+        );
+        assert!(
+            Api::new(
+                Some("http://example.com/"),
+                t.clone(),
+                Timeouts::DEFAULT,
+                onus_endpoint::Limits::DEFAULT,
+                0
+            )
+            .is_err()
+        );
         assert!(
             Api::new(
                 Some("https://private.googleapis.com/"),
                 t,
                 Timeouts::DEFAULT,
+                onus_endpoint::Limits::DEFAULT,
                 0
             )
             .is_ok()

@@ -191,6 +191,7 @@ pub async fn collect(
         opts.endpoint.as_deref(),
         tokens,
         opts.collector.timeouts,
+        opts.collector.limits,
         opts.max_retries,
     )?;
     let mut gaps = Vec::new();

@@ -32,6 +32,10 @@ pub enum GapCause {
     /// policy document it cannot evaluate, a mapping expression that failed on
     /// this resource): the facets it feeds are unknown for that resource.
     Mapping,
+    /// The API sent more than onus reads: one response past the byte limit
+    /// (`--max-response-mib`), or one listing past its item or byte budget.
+    /// What was read before is kept; the rest of the listing is not read.
+    TooLarge,
     /// Anything else; the message says what.
     Other,
 }
@@ -47,6 +51,7 @@ impl GapCause {
             GapCause::Unreachable => "unreachable",
             GapCause::TimedOut => "timed-out",
             GapCause::Mapping => "mapping",
+            GapCause::TooLarge => "too-large",
             GapCause::Other => "other",
         }
     }
