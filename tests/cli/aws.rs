@@ -355,6 +355,47 @@ fn aws_faults_become_unknown_and_named_gaps_and_the_run_finishes() {
     }
 }
 
+/// The run's deadline holds on AWS too: with RDS hanging and a 60 s
+/// operation timeout, the audit ends at `--deadline`, the hung reads named.
+#[test]
+#[cfg_attr(
+    onus_missing_moto,
+    ignore = "needs moto_server in .venv (the AWS emulator): run scripts/test, which installs it"
+)]
+fn aws_a_hung_service_ends_by_the_deadline() {
+    let moto = Moto::start("aws_deadline");
+    let proxy = FaultProxy::start(
+        &moto.endpoint,
+        vec![("Action=DescribeDBInstances", Fault::Hang)],
+    );
+    let started = std::time::Instant::now();
+    let out = moto
+        .onus()
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .args([
+            "audit",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--timeout",
+            "60s",
+            "--operation-timeout",
+            "60s",
+            "--deadline",
+            "6s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    eprintln!("ended after {elapsed:?}");
+    assert!(elapsed < std::time::Duration::from_secs(15), "{elapsed:?}");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_named(&report, "DescribeDBInstances", "timed-out");
+}
+
 /// A listing throttled on every attempt, with attempts to spare, stops
 /// retrying once the next wait would not fit in the operation timeout: the
 /// failure is named `throttled` (what the API said), not `timed-out`.

@@ -1129,3 +1129,157 @@ fn azure_a_huge_response_is_a_named_failure_not_a_crash() {
         "onus read the whole body"
     );
 }
+
+/// Runs a faulted audit of the mock subscription through `rules` with extra
+/// flags; returns the report and how long it took.
+fn audit_through(
+    rules: Vec<(&'static str, crate::fault::Fault)>,
+    extra: &[&str],
+) -> (Value, std::time::Duration) {
+    let arm = MockArm::start();
+    let proxy = crate::fault::FaultProxy::start(arm.url.trim_end_matches('/'), rules);
+    let started = std::time::Instant::now();
+    let out = onus()
+        .env("ONUS_AZURE_TOKEN", "t")
+        .args([
+            "audit",
+            "azure",
+            "--subscription",
+            SUB,
+            "--azure-endpoint",
+            &proxy.url,
+            "--azure-source",
+            "arm",
+            "--format",
+            "json",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (report, elapsed)
+}
+
+/// Found by review: nothing bounded the run, only each call. With every
+/// per-resource read hanging and a 60 s operation timeout, the run now ends
+/// at its `--deadline`, and every read cut or skipped is named.
+#[test]
+fn azure_a_slow_estate_ends_by_the_deadline_with_every_skipped_read_named() {
+    use crate::fault::Fault;
+    let (report, elapsed) = audit_through(
+        vec![
+            ("/instanceView?", Fault::Hang),
+            ("/config/web?", Fault::Hang),
+            ("/firewallRules?", Fault::Hang),
+            ("/configurations/", Fault::Hang),
+            ("/networkRuleSets/", Fault::Hang),
+        ],
+        &[
+            "--deadline",
+            "5s",
+            "--operation-timeout",
+            "60s",
+            "--breaker",
+            "0",
+        ],
+    );
+    eprintln!("ended after {elapsed:?}");
+    assert!(elapsed < std::time::Duration::from_secs(25), "{elapsed:?}");
+    let gaps = report["gaps"].as_array().unwrap();
+    let deepening: Vec<&Value> = gaps
+        .iter()
+        .filter(|g| g["operation"] == "virtualMachines/instanceView/read")
+        .collect();
+    assert!(!deepening.is_empty(), "{gaps:#?}");
+    for g in &deepening {
+        assert_eq!(g["cause"], "timed-out", "{g}");
+        assert!(g["error"].as_str().unwrap().contains("--deadline"), "{g}");
+    }
+    // Every VM is still in the ledger, its patching unknown.
+    for r in report["resources"].as_array().unwrap() {
+        if r["kind"] == "azure.compute.virtual-machine" {
+            assert_ne!(
+                r["duties"]["guest-os-patching"]["status"], "addressed",
+                "{r:#}"
+            );
+        }
+    }
+}
+
+/// After `--breaker` consecutive timeouts of one service, its remaining reads
+/// are skipped at once, each named; other services are unaffected.
+#[test]
+fn azure_a_service_that_keeps_timing_out_is_skipped_after_the_breaker_opens() {
+    use crate::fault::Fault;
+    let (report, elapsed) = audit_through(
+        vec![("/instanceView?", Fault::Hang)],
+        &[
+            "--timeout",
+            "2s",
+            "--operation-timeout",
+            "2s",
+            "--breaker",
+            "2",
+            "--concurrency",
+            "1",
+        ],
+    );
+    eprintln!("ended after {elapsed:?}");
+    let gaps = report["gaps"].as_array().unwrap();
+    let views: Vec<&Value> = gaps
+        .iter()
+        .filter(|g| g["operation"] == "virtualMachines/instanceView/read")
+        .collect();
+    assert_eq!(views.len(), 4, "one per VM: {gaps:#?}");
+    let skipped = views
+        .iter()
+        .filter(|g| {
+            g["error"]
+                .as_str()
+                .unwrap()
+                .contains("Microsoft.Compute timed out 2 times in a row")
+        })
+        .count();
+    assert_eq!(skipped, 2, "{views:#?}");
+    // Two reads waited for their timeout; the two skipped did not.
+    assert!(
+        elapsed < std::time::Duration::from_secs(4 + 2 + 10),
+        "{elapsed:?}"
+    );
+    // Web apps (another provider) were still read.
+    assert!(
+        !gaps.iter().any(|g| g["operation"] == "sites/config/read"),
+        "{gaps:#?}"
+    );
+}
+
+/// A 429 asking for a wait longer than the read has left is `throttled` at
+/// once, not `timed-out` after the whole operation timeout.
+#[test]
+fn azure_a_retry_after_past_the_time_left_is_throttled_at_once() {
+    use crate::fault::Fault;
+    let (report, elapsed) = audit_through(
+        vec![(
+            "/config/web?",
+            Fault::Respond(
+                429,
+                "Content-Type: application/json\r\nRetry-After: 600\r\n",
+                r#"{"error":{"code":"TooManyRequests","message":"come back in ten minutes"}}"#,
+            ),
+        )],
+        &["--operation-timeout", "20s"],
+    );
+    let gaps = report["gaps"].as_array().unwrap();
+    let config = gaps
+        .iter()
+        .find(|g| g["operation"] == "sites/config/read")
+        .unwrap_or_else(|| panic!("{gaps:#?}"));
+    assert_eq!(config["cause"], "throttled", "{config}");
+    assert!(
+        config["error"].as_str().unwrap().contains("600s"),
+        "{config}"
+    );
+    assert!(elapsed < std::time::Duration::from_secs(15), "{elapsed:?}");
+}

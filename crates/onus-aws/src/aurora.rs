@@ -14,7 +14,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let rds = aws_sdk_rds::Client::from_conf(
         aws_sdk_rds::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextMut,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextMut,
 };
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -29,9 +30,21 @@ impl Storable for Began {
     type Storer = StoreReplace<Self>;
 }
 
-/// The interceptor every SDK client carries beside the read-only guard.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RetryBudget;
+/// The interceptor every SDK client carries beside the read-only guard. It
+/// also keeps the run's deadline: past it no operation starts (the failure
+/// says it was skipped), and retries stop as they would at the operation
+/// timeout.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RetryBudget {
+    run: onus_endpoint::RunBudget,
+}
+
+impl RetryBudget {
+    /// Retries under the run's `budget`.
+    pub(crate) fn new(run: onus_endpoint::RunBudget) -> RetryBudget {
+        RetryBudget { run }
+    }
+}
 
 /// The longest wait the standard retry strategy may take before attempt
 /// `attempts + 1`: the exponential backoff's bound, capped.
@@ -66,6 +79,21 @@ pub(crate) fn tightened(retry: &RetryConfig, attempts: u32, left: Duration) -> O
     (next != *retry).then_some(next)
 }
 
+/// Cap the next attempt's timeout at `left` (the SDK reads it per attempt).
+fn cap_attempt(cfg: &mut ConfigBag, left: Duration) {
+    let Some(timeouts) = cfg.load::<TimeoutConfig>().cloned() else {
+        return;
+    };
+    let capped = timeouts
+        .operation_attempt_timeout()
+        .map_or(left, |a| a.min(left));
+    if timeouts.operation_attempt_timeout() != Some(capped) {
+        let mut b = timeouts.to_builder();
+        b.set_operation_attempt_timeout(Some(capped));
+        cfg.interceptor_state().store_put(b.build());
+    }
+}
+
 impl Intercept for RetryBudget {
     fn name(&self) -> &'static str {
         "onus-retry-budget"
@@ -76,7 +104,28 @@ impl Intercept for RetryBudget {
         _context: &BeforeSerializationInterceptorContextRef<'_>,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // Past the run's deadline no operation starts; before it, no attempt
+        // outlasts it.
+        if let Some(left) = self.run.left() {
+            if left == Duration::ZERO {
+                self.run.admit("aws")?;
+            }
+            cap_attempt(cfg, left);
+        }
         cfg.interceptor_state().store_put(Began(Instant::now()));
+        Ok(())
+    }
+
+    // A retry after an attempt cut by the deadline does not start.
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.run.left() == Some(Duration::ZERO) {
+            self.run.admit("aws")?;
+        }
         Ok(())
     }
 
@@ -106,7 +155,10 @@ impl Intercept for RetryBudget {
         else {
             return Ok(());
         };
-        let left = limit.saturating_sub(began.0.elapsed());
+        if let Some(run_left) = self.run.left() {
+            cap_attempt(cfg, run_left.max(Duration::from_millis(1)));
+        }
+        let left = self.run.bound(limit.saturating_sub(began.0.elapsed()));
         if let Some(retry) = tightened(&retry, attempts, left) {
             tracing::debug!(
                 attempts,

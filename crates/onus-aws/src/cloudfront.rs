@@ -18,7 +18,7 @@ pub(crate) async fn collect(account: Account) -> Collected {
     let client = aws_sdk_cloudfront::Client::from_conf(
         aws_sdk_cloudfront::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(None);

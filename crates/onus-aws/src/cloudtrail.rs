@@ -17,7 +17,7 @@ pub(crate) async fn collect(account: Account, regions: Vec<String>) -> Collected
         let ct = aws_sdk_cloudtrail::Client::from_conf(
             aws_sdk_cloudtrail::config::Builder::from(&config)
                 .interceptor(account.guard.clone())
-                .interceptor(crate::budget::RetryBudget)
+                .interceptor(account.retries.clone())
                 .build(),
         );
         let scope = account.scope(Some(&region));

@@ -25,7 +25,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let eb = aws_sdk_elasticbeanstalk::Client::from_conf(
         aws_sdk_elasticbeanstalk::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));

@@ -158,7 +158,7 @@ pub(crate) async fn tagging(account: Account, region: String) -> Collected {
     let client = aws_sdk_resourcegroupstagging::Client::from_conf(
         aws_sdk_resourcegroupstagging::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));
@@ -264,7 +264,7 @@ fn config_client(account: &Account, region: &str) -> aws_sdk_config::Client {
     aws_sdk_config::Client::from_conf(
         aws_sdk_config::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     )
 }
@@ -476,7 +476,7 @@ pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) ->
         aws_sdk_resourceexplorer2::Client::from_conf(
             aws_sdk_resourceexplorer2::config::Builder::from(&config)
                 .interceptor(account.guard.clone())
-                .interceptor(crate::budget::RetryBudget)
+                .interceptor(account.retries.clone())
                 .build(),
         )
     };

@@ -18,6 +18,19 @@ pub(crate) fn describe<E>(err: &SdkError<E, HttpResponse>) -> (GapCause, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    // A read the run's budget refused (its deadline passed) was never sent.
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        if let Some(skip) = s.downcast_ref::<onus_endpoint::Skipped>() {
+            let cause = if skip.throttled() {
+                GapCause::Throttled
+            } else {
+                GapCause::TimedOut
+            };
+            return (cause, skip.to_string());
+        }
+        source = s.source();
+    }
     match err {
         SdkError::TimeoutError(_) => (
             GapCause::TimedOut,

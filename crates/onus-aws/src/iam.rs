@@ -20,7 +20,7 @@ pub(crate) async fn collect(account: Account) -> Collected {
     let iam = aws_sdk_iam::Client::from_conf(
         aws_sdk_iam::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(None);

@@ -13,7 +13,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let kinesis = aws_sdk_kinesis::Client::from_conf(
         aws_sdk_kinesis::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));

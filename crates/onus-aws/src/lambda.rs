@@ -15,7 +15,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let lambda = aws_sdk_lambda::Client::from_conf(
         aws_sdk_lambda::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));

@@ -149,6 +149,8 @@ pub(crate) struct Account {
     pub id: String,
     pub config: SdkConfig,
     pub guard: ReadOnlyGuard,
+    /// Retries within the operation timeout and the run's deadline.
+    pub retries: budget::RetryBudget,
     pub limiter: Arc<RateLimiter>,
     /// A custom endpoint is configured (an emulator, a VPC endpoint).
     pub custom_endpoint: bool,
@@ -289,11 +291,15 @@ async fn assume(base: &SdkConfig, role_arn: &str, external_id: Option<&str>) -> 
         .build()
 }
 
-fn sts(config: &SdkConfig, guard: &ReadOnlyGuard) -> aws_sdk_sts::Client {
+fn sts(
+    config: &SdkConfig,
+    guard: &ReadOnlyGuard,
+    retries: &budget::RetryBudget,
+) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(config)
             .interceptor(guard.clone())
-            .interceptor(budget::RetryBudget)
+            .interceptor(retries.clone())
             .build(),
     )
 }
@@ -320,13 +326,14 @@ pub async fn collect(
         ));
     }
     let guard = ReadOnlyGuard::new(log.clone());
+    let retries = budget::RetryBudget::new(opts.collector.budget());
     let base = base_config(opts).await;
     let custom_endpoint = base.endpoint_url().is_some();
     let endpoint = base
         .endpoint_url()
         .map(|u| format!(" at {u}"))
         .unwrap_or_default();
-    let identity = sts(&base, &guard)
+    let identity = sts(&base, &guard, &retries)
         .get_caller_identity()
         .send()
         .await
@@ -347,6 +354,7 @@ pub async fn collect(
         id,
         config,
         guard: guard.clone(),
+        retries: retries.clone(),
         limiter: limiter.clone(),
         custom_endpoint,
     };
@@ -377,7 +385,7 @@ pub async fn collect(
         let client = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(&base)
                 .interceptor(guard.clone())
-                .interceptor(budget::RetryBudget)
+                .interceptor(retries.clone())
                 .build(),
         );
         let mut pages = client.list_accounts().into_paginator().send();
@@ -432,7 +440,11 @@ pub async fn collect(
     } else {
         for (account_id, role) in roles {
             let config = assume(&base, &role, opts.external_id.as_deref()).await;
-            match sts(&config, &guard).get_caller_identity().send().await {
+            match sts(&config, &guard, &retries)
+                .get_caller_identity()
+                .send()
+                .await
+            {
                 Ok(id) => accounts.push(mk(id.account().unwrap_or(&account_id).to_owned(), config)),
                 Err(e) => {
                     let (cause, error) = gap::describe(&e);

@@ -73,7 +73,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let client = aws_sdk_opensearch::Client::from_conf(
         aws_sdk_opensearch::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     );
     let scope = account.scope(Some(&region));

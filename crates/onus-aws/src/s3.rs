@@ -41,7 +41,7 @@ fn s3_client(account: &Account, region: &str) -> aws_sdk_s3::Client {
     let config = account.in_region(region);
     let builder = aws_sdk_s3::config::Builder::from(&config)
         .interceptor(account.guard.clone())
-        .interceptor(crate::budget::RetryBudget)
+        .interceptor(account.retries.clone())
         .force_path_style(account.custom_endpoint);
     aws_sdk_s3::Client::from_conf(builder.build())
 }
@@ -50,7 +50,7 @@ fn s3control_client(account: &Account) -> aws_sdk_s3control::Client {
     let config = account.in_region(account.config.region().map_or("us-east-1", |r| r.as_ref()));
     let mut builder = aws_sdk_s3control::config::Builder::from(&config)
         .interceptor(account.guard.clone())
-        .interceptor(crate::budget::RetryBudget);
+        .interceptor(account.retries.clone());
     if let Some(url) = config.endpoint_url() {
         builder = builder.endpoint_resolver(PlainEndpoint(url.to_owned()));
     }

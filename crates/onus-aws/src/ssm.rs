@@ -26,7 +26,7 @@ fn client(account: &Account, region: &str) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::from_conf(
         aws_sdk_ssm::config::Builder::from(&config)
             .interceptor(account.guard.clone())
-            .interceptor(crate::budget::RetryBudget)
+            .interceptor(account.retries.clone())
             .build(),
     )
 }
@@ -206,6 +206,7 @@ mod tests {
             id: "111122223333".into(),
             config,
             guard: crate::guard::ReadOnlyGuard::new(log.clone()),
+            retries: crate::budget::RetryBudget::default(),
             limiter: Arc::new(RateLimiter::new(0)),
             custom_endpoint: false,
         };

@@ -256,6 +256,10 @@ impl Policy for AttemptTimeout {
 #[derive(Debug, Default)]
 struct LastStatus(std::sync::atomic::AtomicU16);
 
+/// When the current read must end (its operation timeout, or the run's deadline).
+#[derive(Debug, Clone, Copy)]
+struct OperationEnds(std::time::Instant);
+
 /// Records each attempt's HTTP status in the request's [`LastStatus`].
 #[derive(Debug)]
 struct RecordStatus;
@@ -274,6 +278,27 @@ impl Policy for RecordStatus {
                 u16::from(response.status()),
                 std::sync::atomic::Ordering::Relaxed,
             );
+        }
+        // A 429 asking for a wait longer than the read has left is throttling
+        // now: waiting would only end in a timeout.
+        if let (Ok(response), Some(OperationEnds(ends))) = (&result, ctx.value::<OperationEnds>())
+            && u16::from(response.status()) == 429
+            && let Some(wait) = response
+                .headers()
+                .get_optional_str(&azure_core::http::headers::RETRY_AFTER)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+            && std::time::Instant::now() + std::time::Duration::from_secs(wait) > *ends
+        {
+            return Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::HttpResponse {
+                    status: azure_core::http::StatusCode::TooManyRequests,
+                    error_code: None,
+                    raw_response: None,
+                },
+                format!(
+                    "throttled: the API answered 429 and asks to retry after {wait}s, more than this read has left"
+                ),
+            ));
         }
         result
     }
@@ -299,7 +324,15 @@ fn transport_error(e: azure_core::Error) -> ArmError {
     chain.dedup();
     let text = chain.join(": ");
     let lower = text.to_ascii_lowercase();
-    let cause = if matches!(e.kind(), azure_core::error::ErrorKind::Credential) {
+    let cause = if matches!(
+        e.kind(),
+        azure_core::error::ErrorKind::HttpResponse {
+            status: azure_core::http::StatusCode::TooManyRequests,
+            ..
+        }
+    ) {
+        GapCause::Throttled
+    } else if matches!(e.kind(), azure_core::error::ErrorKind::Credential) {
         GapCause::AccessDenied
     } else if lower.contains("timed out") {
         GapCause::TimedOut
@@ -336,6 +369,7 @@ pub struct Arm {
     endpoint: Endpoint,
     operation_timeout: std::time::Duration,
     limits: onus_endpoint::Limits,
+    budget: onus_endpoint::RunBudget,
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
 }
 
@@ -387,8 +421,16 @@ impl Arm {
             endpoint: Endpoint::new(endpoint),
             operation_timeout: timeouts.operation,
             limits,
+            budget: onus_endpoint::RunBudget::unlimited(),
             calls: Arc::default(),
         })
+    }
+
+    /// This client under the run's `budget` (deadline and breakers).
+    #[must_use]
+    pub fn with_budget(mut self, budget: onus_endpoint::RunBudget) -> Arm {
+        self.budget = budget;
+        self
     }
 
     /// The RBAC actions performed so far, with counts.
@@ -446,8 +488,24 @@ impl Arm {
             request.insert_header("content-type", "application/json");
             request.set_body(q.to_string());
         }
+        // The breaker counts per resource provider (`Microsoft.Compute`).
+        let service = api.split('/').next().unwrap_or(api);
+        if let Err(skip) = self.budget.admit(service) {
+            return Err(ArmError {
+                cause: if skip.throttled() {
+                    GapCause::Throttled
+                } else {
+                    GapCause::TimedOut
+                },
+                message: skip.to_string(),
+            });
+        }
+        let timeout = self.budget.bound(self.operation_timeout);
+        let cut_by_deadline = timeout < self.operation_timeout;
         let last = Arc::new(LastStatus::default());
-        let ctx = Context::new().with_value(last.clone());
+        let ctx = Context::new()
+            .with_value(last.clone())
+            .with_value(OperationEnds(std::time::Instant::now() + timeout));
         let limits = self.limits;
         let read = async {
             let response = self
@@ -477,8 +535,28 @@ impl Arm {
             }
             Ok::<_, Read>((u16::from(status), bytes))
         };
-        let sent = tokio::time::timeout(self.operation_timeout, read)
-            .await
+        let result = self.finish(
+            tokio::time::timeout(timeout, read).await,
+            &last,
+            cut_by_deadline,
+        );
+        let outcome = match &result {
+            Err(e) if e.cause == GapCause::TimedOut => onus_endpoint::Outcome::TimedOut,
+            Err(e) if e.cause == GapCause::Throttled => onus_endpoint::Outcome::Throttled,
+            _ => onus_endpoint::Outcome::Answered,
+        };
+        self.budget.record(service, outcome);
+        result
+    }
+
+    /// The value of a read, or the failure it ended in.
+    fn finish(
+        &self,
+        sent: Result<Result<(u16, Vec<u8>), Read>, tokio::time::error::Elapsed>,
+        last: &LastStatus,
+        cut_by_deadline: bool,
+    ) -> Result<(Value, usize), ArmError> {
+        let sent = sent
         .map_err(|_| {
             // Retries after 429s that spend the whole operation timeout are
             // throttling, not an endpoint that never answered.
@@ -489,6 +567,12 @@ impl Arm {
                         "throttled: the API answered 429 (too many requests) until the operation timeout of {}s (--operation-timeout)",
                         self.operation_timeout.as_secs_f64()
                     ),
+                }
+            } else if cut_by_deadline {
+                ArmError {
+                    cause: GapCause::TimedOut,
+                    message: "timed out: the run's deadline (--deadline) passed during this read"
+                        .to_owned(),
                 }
             } else {
                 ArmError {

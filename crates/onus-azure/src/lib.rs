@@ -115,7 +115,8 @@ pub async fn collect(
         opts.max_retries,
         opts.collector.timeouts,
         opts.collector.limits,
-    )?;
+    )?
+    .with_budget(opts.collector.budget());
     for s in &opts.subscriptions {
         if !is_subscription_id(s) {
             return Err(AzureError::Options(format!(

@@ -137,6 +137,16 @@ pub struct TimeoutArgs {
     /// one, or a listing past 256 MiB or 500,000 items, is a `too-large` gap.
     #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_response_mib: u32,
+    /// Longest the whole collection may take, e.g. 20m, 2h. Past it no read
+    /// starts and reads in flight end; each is a named `timed-out` gap and the
+    /// report holds what was read.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_deadline)]
+    pub deadline: std::time::Duration,
+    /// Consecutive timed-out or throttled reads of one service after which its
+    /// remaining reads are skipped, each a named gap (Azure, Google Cloud); 0:
+    /// never.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub breaker: u32,
 }
 
 impl TimeoutArgs {
@@ -157,6 +167,16 @@ impl TimeoutArgs {
             ..onus_endpoint::Limits::DEFAULT
         }
     }
+}
+
+/// A run deadline between 1 second and 24 hours.
+fn parse_deadline(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a duration such as 20m or 2h ({e})"))?;
+    if d < std::time::Duration::from_secs(1) || d > std::time::Duration::from_secs(24 * 3600) {
+        return Err(format!("'{s}': a deadline must be between 1s and 24h"));
+    }
+    Ok(d)
 }
 
 /// A timeout between 1 second and 1 hour.

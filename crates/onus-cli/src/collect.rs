@@ -23,6 +23,10 @@ pub(crate) fn collect(
         shard,
         timeouts: timeouts.timeouts(),
         limits: timeouts.limits(),
+        deadline: Some(timeouts.deadline),
+        breaker: onus_endpoint::Breaker {
+            trip_after: timeouts.breaker,
+        },
     };
     match cloud {
         Cloud::Aws => collect_aws(aws, collector),

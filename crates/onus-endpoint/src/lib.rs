@@ -11,7 +11,9 @@
 
 use std::collections::HashSet;
 
+mod budget;
 mod ids;
+pub use budget::{Breaker, Outcome, RunBudget, Skipped};
 pub use ids::{BadId, path, segment};
 
 use url::Url;
@@ -360,6 +362,17 @@ pub struct CollectorOptions {
     pub timeouts: Timeouts,
     /// What one response and one listing may hold.
     pub limits: Limits,
+    /// The run's deadline (`--deadline`), from the start of collection.
+    pub deadline: Option<std::time::Duration>,
+    /// The circuit breaker per service.
+    pub breaker: Breaker,
+}
+
+impl CollectorOptions {
+    /// The budget of a collection starting now.
+    pub fn budget(&self) -> RunBudget {
+        RunBudget::new(self.deadline, self.breaker)
+    }
 }
 
 impl Default for CollectorOptions {
@@ -369,6 +382,8 @@ impl Default for CollectorOptions {
             shard: None,
             timeouts: Timeouts::DEFAULT,
             limits: Limits::DEFAULT,
+            deadline: None,
+            breaker: Breaker::default(),
         }
     }
 }

@@ -87,6 +87,7 @@ pub struct Api {
     override_endpoint: Option<Endpoint>,
     timeouts: Timeouts,
     limits: onus_endpoint::Limits,
+    budget: onus_endpoint::RunBudget,
     max_retries: u32,
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
 }
@@ -130,6 +131,7 @@ impl Api {
             override_endpoint,
             timeouts,
             limits,
+            budget: onus_endpoint::RunBudget::unlimited(),
             max_retries,
             calls: Arc::default(),
         })
@@ -148,6 +150,13 @@ impl Api {
                     .unwrap_or_else(|_| Url::parse("https://googleapis.com/").expect("static URL")),
             ),
         }
+    }
+
+    /// This client under the run's `budget` (deadline and breakers).
+    #[must_use]
+    pub fn with_budget(mut self, budget: onus_endpoint::RunBudget) -> Api {
+        self.budget = budget;
+        self
     }
 
     /// GET `path` (which may hold names from responses: it stays on the
@@ -188,12 +197,42 @@ impl Api {
             *calls.entry((*permission).to_owned()).or_default() += 1;
         }
         tracing::debug!(%url, permission, "Google API request");
+        if let Err(skip) = self.budget.admit(service) {
+            return Err(ApiError {
+                cause: if skip.throttled() {
+                    GapCause::Throttled
+                } else {
+                    GapCause::TimedOut
+                },
+                status: None,
+                message: skip.to_string(),
+            });
+        }
+        let timeout = self.budget.bound(self.timeouts.operation);
+        let started = std::time::Instant::now();
+        let throttled = std::sync::atomic::AtomicBool::new(false);
         let attempt_all = async {
             let mut attempt = 0u32;
             loop {
                 match self.once(&url).await {
                     Err((e, retry_after)) if retryable(&e) && attempt < self.max_retries => {
                         attempt += 1;
+                        if e.cause == GapCause::Throttled {
+                            throttled.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        // A wait past what the read has left is throttling now.
+                        if let Some(wait) = retry_after
+                            && started.elapsed() + wait > timeout
+                        {
+                            return Err(ApiError {
+                                message: format!(
+                                    "{}; it asks to retry after {}s, more than this read has left",
+                                    e.message,
+                                    wait.as_secs()
+                                ),
+                                ..e
+                            });
+                        }
                         let backoff = retry_after.unwrap_or_else(|| {
                             Duration::from_millis(200u64.saturating_mul(1 << attempt.min(6)))
                         });
@@ -203,16 +242,40 @@ impl Api {
                 }
             }
         };
-        tokio::time::timeout(self.timeouts.operation, attempt_all)
-            .await
-            .map_err(|_| ApiError {
+        let result = match tokio::time::timeout(timeout, attempt_all).await {
+            Ok(r) => r,
+            Err(_) if throttled.load(std::sync::atomic::Ordering::Relaxed) => Err(ApiError {
+                cause: GapCause::Throttled,
+                status: Some(429),
+                message: format!(
+                    "throttled: the API answered 429 (too many requests) until the operation timeout of {}s",
+                    timeout.as_secs_f64()
+                ),
+            }),
+            Err(_) if timeout < self.timeouts.operation => Err(ApiError {
+                cause: GapCause::TimedOut,
+                status: None,
+                message: "timed out: the run's deadline (--deadline) passed during this read"
+                    .to_owned(),
+            }),
+            Err(_) => Err(ApiError {
                 cause: GapCause::TimedOut,
                 status: None,
                 message: format!(
                     "timed out: no answer within the operation timeout of {}s (--operation-timeout)",
                     self.timeouts.operation.as_secs_f64()
                 ),
-            })?
+            }),
+        };
+        self.budget.record(
+            service,
+            match &result {
+                Err(e) if e.cause == GapCause::TimedOut => onus_endpoint::Outcome::TimedOut,
+                Err(e) if e.cause == GapCause::Throttled => onus_endpoint::Outcome::Throttled,
+                _ => onus_endpoint::Outcome::Answered,
+            },
+        );
+        result
     }
 
     async fn once(&self, url: &Url) -> Result<(Value, usize), (ApiError, Option<Duration>)> {

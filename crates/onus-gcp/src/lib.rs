@@ -193,7 +193,8 @@ pub async fn collect(
         opts.collector.timeouts,
         opts.collector.limits,
         opts.max_retries,
-    )?;
+    )?
+    .with_budget(opts.collector.budget());
     let mut gaps = Vec::new();
     let projects: Vec<String> = if opts.projects.is_empty() {
         let (list, err) = api
