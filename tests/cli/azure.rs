@@ -1283,3 +1283,26 @@ fn azure_a_retry_after_past_the_time_left_is_throttled_at_once() {
     );
     assert!(elapsed < std::time::Duration::from_secs(15), "{elapsed:?}");
 }
+
+/// Found by review: paging caps held per listing only, so five listings of
+/// endless pages made 50,001 requests. `--max-requests` bounds the run: past
+/// it every further read is a named `too-large` failure, made at once.
+#[test]
+fn azure_the_run_stops_at_its_request_budget() {
+    let (report, _) = audit_through(vec![], &["--max-requests", "3"]);
+    let gaps = report["gaps"].as_array().unwrap();
+    let skipped: Vec<&Value> = gaps
+        .iter()
+        .filter(|g| {
+            g["error"]
+                .as_str()
+                .unwrap()
+                .contains("made its 3 reads (--max-requests)")
+        })
+        .collect();
+    assert!(!skipped.is_empty(), "{gaps:#?}");
+    assert!(
+        skipped.iter().all(|g| g["cause"] == "too-large"),
+        "{skipped:#?}"
+    );
+}

@@ -22,10 +22,10 @@ where
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
         if let Some(skip) = s.downcast_ref::<onus_endpoint::Skipped>() {
-            let cause = if skip.throttled() {
-                GapCause::Throttled
-            } else {
-                GapCause::TimedOut
+            let cause = match skip {
+                _ if skip.throttled() => GapCause::Throttled,
+                onus_endpoint::Skipped::Requests(_) => GapCause::TooLarge,
+                _ => GapCause::TimedOut,
             };
             return (cause, skip.to_string());
         }

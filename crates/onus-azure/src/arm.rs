@@ -492,10 +492,10 @@ impl Arm {
         let service = api.split('/').next().unwrap_or(api);
         if let Err(skip) = self.budget.admit(service) {
             return Err(ArmError {
-                cause: if skip.throttled() {
-                    GapCause::Throttled
-                } else {
-                    GapCause::TimedOut
+                cause: match skip {
+                    _ if skip.throttled() => GapCause::Throttled,
+                    onus_endpoint::Skipped::Requests(_) => GapCause::TooLarge,
+                    _ => GapCause::TimedOut,
                 },
                 message: skip.to_string(),
             });

@@ -147,6 +147,10 @@ pub struct TimeoutArgs {
     /// never.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub breaker: u32,
+    /// Most reads the whole collection may start (Azure and Google Cloud); past
+    /// it each further read is a named gap. 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_requests: u64,
 }
 
 impl TimeoutArgs {

@@ -26,6 +26,7 @@ pub(crate) fn collect(
         deadline: Some(timeouts.deadline),
         breaker: onus_endpoint::Breaker {
             trip_after: timeouts.breaker,
+            max_requests: timeouts.max_requests,
         },
     };
     match cloud {

@@ -17,6 +17,9 @@ pub enum Skipped {
     /// The run's deadline passed.
     #[error("skipped: the run's deadline ({0}, --deadline) passed before this read")]
     Deadline(String),
+    /// The run made as many reads as it may.
+    #[error("skipped: the run made its {0} reads (--max-requests) before this one")]
+    Requests(u64),
     /// The service's breaker is open.
     #[error(
         "skipped: {service} {what} {count} times in a row, so its remaining reads were not made"
@@ -55,17 +58,22 @@ pub enum Outcome {
     Throttled,
 }
 
-/// The breaker settings.
+/// The breaker and request budget settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Breaker {
     /// Consecutive timeouts or throttles of one service that open its breaker
     /// (0: never).
     pub trip_after: u32,
+    /// Reads the whole run may start (0: no limit).
+    pub max_requests: u64,
 }
 
 impl Default for Breaker {
     fn default() -> Self {
-        Breaker { trip_after: 5 }
+        Breaker {
+            trip_after: 5,
+            max_requests: 1_000_000,
+        }
     }
 }
 
@@ -75,6 +83,8 @@ struct Inner {
     breaker: Breaker,
     /// service → (consecutive failures, last failure was a throttle)
     streaks: Mutex<HashMap<String, (u32, bool)>>,
+    /// Reads admitted so far.
+    requests: std::sync::atomic::AtomicU64,
 }
 
 /// The run's budget, shared by every read of one collection.
@@ -93,12 +103,19 @@ impl RunBudget {
             }),
             breaker,
             streaks: Mutex::new(HashMap::new()),
+            requests: std::sync::atomic::AtomicU64::new(0),
         }))
     }
 
     /// No deadline and no breaker.
     pub fn unlimited() -> RunBudget {
-        RunBudget::new(None, Breaker { trip_after: 0 })
+        RunBudget::new(
+            None,
+            Breaker {
+                trip_after: 0,
+                max_requests: 0,
+            },
+        )
     }
 
     /// Time left before the deadline (`None`: no deadline).
@@ -120,6 +137,16 @@ impl RunBudget {
             && self.left() == Some(Duration::ZERO)
         {
             return Err(Skipped::Deadline(text.clone()));
+        }
+        let max = self.0.breaker.max_requests;
+        if max > 0
+            && self
+                .0
+                .requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                >= max
+        {
+            return Err(Skipped::Requests(max));
         }
         let trip = self.0.breaker.trip_after;
         if trip > 0
@@ -166,7 +193,13 @@ mod tests {
 
     #[test]
     fn the_breaker_opens_after_a_streak_and_an_answer_closes_it() {
-        let b = RunBudget::new(None, Breaker { trip_after: 3 });
+        let b = RunBudget::new(
+            None,
+            Breaker {
+                trip_after: 3,
+                max_requests: 0,
+            },
+        );
         for _ in 0..2 {
             b.record("compute", Outcome::TimedOut);
         }
@@ -179,6 +212,21 @@ mod tests {
         assert!(e.throttled(), "{e}");
         assert!(e.to_string().contains("throttled 3 times in a row"), "{e}");
         assert!(b.admit("storage").is_ok(), "per service");
+    }
+
+    #[test]
+    fn the_run_stops_reading_at_its_request_budget() {
+        let b = RunBudget::new(
+            None,
+            Breaker {
+                trip_after: 0,
+                max_requests: 3,
+            },
+        );
+        for _ in 0..3 {
+            assert!(b.admit("x").is_ok());
+        }
+        assert_eq!(b.admit("y"), Err(Skipped::Requests(3)));
     }
 
     #[test]

@@ -199,10 +199,10 @@ impl Api {
         tracing::debug!(%url, permission, "Google API request");
         if let Err(skip) = self.budget.admit(service) {
             return Err(ApiError {
-                cause: if skip.throttled() {
-                    GapCause::Throttled
-                } else {
-                    GapCause::TimedOut
+                cause: match skip {
+                    _ if skip.throttled() => GapCause::Throttled,
+                    onus_endpoint::Skipped::Requests(_) => GapCause::TooLarge,
+                    _ => GapCause::TimedOut,
                 },
                 status: None,
                 message: skip.to_string(),

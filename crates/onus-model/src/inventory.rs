@@ -32,9 +32,10 @@ pub enum GapCause {
     /// policy document it cannot evaluate, a mapping expression that failed on
     /// this resource): the facets it feeds are unknown for that resource.
     Mapping,
-    /// The API sent more than onus reads: one response past the byte limit
-    /// (`--max-response-mib`), or one listing past its item or byte budget.
-    /// What was read before is kept; the rest of the listing is not read.
+    /// More than onus reads: one response past the byte limit
+    /// (`--max-response-mib`), one listing past its item or byte budget, or a
+    /// read past the run's request budget (`--max-requests`). What was read
+    /// before is kept; the rest is not read.
     TooLarge,
     /// Anything else; the message says what.
     Other,
