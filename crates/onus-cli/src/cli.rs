@@ -134,7 +134,7 @@ pub struct TimeoutArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub operation_timeout: std::time::Duration,
     /// Most MiB onus reads of one response (Azure and Google Cloud). A larger
-    /// one, or a listing past 256 MiB or 500,000 items, is a `too-large` gap.
+    /// one, or a listing past 256 MiB or 100,000 items, is a `too-large` gap.
     #[arg(long, value_name = "MIB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_response_mib: u32,
     /// Longest the whole collection may take, e.g. 20m, 2h. Past it no read

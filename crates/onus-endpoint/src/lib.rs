@@ -135,16 +135,16 @@ pub struct Limits {
     pub response_bytes: usize,
     /// Bytes of all the pages of one listing together (default 256 MiB).
     pub listing_bytes: usize,
-    /// Items of one listing (default 500,000).
+    /// Items of one listing (default 100,000).
     pub listing_items: usize,
 }
 
 impl Limits {
-    /// The defaults: 32 MiB a response, 256 MiB and 500,000 items a listing.
+    /// The defaults: 32 MiB a response, 256 MiB and 100,000 items a listing.
     pub const DEFAULT: Limits = Limits {
         response_bytes: 32 << 20,
         listing_bytes: 256 << 20,
-        listing_items: 500_000,
+        listing_items: 100_000,
     };
 
     /// Whether a body that declares `length` bytes (`Content-Length`) may be read.
