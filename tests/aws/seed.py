@@ -171,6 +171,19 @@ expect("sessions", backup="unaddressed")
 # ---- Lambda -----------------------------------------------------------------------------------
 role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+logs_policy = iam.create_policy(PolicyName="onus-lambda-logs", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))["Policy"]["Arn"]
+iam.attach_role_policy(RoleName="lambda-exec", PolicyArn=logs_policy)
+expect("lambda-exec", identity_access="addressed")
+# A forgotten test role every AWS account can assume (no tag: only ListRoles sees it).
+iam.create_role(RoleName="onus-open-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+expect("onus-open-role", identity_access="unaddressed")
+# Anyone, but only from the organisation: narrowed, so not open.
+iam.create_role(RoleName="onus-org-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-onus12345"}}}]}))
+expect("onus-org-role", identity_access="addressed")
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w") as z:
     z.writestr("handler.py", "def handler(event, context):\n    return 'ok'\n")

@@ -1,4 +1,5 @@
-//! IAM: the account (root MFA, password policy) and users (console access, MFA, access keys).
+//! IAM: the account (root MFA, password policy), users (console access, MFA,
+//! access keys) and roles (trust policy, attached managed policies).
 
 use aws_sdk_iam::types::{StatusType, SummaryKeyType};
 use onus_model::{AccessKey, Identity};
@@ -10,6 +11,7 @@ use crate::{Account, Collected, pages, resource, source};
 
 pub(crate) const ACCOUNT: &str = "aws.iam.account";
 const USER: &str = "aws.iam.user";
+const ROLE: &str = "aws.iam.role";
 
 fn is_no_such_entity<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("NoSuchEntity")
@@ -223,5 +225,140 @@ pub(crate) async fn collect(account: Account) -> Collected {
         }
     };
     out.extend(crate::each(items, read).await);
+    out.extend(roles(&account, &iam, &scope).await);
     out
+}
+
+/// Roles: `ListRoles` gives each role with its trust policy (URL-encoded JSON,
+/// decoded into `raw.AssumeRolePolicyDocument`); `ListAttachedRolePolicies`
+/// the managed policies attached. The trust policy is read by the policy
+/// evaluator (`policy::allows_anyone`), and a document it cannot evaluate is a
+/// `mapping` failure of the role, never a pass.
+async fn roles(
+    account: &Account,
+    iam: &aws_sdk_iam::Client,
+    scope: &crate::gap::Scope,
+) -> Collected {
+    let mut out = Collected::default();
+    account.pace(None, "iam").await;
+    let (listed, err) = pages(iam.list_roles().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps
+            .push(gap(scope, "iam", "ListRoles", &e, &[ROLE], &[], vec![]));
+    }
+    let items: Vec<aws_sdk_iam::types::Role> = listed
+        .iter()
+        .flat_map(|p| p.roles())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |role: aws_sdk_iam::types::Role| {
+        let (iam, account, scope) = (iam.clone(), account.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let (name, arn) = (role.role_name(), role.arn());
+            let mut r = resource(arn, &account.id, None, ROLE, Some(name));
+            r.tags = role
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect();
+            let document = role
+                .assume_role_policy_document()
+                .map(|d| trust_document(d));
+            let mut raw = json!({
+                "RoleName": name,
+                "Arn": arn,
+                "Path": role.path(),
+                "CreateDate": to_chrono(role.create_date()),
+                "MaxSessionDuration": role.max_session_duration(),
+            });
+            match document {
+                Some(Ok(doc)) => {
+                    raw["AssumeRolePolicyDocument"] = doc;
+                }
+                Some(Err(why)) => out.gaps.push(crate::gap::mapping_gap(
+                    &scope,
+                    "iam",
+                    "ListRoles",
+                    ROLE,
+                    &["identity"],
+                    arn,
+                    &why,
+                )),
+                None => {}
+            }
+            account.pace(None, "iam").await;
+            let (attached, err) = pages(
+                iam.list_attached_role_policies()
+                    .role_name(name)
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+            match err {
+                None => {
+                    raw["AttachedPolicies"] = json!(attached
+                        .iter()
+                        .flat_map(|p| p.attached_policies())
+                        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
+                        .collect::<Vec<_>>());
+                }
+                Some(e) => out.gaps.push(gap(
+                    &scope,
+                    "iam",
+                    "ListAttachedRolePolicies",
+                    &e,
+                    &[ROLE],
+                    &["identity"],
+                    vec![arn.to_owned()],
+                )),
+            }
+            r.raw = raw;
+            read_trust(&mut r, &scope, &mut out);
+            out.resources.push(r);
+            out
+        }
+    };
+    out.extend(crate::each(items, read).await);
+    out
+}
+
+/// A trust policy as `ListRoles` returns it (URL-encoded JSON) as JSON.
+fn trust_document(encoded: &str) -> Result<serde_json::Value, String> {
+    let text = urlencoding::decode(encoded)
+        .map_err(|e| format!("the trust policy is not URL-encoded text: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("the trust policy is not a JSON document: {e}"))
+}
+
+/// The `identity.trust_allows_anyone` facet of a role, from the trust policy
+/// in its `raw`; a policy the evaluator cannot decide is a `mapping` gap.
+fn read_trust(r: &mut onus_model::Resource, scope: &crate::gap::Scope, out: &mut Collected) {
+    let Some(doc) = r.raw.get("AssumeRolePolicyDocument") else {
+        return;
+    };
+    let open = match crate::policy::allows_anyone(doc) {
+        crate::policy::Answer::Yes(_) => true,
+        crate::policy::Answer::No => false,
+        crate::policy::Answer::Unknown(why) => {
+            out.gaps.push(crate::gap::mapping_gap(
+                scope,
+                "iam",
+                "ListRoles",
+                ROLE,
+                &["identity"],
+                &r.id,
+                &format!("the trust policy cannot be evaluated: {why}"),
+            ));
+            return;
+        }
+    };
+    r.facets
+        .identity
+        .get_or_insert_with(Identity::default)
+        .trust_allows_anyone = Some(open);
+    source(
+        r,
+        "identity.trust_allows_anyone",
+        "/AssumeRolePolicyDocument",
+    );
 }

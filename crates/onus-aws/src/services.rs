@@ -69,7 +69,7 @@ pub(crate) const SERVICES: &[Service] = &[
     Service {
         name: "iam",
         scope: Scope::Account,
-        kinds: &["aws.iam.account", "aws.iam.user"],
+        kinds: &["aws.iam.account", "aws.iam.user", "aws.iam.role"],
         operations: &[
             (
                 "IAM",
@@ -79,7 +79,13 @@ pub(crate) const SERVICES: &[Service] = &[
             ("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
             ("IAM", "GetLoginProfile", "iam:GetLoginProfile"),
             ("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
+            (
+                "IAM",
+                "ListAttachedRolePolicies",
+                "iam:ListAttachedRolePolicies",
+            ),
             ("IAM", "ListMFADevices", "iam:ListMFADevices"),
+            ("IAM", "ListRoles", "iam:ListRoles"),
             ("IAM", "ListUsers", "iam:ListUsers"),
         ],
         fetch: |a, _| Box::pin(iam::collect(a)),

@@ -314,6 +314,10 @@ pub struct Identity {
     /// Engine's default service account, or the `cloud-platform` access scope).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broad_machine_identity: Option<bool>,
+    /// The role's trust policy lets any principal assume it (`*`, or everyone
+    /// but a `NotPrincipal`) with no condition that provably narrows who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_allows_anyone: Option<bool>,
 }
 
 /// Guest OS patch management.

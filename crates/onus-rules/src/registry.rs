@@ -25,6 +25,7 @@ static RULES: &[&dyn Rule] = &[
     &identity::secret_rotation_off::SecretRotationOff,
     &identity::local_auth_enabled::LocalAuthEnabled,
     &identity::rbac_authorization_off::RbacAuthorizationOff,
+    &identity::role_assumable_by_anyone::RoleAssumableByAnyone,
     &identity::broad_machine_identity::BroadMachineIdentity,
     &logging::audit_log_off::AuditLogOff,
     &logging::access_logging_off::AccessLoggingOff,
