@@ -262,9 +262,7 @@ async fn roles(
                 .iter()
                 .map(|t| (t.key().to_owned(), t.value().to_owned()))
                 .collect();
-            let document = role
-                .assume_role_policy_document()
-                .map(|d| trust_document(d));
+            let document = role.assume_role_policy_document().map(trust_document);
             let mut raw = json!({
                 "RoleName": name,
                 "Arn": arn,
