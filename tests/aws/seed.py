@@ -158,6 +158,19 @@ rds.create_db_instance(DBInstanceIdentifier="reporting", Engine="mysql", DBInsta
                        MasterUsername="app", MasterUserPassword="not-a-real-password", StorageEncrypted=False,
                        PubliclyAccessible=True, BackupRetentionPeriod=0, AutoMinorVersionUpgrade=False)
 expect("reporting", encryption_at_rest="unaddressed", public_access="unaddressed", backup="unaddressed", runtime_updates="unaddressed")
+# Untagged snapshots: only DescribeDBSnapshots lists them.
+rds.create_db_snapshot(DBInstanceIdentifier="orders", DBSnapshotIdentifier="onus-snap-shared")
+rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="onus-snap-shared", AttributeName="restore", ValuesToAdd=["all"])
+expect("onus-snap-shared", public_access="unaddressed", encryption_at_rest="addressed")
+rds.create_db_snapshot(DBInstanceIdentifier="reporting", DBSnapshotIdentifier="onus-snap-private")
+expect("onus-snap-private", public_access="addressed", encryption_at_rest="unaddressed")
+
+# ---- AMIs ---------------------------------------------------------------------------------------
+# The images registered above: private. One made public by its launch permission.
+ec2.modify_image_attribute(ImageId=ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": ["onus-test-us-east-1"]}])["Images"][0]["ImageId"],
+                           LaunchPermission={"Add": [{"Group": "all"}]})
+expect("onus-test-us-east-1", public_access="unaddressed")
+expect("onus-test-eu-west-1", public_access="addressed")
 
 # ---- DynamoDB -------------------------------------------------------------------------------
 ddb = client("dynamodb", "eu-west-1")

@@ -1,5 +1,5 @@
 //! EC2: regions, instances (with SSM patch state), EBS volumes and snapshots,
-//! EBS encryption by default, security groups.
+//! the account's AMIs, EBS encryption by default, security groups.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +14,7 @@ const INSTANCE: &str = "aws.ec2.instance";
 const VOLUME: &str = "aws.ec2.volume";
 const SNAPSHOT: &str = "aws.ec2.snapshot";
 const SG: &str = "aws.ec2.security-group";
+const IMAGE: &str = "aws.ec2.image";
 const EBS_DEFAULT: &str = "aws.ec2.ebs-encryption-default";
 
 fn client(account: &Account, region: &str) -> aws_sdk_ec2::Client {
@@ -62,14 +63,15 @@ pub(crate) async fn enabled_regions(account: &Account) -> (Vec<String>, Option<G
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let ec2 = client(&account, &region);
     let mut out = Collected::default();
-    let (instances, ebs_default, volumes, snapshots, groups) = tokio::join!(
+    let (instances, ebs_default, volumes, snapshots, images, groups) = tokio::join!(
         instances(&account, &region, &ec2),
         ebs_default(&account, &region, &ec2),
         volumes(&account, &region, &ec2),
         snapshots(&account, &region, &ec2),
+        images(&account, &region, &ec2),
         security_groups(&account, &region, &ec2),
     );
-    for part in [instances, ebs_default, volumes, snapshots, groups] {
+    for part in [instances, ebs_default, volumes, snapshots, images, groups] {
         out.extend(part);
     }
     out
@@ -389,6 +391,59 @@ async fn snapshots(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -
         }
     };
     out.extend(crate::each(items, read).await);
+    out
+}
+
+/// The account's own AMIs (`DescribeImages` with owner `self`): `raw` keeps
+/// the API's `Public` (launch permission for group `all`) and the block device
+/// mappings with their encryption; the catalog maps both.
+async fn images(account: &Account, region: &str, ec2: &aws_sdk_ec2::Client) -> Collected {
+    let scope = account.scope(Some(region));
+    let mut out = Collected::default();
+    account.pace(Some(region), "ec2").await;
+    let (listed, err) = pages(ec2.describe_images().owners("self").into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps.push(gap(
+            &scope,
+            "ec2",
+            "DescribeImages",
+            &e,
+            &[IMAGE],
+            &[],
+            vec![],
+        ));
+    }
+    for image in listed.iter().flat_map(|p| p.images()) {
+        let Some(id) = image.image_id() else {
+            continue;
+        };
+        let arn = format!("arn:aws:ec2:{region}:{}:image/{id}", account.id);
+        let tags = tag_map(image.tags().iter().map(|t| (t.key(), t.value())));
+        let name = tags
+            .get("Name")
+            .map(String::as_str)
+            .or(image.name())
+            .unwrap_or(id)
+            .to_owned();
+        let mut r = resource(&arn, &account.id, Some(region), IMAGE, Some(&name));
+        r.tags = tags;
+        r.raw = json!({
+            "ImageId": id,
+            "Name": image.name(),
+            "State": image.state().map(|s| s.as_str()),
+            "Public": image.public(),
+            "CreationDate": image.creation_date(),
+            "BlockDeviceMappings": image.block_device_mappings().iter().map(|m| json!({
+                "DeviceName": m.device_name(),
+                "Ebs": m.ebs().map(|e| json!({
+                    "Encrypted": e.encrypted(),
+                    "KmsKeyId": e.kms_key_id(),
+                    "SnapshotId": e.snapshot_id(),
+                })),
+            })).collect::<Vec<_>>(),
+        });
+        out.resources.push(r);
+    }
     out
 }
 

@@ -40,6 +40,7 @@ mod logs;
 pub mod opensearch;
 mod policy;
 mod rds;
+mod rds_snapshots;
 mod redshift;
 pub mod s3;
 mod secretsmanager;

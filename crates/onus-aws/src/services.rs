@@ -10,7 +10,7 @@
 use crate::{
     Account, Task, apigateway, aurora, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
     elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, opensearch,
-    rds, redshift, s3, secretsmanager, sns, sqs,
+    rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -138,10 +138,12 @@ pub(crate) const SERVICES: &[Service] = &[
             "aws.ec2.instance",
             "aws.ec2.volume",
             "aws.ec2.snapshot",
+            "aws.ec2.image",
             "aws.ec2.security-group",
             "aws.ec2.ebs-encryption-default",
         ],
         operations: &[
+            ("EC2", "DescribeImages", "ec2:DescribeImages"),
             ("EC2", "DescribeInstances", "ec2:DescribeInstances"),
             (
                 "EC2",
@@ -375,6 +377,20 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(redshift::collect(a, w.region)),
+    },
+    Service {
+        name: "rds-snapshots",
+        scope: Scope::Regional,
+        kinds: &["aws.rds.db-snapshot"],
+        operations: &[
+            ("RDS", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"),
+            (
+                "RDS",
+                "DescribeDBSnapshotAttributes",
+                "rds:DescribeDBSnapshotAttributes",
+            ),
+        ],
+        fetch: |a, w| Box::pin(rds_snapshots::collect(a, w.region)),
     },
     Service {
         name: "rds-clusters",

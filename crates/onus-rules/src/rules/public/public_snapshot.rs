@@ -4,28 +4,35 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
-    /// That an EBS snapshot owned by the account is not shared with every AWS
-    /// account (its `createVolumePermission` does not include the group `all`).
+    /// That a snapshot or machine image owned by the account is not shared with
+    /// every AWS account: an EBS snapshot's `createVolumePermission`, an AMI's
+    /// launch permission (`Public`) and an RDS snapshot's `restore` attribute
+    /// do not include the group `all`.
     ///
     /// ## Why it matters
-    /// Anyone can create a volume from a public snapshot and read every file on
-    /// it: researchers routinely find credentials and databases this way. What
-    /// the customer shares is the customer's data duty under IaaS.
+    /// Anyone can create a volume, launch an instance or restore a database
+    /// from a public snapshot or image and read every file on it: researchers
+    /// routinely find credentials and databases this way. What the customer
+    /// shares is the customer's data duty under every service model.
     ///
     /// ## How to address
     /// `aws ec2 modify-snapshot-attribute --snapshot-id ID --attribute createVolumePermission --operation-type remove --group-names all`,
-    /// and turn on block public access for EBS snapshots in every region.
+    /// `aws ec2 modify-image-attribute --image-id ID --launch-permission "Remove=[{Group=all}]"`,
+    /// `aws rds modify-db-snapshot-attribute --db-snapshot-identifier ID --attribute-name restore --values-to-remove all`,
+    /// and turn on block public access for EBS snapshots and AMIs in every region.
     ///
     /// ## References
     /// - AWS, Share an Amazon EBS snapshot: <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html>
     /// - AWS, Block public access for EBS snapshots: <https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html>
+    /// - AWS, Make an AMI public: <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-intro.html>
+    /// - AWS, Sharing a DB snapshot: <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html>
     pub struct PublicSnapshot {
         code: "PUB003",
-        title: "Snapshot shared publicly",
+        title: "Snapshot or image shared publicly",
         duty: Duty::PublicAccess,
         severity: Severity::Critical,
         facets: &["public_access"],
-        remediation: "Remove the `all` group from the snapshot's createVolumePermission and block public snapshot sharing.",
+        remediation: "Remove the `all` group from the snapshot's or image's permissions and block public sharing.",
     }
 }
 
@@ -44,8 +51,8 @@ impl Rule for PublicSnapshot {
                 .as_ref()
                 .and_then(|p| p.shared_publicly),
             false,
-            "The snapshot is not shared publicly",
-            "Every AWS account can create a volume from this snapshot",
+            "The snapshot or image is not shared publicly",
+            "Every AWS account can use this snapshot or image: it is shared with the group all",
         )
     }
 
@@ -69,6 +76,20 @@ impl Rule for PublicSnapshot {
                 json!({"public_access": {"shared_publicly": false}}),
             ),
             fx("attribute-denied", Unknown, "aws.ec2.snapshot", json!({})),
+            fx_with(
+                "public-image",
+                Unaddressed,
+                "aws.ec2.image",
+                json!({"public_access": {"shared_publicly": true}}),
+                json!({"public_access.shared_publicly": "/Public"}),
+            ),
+            fx_with(
+                "public-db-snapshot",
+                Unaddressed,
+                "aws.rds.db-snapshot",
+                json!({"public_access": {"shared_publicly": true}}),
+                json!({"public_access.shared_publicly": "/DBSnapshotAttributes"}),
+            ),
         ]
     }
 }
