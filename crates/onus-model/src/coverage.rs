@@ -152,6 +152,56 @@ impl Coverage {
         Some(format!("not evaluated: {}", parts.join(", ")))
     }
 
+    /// One line on what whole-estate enumeration could not see, when AWS
+    /// scopes (account and region) had neither AWS Config (a recorder, or an
+    /// organisation aggregator) nor a Resource Explorer aggregator index in use:
+    /// the tagging API lists only resources that carry or once carried a tag,
+    /// so untagged resources of the kinds onus does not read in depth were not
+    /// seen there. The kinds onus reads in depth are listed by their own
+    /// services and are not affected.
+    pub fn unseen_line(&self) -> Option<String> {
+        use std::collections::BTreeSet;
+        let aws: Vec<&EnumerationSource> = self
+            .sources
+            .iter()
+            .filter(|s| s.provider == Provider::Aws)
+            .collect();
+        let used = |s: &&EnumerationSource| s.status == SourceStatus::Used;
+        if aws
+            .iter()
+            .any(|s| used(s) && s.source.starts_with("config-aggregator"))
+        {
+            return None;
+        }
+        let explored: BTreeSet<&str> = aws
+            .iter()
+            .filter(|s| used(s) && s.source == "resource-explorer-2")
+            .map(|s| s.account.as_str())
+            .collect();
+        let scopes: BTreeSet<(&str, &str)> = aws
+            .iter()
+            .filter_map(|s| Some((s.account.as_str(), s.region.as_deref()?)))
+            .collect();
+        let unseen = scopes
+            .iter()
+            .filter(|(account, region)| {
+                !explored.contains(account)
+                    && !aws.iter().any(|s| {
+                        used(s)
+                            && s.source == "config"
+                            && s.account == *account
+                            && s.region.as_deref() == Some(*region)
+                    })
+            })
+            .count();
+        (unseen > 0).then(|| {
+            format!(
+                "not enumerable here: in {unseen} AWS scope{} neither AWS Config nor Resource Explorer listed the account, so untagged resources of kinds onus does not read in depth were not seen there; enable AWS Config or Resource Explorer",
+                if unseen == 1 { "" } else { "s" }
+            )
+        })
+    }
+
     /// One line on the enumeration sources, when there were any: `sources:
     /// resourcegroupstaggingapi used 4, config absent 2`.
     pub fn sources_line(&self) -> Option<String> {
@@ -173,5 +223,57 @@ impl Coverage {
             })
             .collect();
         Some(format!("enumeration sources: {}", parts.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(source: &str, region: Option<&str>, status: SourceStatus) -> EnumerationSource {
+        EnumerationSource {
+            provider: Provider::Aws,
+            account: "111122223333".into(),
+            region: region.map(str::to_owned),
+            source: source.into(),
+            status,
+            resources: 0,
+            detail: None,
+        }
+    }
+
+    fn coverage(sources: Vec<EnumerationSource>) -> Coverage {
+        Coverage {
+            sources,
+            ..Coverage::default()
+        }
+    }
+
+    #[test]
+    fn scopes_without_config_or_resource_explorer_are_said_to_be_unseen() {
+        let tagging_only = coverage(vec![
+            src(
+                "resourcegroupstaggingapi",
+                Some("us-east-1"),
+                SourceStatus::Used,
+            ),
+            src("config", Some("us-east-1"), SourceStatus::Absent),
+            src(
+                "resourcegroupstaggingapi",
+                Some("eu-west-1"),
+                SourceStatus::Used,
+            ),
+            src("config", Some("eu-west-1"), SourceStatus::Used),
+            src("resource-explorer-2", None, SourceStatus::Absent),
+        ]);
+        let line = tagging_only.unseen_line().unwrap();
+        assert!(line.contains("in 1 AWS scope neither"), "{line}");
+        // An aggregator index covers every region of its account.
+        let explored = coverage(vec![
+            src("config", Some("us-east-1"), SourceStatus::Absent),
+            src("resource-explorer-2", None, SourceStatus::Used),
+        ]);
+        assert_eq!(explored.unseen_line(), None);
+        assert_eq!(coverage(vec![]).unseen_line(), None);
     }
 }

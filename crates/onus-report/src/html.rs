@@ -258,6 +258,9 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
     if let Some(sources) = report.coverage.sources_line() {
         let _ = write!(out, "<p>{}</p>", esc(&sources));
     }
+    if let Some(unseen) = report.coverage.unseen_line() {
+        let _ = write!(out, "<p>{}</p>", esc(&unseen));
+    }
     let _ = write!(
         out,
         "<h2>At a glance: statuses per duty</h2>{}",

@@ -82,6 +82,9 @@ pub fn render(report: &AuditReport) -> String {
     if let Some(sources) = report.coverage.sources_line() {
         let _ = writeln!(out, "{}\n", text(&sources));
     }
+    if let Some(unseen) = report.coverage.unseen_line() {
+        let _ = writeln!(out, "{}\n", text(&unseen));
+    }
     let gaps: Vec<&Finding> = report
         .findings
         .iter()

@@ -70,6 +70,9 @@ fn header(report: &AuditReport, style: Style, out: &mut String) {
     if let Some(sources) = report.coverage.sources_line() {
         let _ = writeln!(out, "{}", t(&sources));
     }
+    if let Some(unseen) = report.coverage.unseen_line() {
+        let _ = writeln!(out, "{}", t(&unseen));
+    }
     let mut source = String::new();
     if let Some(inv) = &report.run.inventory {
         source.push_str(&format!("inventory {}", t(inv)));
