@@ -67,6 +67,22 @@ for region in ("us-east-1", "eu-west-1"):
 
 az = "us-east-1a"
 ec2 = client("ec2")
+
+# ---- Network ACLs (untagged by the tagging API's standards: only a Name) ------------------------
+default_vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+ssh_open = ec2.create_network_acl(VpcId=default_vpc, TagSpecifications=[{"ResourceType": "network-acl",
+    "Tags": [{"Key": "Name", "Value": "onus-acl-ssh-open"}]}])["NetworkAcl"]["NetworkAclId"]
+ec2.create_network_acl_entry(NetworkAclId=ssh_open, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                             CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+expect("onus-acl-ssh-open", firewall="unaddressed")
+locked = ec2.create_network_acl(VpcId=default_vpc, TagSpecifications=[{"ResourceType": "network-acl",
+    "Tags": [{"Key": "Name", "Value": "onus-acl-locked"}]}])["NetworkAcl"]["NetworkAclId"]
+# The deny at 90 comes first: the allow of everything at 100 opens SSH to nobody outside 10/8.
+ec2.create_network_acl_entry(NetworkAclId=locked, RuleNumber=90, Protocol="-1", RuleAction="deny", Egress=False,
+                             CidrBlock="0.0.0.0/0")
+ec2.create_network_acl_entry(NetworkAclId=locked, RuleNumber=100, Protocol="-1", RuleAction="allow", Egress=False,
+                             CidrBlock="0.0.0.0/0")
+expect("onus-acl-locked", firewall="addressed")
 all_open = ec2.create_security_group(GroupName="unused-all-open", Description="debug")["GroupId"]
 ec2.authorize_security_group_ingress(GroupId=all_open, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 expect("unused-all-open", firewall="unaddressed")

@@ -37,6 +37,7 @@ mod kms;
 mod lambda;
 mod limit;
 mod logs;
+mod network_acls;
 pub mod opensearch;
 mod policy;
 mod rds;

@@ -9,8 +9,8 @@
 
 use crate::{
     Account, Task, apigateway, aurora, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
-    elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, opensearch,
-    rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs,
+    elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, network_acls,
+    opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs,
 };
 
 /// How often a service is read.
@@ -377,6 +377,13 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(redshift::collect(a, w.region)),
+    },
+    Service {
+        name: "network-acls",
+        scope: Scope::Regional,
+        kinds: &["aws.ec2.network-acl"],
+        operations: &[("EC2", "DescribeNetworkAcls", "ec2:DescribeNetworkAcls")],
+        fetch: |a, w| Box::pin(network_acls::collect(a, w.region)),
     },
     Service {
         name: "rds-snapshots",
