@@ -83,6 +83,17 @@ ec2.create_network_acl_entry(NetworkAclId=locked, RuleNumber=90, Protocol="-1", 
 ec2.create_network_acl_entry(NetworkAclId=locked, RuleNumber=100, Protocol="-1", RuleAction="allow", Egress=False,
                              CidrBlock="0.0.0.0/0")
 expect("onus-acl-locked", firewall="addressed")
+
+# ---- VPC flow logs ----------------------------------------------------------------------------
+ec2.create_tags(Resources=[default_vpc], Tags=[{"Key": "Name", "Value": "onus-vpc-logged"}])
+client("s3").create_bucket(Bucket="onus-flow-logs")
+ec2.create_flow_logs(ResourceIds=[default_vpc], ResourceType="VPC", TrafficType="ALL",
+                     LogDestinationType="s3", LogDestination="arn:aws:s3:::onus-flow-logs")
+expect("onus-vpc-logged", logging="addressed")
+eu_ec2 = client("ec2", "eu-west-1")
+eu_vpc = eu_ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+eu_ec2.create_tags(Resources=[eu_vpc], Tags=[{"Key": "Name", "Value": "onus-vpc-dark"}])
+expect("onus-vpc-dark", logging="unaddressed")
 all_open = ec2.create_security_group(GroupName="unused-all-open", Description="debug")["GroupId"]
 ec2.authorize_security_group_ingress(GroupId=all_open, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 expect("unused-all-open", firewall="unaddressed")

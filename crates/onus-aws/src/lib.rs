@@ -49,6 +49,7 @@ mod services;
 mod sns;
 mod sqs;
 mod ssm;
+mod vpcs;
 
 use std::sync::Arc;
 use std::time::Duration;

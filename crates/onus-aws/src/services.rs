@@ -10,7 +10,7 @@
 use crate::{
     Account, Task, apigateway, aurora, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
     elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, network_acls,
-    opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs,
+    opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs, vpcs,
 };
 
 /// How often a service is read.
@@ -377,6 +377,16 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
         ],
         fetch: |a, w| Box::pin(redshift::collect(a, w.region)),
+    },
+    Service {
+        name: "vpcs",
+        scope: Scope::Regional,
+        kinds: &["aws.ec2.vpc"],
+        operations: &[
+            ("EC2", "DescribeFlowLogs", "ec2:DescribeFlowLogs"),
+            ("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
+        ],
+        fetch: |a, w| Box::pin(vpcs::collect(a, w.region)),
     },
     Service {
         name: "network-acls",

@@ -363,6 +363,9 @@ pub struct Logging {
     /// How many days a log store keeps its entries (36500 for "never expires").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The network's traffic is recorded (an active VPC flow log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_logs: Option<bool>,
 }
 
 /// Backups, point-in-time recovery, versioning.

@@ -31,6 +31,7 @@ static RULES: &[&dyn Rule] = &[
     &logging::access_logging_off::AccessLoggingOff,
     &logging::control_plane_audit_off::ControlPlaneAuditOff,
     &logging::log_retention_short::LogRetentionShort,
+    &logging::flow_logs_off::FlowLogsOff,
     &network::admin_ports_open::AdminPortsOpen,
     &network::database_ports_open::DatabasePortsOpen,
     &network::all_ports_open::AllPortsOpen,
