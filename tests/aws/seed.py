@@ -335,6 +335,12 @@ rds.create_db_cluster(DBClusterIdentifier="onus-aurora-bad", Engine="aurora-mysq
                       MasterUserPassword="not-a-real-password", StorageEncrypted=False)
 expect("onus-aurora-good", encryption_at_rest="addressed", backup="addressed", guest_os_patching="not_applicable")
 expect("onus-aurora-bad", encryption_at_rest="unaddressed")
+rds.create_db_cluster_snapshot(DBClusterIdentifier="onus-aurora-good", DBClusterSnapshotIdentifier="onus-aurora-snap-shared")
+rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier="onus-aurora-snap-shared", AttributeName="restore",
+                                         ValuesToAdd=["all"])
+expect("onus-aurora-snap-shared", public_access="unaddressed", encryption_at_rest="addressed")
+rds.create_db_cluster_snapshot(DBClusterIdentifier="onus-aurora-bad", DBClusterSnapshotIdentifier="onus-aurora-snap-private")
+expect("onus-aurora-snap-private", public_access="addressed", encryption_at_rest="unaddressed")
 
 # ---- OpenSearch, ElastiCache, CloudFront, API Gateway ------------------------------------------
 opensearch = client("opensearch")

@@ -1,7 +1,9 @@
 //! RDS snapshots: `DescribeDBSnapshots` (manual and automated, with their
 //! encryption) and each snapshot's `DescribeDBSnapshotAttributes`, whose
 //! `restore` attribute lists the accounts that may restore it (`all`:
-//! everyone). `raw` keeps the API's field names; the catalog maps both facets.
+//! everyone); the same for DB cluster (Aurora) snapshots with
+//! `DescribeDBClusterSnapshots` and `DescribeDBClusterSnapshotAttributes`.
+//! `raw` keeps the API's field names; the catalog maps both facets.
 
 use serde_json::json;
 
@@ -9,6 +11,7 @@ use crate::gap::gap;
 use crate::{Account, Collected, pages, resource, tag_map};
 
 const SNAPSHOT: &str = "aws.rds.db-snapshot";
+const CLUSTER_SNAPSHOT: &str = "aws.rds.cluster-snapshot";
 
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let config = account.in_region(&region);
@@ -18,6 +21,16 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
             .interceptor(account.retries.clone())
             .build(),
     );
+    let (mut out, clusters) = tokio::join!(
+        db_snapshots(&account, &region, &rds),
+        cluster_snapshots(&account, &region, &rds)
+    );
+    out.extend(clusters);
+    out
+}
+
+async fn db_snapshots(account: &Account, region: &str, rds: &aws_sdk_rds::Client) -> Collected {
+    let region = region.to_owned();
     let scope = account.scope(Some(&region));
     let mut out = Collected::default();
     account.pace(Some(&region), "rds").await;
@@ -88,6 +101,105 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
                     "DescribeDBSnapshotAttributes",
                     &e,
                     &[SNAPSHOT],
+                    &["public_access"],
+                    vec![arn.clone()],
+                )),
+            }
+            r.raw = raw;
+            out.resources.push(r);
+            out
+        }
+    };
+    out.extend(crate::each(items, read).await);
+    out
+}
+
+async fn cluster_snapshots(
+    account: &Account,
+    region: &str,
+    rds: &aws_sdk_rds::Client,
+) -> Collected {
+    let region = region.to_owned();
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    account.pace(Some(&region), "rds").await;
+    let (listed, err) = pages(rds.describe_db_cluster_snapshots().into_paginator().send()).await;
+    if let Some(e) = err {
+        out.gaps.push(gap(
+            &scope,
+            "rds",
+            "DescribeDBClusterSnapshots",
+            &e,
+            &[CLUSTER_SNAPSHOT],
+            &[],
+            vec![],
+        ));
+    }
+    let items: Vec<aws_sdk_rds::types::DbClusterSnapshot> = listed
+        .iter()
+        .flat_map(|p| p.db_cluster_snapshots())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |s: aws_sdk_rds::types::DbClusterSnapshot| {
+        let (rds, account, scope, region) =
+            (rds.clone(), account.clone(), scope.clone(), region.clone());
+        async move {
+            let mut out = Collected::default();
+            let Some(name) = s.db_cluster_snapshot_identifier() else {
+                return out;
+            };
+            let arn = s.db_cluster_snapshot_arn().map_or_else(
+                || {
+                    format!(
+                        "arn:aws:rds:{region}:{}:cluster-snapshot:{name}",
+                        account.id
+                    )
+                },
+                str::to_owned,
+            );
+            let mut r = resource(
+                &arn,
+                &account.id,
+                Some(&region),
+                CLUSTER_SNAPSHOT,
+                Some(name),
+            );
+            r.tags = tag_map(s.tag_list().iter().map(|t| (t.key(), t.value())));
+            let mut raw = json!({
+                "DBClusterSnapshotIdentifier": name,
+                "DBClusterIdentifier": s.db_cluster_identifier(),
+                "SnapshotType": s.snapshot_type(),
+                "Engine": s.engine(),
+                "StorageEncrypted": s.storage_encrypted(),
+                "KmsKeyId": s.kms_key_id(),
+            });
+            account.pace(Some(&region), "rds").await;
+            match rds
+                .describe_db_cluster_snapshot_attributes()
+                .db_cluster_snapshot_identifier(name)
+                .send()
+                .await
+            {
+                Ok(a) => {
+                    raw["DBClusterSnapshotAttributes"] = json!(
+                        a.db_cluster_snapshot_attributes_result()
+                            .map(|res| res
+                                .db_cluster_snapshot_attributes()
+                                .iter()
+                                .map(|at| json!({
+                                    "AttributeName": at.attribute_name(),
+                                    "AttributeValues": at.attribute_values(),
+                                }))
+                                .collect::<Vec<_>>())
+                            .unwrap_or_default()
+                    );
+                }
+                Err(e) => out.gaps.push(gap(
+                    &scope,
+                    "rds",
+                    "DescribeDBClusterSnapshotAttributes",
+                    &e,
+                    &[CLUSTER_SNAPSHOT],
                     &["public_access"],
                     vec![arn.clone()],
                 )),

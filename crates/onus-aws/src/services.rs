@@ -398,8 +398,18 @@ pub(crate) const SERVICES: &[Service] = &[
     Service {
         name: "rds-snapshots",
         scope: Scope::Regional,
-        kinds: &["aws.rds.db-snapshot"],
+        kinds: &["aws.rds.db-snapshot", "aws.rds.cluster-snapshot"],
         operations: &[
+            (
+                "RDS",
+                "DescribeDBClusterSnapshotAttributes",
+                "rds:DescribeDBClusterSnapshotAttributes",
+            ),
+            (
+                "RDS",
+                "DescribeDBClusterSnapshots",
+                "rds:DescribeDBClusterSnapshots",
+            ),
             ("RDS", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"),
             (
                 "RDS",

@@ -90,6 +90,13 @@ impl Rule for PublicSnapshot {
                 json!({"public_access": {"shared_publicly": true}}),
                 json!({"public_access.shared_publicly": "/DBSnapshotAttributes"}),
             ),
+            fx_with(
+                "public-cluster-snapshot",
+                Unaddressed,
+                "aws.rds.cluster-snapshot",
+                json!({"public_access": {"shared_publicly": true}}),
+                json!({"public_access.shared_publicly": "/DBClusterSnapshotAttributes"}),
+            ),
         ]
     }
 }
