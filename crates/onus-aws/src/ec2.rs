@@ -17,7 +17,8 @@ const SG: &str = "aws.ec2.security-group";
 const IMAGE: &str = "aws.ec2.image";
 const EBS_DEFAULT: &str = "aws.ec2.ebs-encryption-default";
 
-fn client(account: &Account, region: &str) -> aws_sdk_ec2::Client {
+/// An EC2 client for `region`, with the read-only guard and the retry budget.
+pub(crate) fn client(account: &Account, region: &str) -> aws_sdk_ec2::Client {
     let config = account.in_region(region);
     aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&config)

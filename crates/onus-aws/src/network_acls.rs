@@ -72,13 +72,7 @@ pub(crate) fn ingress(raw: &Value) -> Option<Vec<(IngressRule, String)>> {
 }
 
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
-    let config = account.in_region(&region);
-    let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(&config)
-            .interceptor(account.guard.clone())
-            .interceptor(account.retries.clone())
-            .build(),
-    );
+    let ec2 = crate::ec2::client(&account, &region);
     let scope = account.scope(Some(&region));
     let mut out = Collected::default();
     account.pace(Some(&region), "ec2").await;

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::gap::gap;
+use crate::gap::{Reads, gap};
 use crate::{Account, Collected, pages, resource, tag_map};
 
 const SNAPSHOT: &str = "aws.rds.db-snapshot";
@@ -82,28 +82,26 @@ async fn db_snapshots(account: &Account, region: &str, rds: &aws_sdk_rds::Client
                 .await
             {
                 Ok(a) => {
-                    raw["DBSnapshotAttributes"] = json!(
+                    raw["DBSnapshotAttributes"] = attributes(
                         a.db_snapshot_attributes_result()
-                            .map(|res| res
-                                .db_snapshot_attributes()
-                                .iter()
-                                .map(|at| json!({
-                                    "AttributeName": at.attribute_name(),
-                                    "AttributeValues": at.attribute_values(),
-                                }))
-                                .collect::<Vec<_>>())
-                            .unwrap_or_default()
+                            .into_iter()
+                            .flat_map(|res| res.db_snapshot_attributes())
+                            .map(|at| (at.attribute_name(), at.attribute_values())),
                     );
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "rds",
-                    "DescribeDBSnapshotAttributes",
-                    &e,
-                    &[SNAPSHOT],
-                    &["public_access"],
-                    vec![arn.clone()],
-                )),
+                Err(e) => out.gaps.push(
+                    Reads {
+                        scope: &scope,
+                        service: "rds",
+                        kinds: &[SNAPSHOT],
+                        resource: &arn,
+                    }
+                    .failed(
+                        "DescribeDBSnapshotAttributes",
+                        &["public_access"],
+                        &e,
+                    ),
+                ),
             }
             r.raw = raw;
             out.resources.push(r);
@@ -181,28 +179,26 @@ async fn cluster_snapshots(
                 .await
             {
                 Ok(a) => {
-                    raw["DBClusterSnapshotAttributes"] = json!(
+                    raw["DBClusterSnapshotAttributes"] = attributes(
                         a.db_cluster_snapshot_attributes_result()
-                            .map(|res| res
-                                .db_cluster_snapshot_attributes()
-                                .iter()
-                                .map(|at| json!({
-                                    "AttributeName": at.attribute_name(),
-                                    "AttributeValues": at.attribute_values(),
-                                }))
-                                .collect::<Vec<_>>())
-                            .unwrap_or_default()
+                            .into_iter()
+                            .flat_map(|res| res.db_cluster_snapshot_attributes())
+                            .map(|at| (at.attribute_name(), at.attribute_values())),
                     );
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "rds",
-                    "DescribeDBClusterSnapshotAttributes",
-                    &e,
-                    &[CLUSTER_SNAPSHOT],
-                    &["public_access"],
-                    vec![arn.clone()],
-                )),
+                Err(e) => out.gaps.push(
+                    Reads {
+                        scope: &scope,
+                        service: "rds",
+                        kinds: &[CLUSTER_SNAPSHOT],
+                        resource: &arn,
+                    }
+                    .failed(
+                        "DescribeDBClusterSnapshotAttributes",
+                        &["public_access"],
+                        &e,
+                    ),
+                ),
             }
             r.raw = raw;
             out.resources.push(r);
@@ -211,4 +207,15 @@ async fn cluster_snapshots(
     };
     out.extend(crate::each(items, read).await);
     out
+}
+
+/// A snapshot's attributes (`restore`: who may restore it) as the API names them.
+fn attributes<'a>(
+    items: impl Iterator<Item = (Option<&'a str>, &'a [String])>,
+) -> serde_json::Value {
+    serde_json::Value::Array(
+        items
+            .map(|(name, values)| json!({"AttributeName": name, "AttributeValues": values}))
+            .collect(),
+    )
 }

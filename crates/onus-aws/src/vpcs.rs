@@ -12,13 +12,7 @@ use crate::{Account, Collected, pages, resource, tag_map};
 const VPC: &str = "aws.ec2.vpc";
 
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
-    let config = account.in_region(&region);
-    let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(&config)
-            .interceptor(account.guard.clone())
-            .interceptor(account.retries.clone())
-            .build(),
-    );
+    let ec2 = crate::ec2::client(&account, &region);
     let scope = account.scope(Some(&region));
     let mut out = Collected::default();
     account.pace(Some(&region), "ec2").await;
