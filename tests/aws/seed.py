@@ -214,6 +214,10 @@ role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=json.dum
 logs_policy = iam.create_policy(PolicyName="onus-lambda-logs", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))["Policy"]["Arn"]
 iam.attach_role_policy(RoleName="lambda-exec", PolicyArn=logs_policy)
+expect("onus-lambda-logs", identity_access="addressed")
+iam.create_policy(PolicyName="onus-admin-everything", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+expect("onus-admin-everything", identity_access="unaddressed")
 expect("lambda-exec", identity_access="addressed")
 # A forgotten test role every AWS account can assume (no tag: only ListRoles sees it).
 iam.create_role(RoleName="onus-open-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{

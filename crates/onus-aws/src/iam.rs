@@ -12,6 +12,7 @@ use crate::{Account, Collected, pages, resource, source};
 pub(crate) const ACCOUNT: &str = "aws.iam.account";
 const USER: &str = "aws.iam.user";
 const ROLE: &str = "aws.iam.role";
+const POLICY: &str = "aws.iam.policy";
 
 fn is_no_such_entity<E: aws_smithy_types::error::metadata::ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("NoSuchEntity")
@@ -226,6 +227,130 @@ pub(crate) async fn collect(account: Account) -> Collected {
     };
     out.extend(crate::each(items, read).await);
     out.extend(roles(&account, &iam, &scope).await);
+    out.extend(policies(&account, &iam, &scope).await);
+    out
+}
+
+/// Customer-managed policies: `ListPolicies` (scope `Local`) and each
+/// policy's default version (`GetPolicyVersion`, the document URL-encoded,
+/// decoded into `raw.PolicyVersion.Document`), read by the policy evaluator
+/// (`policy::grants_everything`); a document it cannot decide is a `mapping`
+/// failure of the policy, never a pass.
+async fn policies(
+    account: &Account,
+    iam: &aws_sdk_iam::Client,
+    scope: &crate::gap::Scope,
+) -> Collected {
+    let mut out = Collected::default();
+    account.pace(None, "iam").await;
+    let (listed, err) = pages(
+        iam.list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+            .into_paginator()
+            .send(),
+    )
+    .await;
+    if let Some(e) = err {
+        out.gaps.push(gap(
+            scope,
+            "iam",
+            "ListPolicies",
+            &e,
+            &[POLICY],
+            &[],
+            vec![],
+        ));
+    }
+    let items: Vec<aws_sdk_iam::types::Policy> = listed
+        .iter()
+        .flat_map(|p| p.policies())
+        .map(ToOwned::to_owned)
+        .collect();
+    let read = |p: aws_sdk_iam::types::Policy| {
+        let (iam, account, scope) = (iam.clone(), account.clone(), scope.clone());
+        async move {
+            let mut out = Collected::default();
+            let (Some(arn), Some(name)) = (p.arn(), p.policy_name()) else {
+                return out;
+            };
+            let mut r = resource(arn, &account.id, None, POLICY, Some(name));
+            let mut raw = json!({
+                "PolicyName": name,
+                "Arn": arn,
+                "DefaultVersionId": p.default_version_id(),
+                "AttachmentCount": p.attachment_count(),
+                "CreateDate": p.create_date().and_then(to_chrono),
+            });
+            if let Some(version) = p.default_version_id() {
+                account.pace(None, "iam").await;
+                match iam
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version)
+                    .send()
+                    .await
+                {
+                    Ok(v) => match v
+                        .policy_version()
+                        .and_then(|v| v.document())
+                        .map(trust_document)
+                    {
+                        Some(Ok(doc)) => {
+                            raw["PolicyVersion"] = json!({"VersionId": version, "Document": doc})
+                        }
+                        Some(Err(why)) => out.gaps.push(crate::gap::mapping_gap(
+                            &scope,
+                            "iam",
+                            "GetPolicyVersion",
+                            POLICY,
+                            &["identity"],
+                            arn,
+                            &why,
+                        )),
+                        None => {}
+                    },
+                    Err(e) => out.gaps.push(gap(
+                        &scope,
+                        "iam",
+                        "GetPolicyVersion",
+                        &e,
+                        &[POLICY],
+                        &["identity"],
+                        vec![arn.to_owned()],
+                    )),
+                }
+            }
+            r.raw = raw;
+            if let Some(doc) = r.raw.pointer("/PolicyVersion/Document") {
+                match crate::policy::grants_everything(doc) {
+                    crate::policy::Answer::Unknown(why) => out.gaps.push(crate::gap::mapping_gap(
+                        &scope,
+                        "iam",
+                        "GetPolicyVersion",
+                        POLICY,
+                        &["identity"],
+                        arn,
+                        &format!("the policy cannot be evaluated: {why}"),
+                    )),
+                    answer => {
+                        r.facets
+                            .identity
+                            .get_or_insert_with(Identity::default)
+                            .administrator_access =
+                            Some(matches!(answer, crate::policy::Answer::Yes(_)));
+                        source(
+                            &mut r,
+                            "identity.administrator_access",
+                            "/PolicyVersion/Document",
+                        );
+                    }
+                }
+            }
+            out.resources.push(r);
+            out
+        }
+    };
+    out.extend(crate::each(items, read).await);
     out
 }
 
@@ -321,7 +446,7 @@ async fn roles(
     out
 }
 
-/// A trust policy as `ListRoles` returns it (URL-encoded JSON) as JSON.
+/// A policy document as IAM returns it (URL-encoded JSON) as JSON.
 fn trust_document(encoded: &str) -> Result<serde_json::Value, String> {
     let text = urlencoding::decode(encoded)
         .map_err(|e| format!("the trust policy is not URL-encoded text: {e}"))?;

@@ -312,6 +312,45 @@ pub fn attribute_policy_public(raw: &Value) -> Result<Option<(bool, &'static str
     }
 }
 
+/// Whether an `Allow` statement grants every action on every resource (`*`
+/// in both `Action` and `Resource`): full administrative access as CIS AWS
+/// 1.16 defines it (a condition does not count as narrowing it). An `Allow`
+/// with `NotAction` or `NotResource`, which can grant nearly everything, makes
+/// the answer unknown unless another statement already shows it.
+pub fn grants_everything(policy: &Value) -> Answer {
+    let statements = match statements(policy) {
+        Ok(s) => s,
+        Err(why) => return Answer::Unknown(why),
+    };
+    let mut unknown = None;
+    for (i, s) in statements.into_iter().enumerate() {
+        if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if s.contains_key("NotAction") || s.contains_key("NotResource") {
+            unknown.get_or_insert(format!(
+                "statement {i} allows with NotAction or NotResource, which onus does not evaluate"
+            ));
+            continue;
+        }
+        let all = |key: &str| match s.get(key).map(strings) {
+            Some(Some(v)) => Ok(v.contains(&"*")),
+            Some(None) => Err(format!(
+                "statement {i}'s {key} is not a string or a list of strings"
+            )),
+            None => Ok(false),
+        };
+        match (all("Action"), all("Resource")) {
+            (Ok(true), Ok(true)) => return Answer::Yes(i),
+            (Err(why), _) | (_, Err(why)) => {
+                unknown.get_or_insert(why);
+            }
+            _ => {}
+        }
+    }
+    unknown.map_or(Answer::No, Answer::Unknown)
+}
+
 /// Whether an `Allow` statement admits anyone (any principal, or everyone but
 /// those in `NotPrincipal`) without a condition that provably narrows it.
 pub fn allows_anyone(policy: &Value) -> Answer {
@@ -404,6 +443,21 @@ pub fn denies_insecure_transport(policy: &Value, service: &str, arns: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_administrative_access_is_star_on_star() {
+        let admin = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+        assert!(matches!(grants_everything(&admin), Answer::Yes(0)));
+        let listed = json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": ["*"]}]});
+        assert!(matches!(grants_everything(&listed), Answer::Yes(0)));
+        let scoped = json!({"Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]});
+        assert_eq!(grants_everything(&scoped), Answer::No);
+        let not_action =
+            json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]});
+        assert!(matches!(grants_everything(&not_action), Answer::Unknown(_)));
+        assert!(matches!(grants_everything(&json!({})), Answer::Unknown(_)));
+    }
     use serde_json::json;
 
     const BUCKET: [&str; 2] = ["arn:aws:s3:::b", "arn:aws:s3:::b/*"];

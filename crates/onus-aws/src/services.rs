@@ -69,7 +69,12 @@ pub(crate) const SERVICES: &[Service] = &[
     Service {
         name: "iam",
         scope: Scope::Account,
-        kinds: &["aws.iam.account", "aws.iam.user", "aws.iam.role"],
+        kinds: &[
+            "aws.iam.account",
+            "aws.iam.user",
+            "aws.iam.role",
+            "aws.iam.policy",
+        ],
         operations: &[
             (
                 "IAM",
@@ -77,6 +82,7 @@ pub(crate) const SERVICES: &[Service] = &[
                 "iam:GetAccountPasswordPolicy",
             ),
             ("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
+            ("IAM", "GetPolicyVersion", "iam:GetPolicyVersion"),
             ("IAM", "GetLoginProfile", "iam:GetLoginProfile"),
             ("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
             (
@@ -85,6 +91,7 @@ pub(crate) const SERVICES: &[Service] = &[
                 "iam:ListAttachedRolePolicies",
             ),
             ("IAM", "ListMFADevices", "iam:ListMFADevices"),
+            ("IAM", "ListPolicies", "iam:ListPolicies"),
             ("IAM", "ListRoles", "iam:ListRoles"),
             ("IAM", "ListUsers", "iam:ListUsers"),
         ],

@@ -318,6 +318,10 @@ pub struct Identity {
     /// but a `NotPrincipal`) with no condition that provably narrows who.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_allows_anyone: Option<bool>,
+    /// The policy grants every action on every resource (`*` on `*`): full
+    /// administrative access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator_access: Option<bool>,
 }
 
 /// Guest OS patch management.

@@ -26,6 +26,7 @@ static RULES: &[&dyn Rule] = &[
     &identity::local_auth_enabled::LocalAuthEnabled,
     &identity::rbac_authorization_off::RbacAuthorizationOff,
     &identity::role_assumable_by_anyone::RoleAssumableByAnyone,
+    &identity::policy_grants_everything::PolicyGrantsEverything,
     &identity::broad_machine_identity::BroadMachineIdentity,
     &logging::audit_log_off::AuditLogOff,
     &logging::access_logging_off::AccessLoggingOff,

@@ -3,6 +3,7 @@ pub(crate) mod broad_machine_identity;
 pub(crate) mod console_user_without_mfa;
 pub(crate) mod imds_v1_allowed;
 pub(crate) mod local_auth_enabled;
+pub(crate) mod policy_grants_everything;
 pub(crate) mod rbac_authorization_off;
 pub(crate) mod role_assumable_by_anyone;
 pub(crate) mod root_without_mfa;
