@@ -143,6 +143,12 @@ pub(crate) async fn collect(account: Account) -> Collected {
             let mut r = resource(arn, &account.id, None, USER, Some(name));
             let mut identity = Identity::default();
             let mut raw = json!({"UserName": name, "CreateDate": to_chrono(u.create_date()), "PasswordLastUsed": u.password_last_used().and_then(to_chrono)});
+            let reads = crate::gap::Reads {
+                scope: &scope,
+                service: "iam",
+                kinds: &[USER],
+                resource: arn,
+            };
             account.pace(None, "iam").await;
             match iam.get_login_profile().user_name(name).send().await {
                 Ok(p) => {
@@ -155,15 +161,9 @@ pub(crate) async fn collect(account: Account) -> Collected {
                     identity.console_access = Some(false);
                     source(&mut r, "identity.console_access", "/LoginProfile");
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "iam",
-                    "GetLoginProfile",
-                    &e,
-                    &[USER],
-                    &["identity"],
-                    vec![arn.to_owned()],
-                )),
+                Err(e) => out
+                    .gaps
+                    .push(reads.failed("GetLoginProfile", &["identity"], &e)),
             }
             account.pace(None, "iam").await;
             match iam.list_mfa_devices().user_name(name).send().await {
@@ -177,15 +177,9 @@ pub(crate) async fn collect(account: Account) -> Collected {
                     identity.mfa_enabled = Some(!m.mfa_devices().is_empty());
                     source(&mut r, "identity.mfa_enabled", "/MFADevices");
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "iam",
-                    "ListMFADevices",
-                    &e,
-                    &[USER],
-                    &["identity"],
-                    vec![arn.to_owned()],
-                )),
+                Err(e) => out
+                    .gaps
+                    .push(reads.failed("ListMFADevices", &["identity"], &e)),
             }
             account.pace(None, "iam").await;
             match iam.list_access_keys().user_name(name).send().await {
@@ -209,15 +203,9 @@ pub(crate) async fn collect(account: Account) -> Collected {
                     identity.access_keys = Some(keys);
                     source(&mut r, "identity.access_keys", "/AccessKeyMetadata");
                 }
-                Err(e) => out.gaps.push(gap(
-                    &scope,
-                    "iam",
-                    "ListAccessKeys",
-                    &e,
-                    &[USER],
-                    &["identity"],
-                    vec![arn.to_owned()],
-                )),
+                Err(e) => out
+                    .gaps
+                    .push(reads.failed("ListAccessKeys", &["identity"], &e)),
             }
             r.facets.identity = Some(identity);
             r.raw = raw;
@@ -309,15 +297,15 @@ async fn policies(
                         )),
                         None => {}
                     },
-                    Err(e) => out.gaps.push(gap(
-                        &scope,
-                        "iam",
-                        "GetPolicyVersion",
-                        &e,
-                        &[POLICY],
-                        &["identity"],
-                        vec![arn.to_owned()],
-                    )),
+                    Err(e) => out.gaps.push(
+                        crate::gap::Reads {
+                            scope: &scope,
+                            service: "iam",
+                            kinds: &[POLICY],
+                            resource: arn,
+                        }
+                        .failed("GetPolicyVersion", &["identity"], &e),
+                    ),
                 }
             }
             r.raw = raw;
@@ -426,15 +414,15 @@ async fn roles(
                         .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
                         .collect::<Vec<_>>());
                 }
-                Some(e) => out.gaps.push(gap(
-                    &scope,
-                    "iam",
-                    "ListAttachedRolePolicies",
-                    &e,
-                    &[ROLE],
-                    &["identity"],
-                    vec![arn.to_owned()],
-                )),
+                Some(e) => out.gaps.push(
+                    crate::gap::Reads {
+                        scope: &scope,
+                        service: "iam",
+                        kinds: &[ROLE],
+                        resource: arn,
+                    }
+                    .failed("ListAttachedRolePolicies", &["identity"], &e),
+                ),
             }
             r.raw = raw;
             read_trust(&mut r, &scope, &mut out);

@@ -334,7 +334,8 @@ pub fn grants_everything(policy: &Value) -> Answer {
             continue;
         }
         let all = |key: &str| match s.get(key).map(strings) {
-            Some(Some(v)) => Ok(v.contains(&"*")),
+            // `*:*` is written for `*` too (CIS AWS 1.16 names both).
+            Some(Some(v)) => Ok(v.iter().any(|a| *a == "*" || *a == "*:*")),
             Some(None) => Err(format!(
                 "statement {i}'s {key} is not a string or a list of strings"
             )),
@@ -450,6 +451,8 @@ mod tests {
         assert!(matches!(grants_everything(&admin), Answer::Yes(0)));
         let listed = json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": ["*"]}]});
         assert!(matches!(grants_everything(&listed), Answer::Yes(0)));
+        let star_star = json!({"Statement": {"Effect": "Allow", "Action": "*:*", "Resource": "*"}});
+        assert!(matches!(grants_everything(&star_star), Answer::Yes(0)));
         let scoped = json!({"Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"},
             {"Effect": "Deny", "Action": "*", "Resource": "*"}]});
         assert_eq!(grants_everything(&scoped), Answer::No);

@@ -502,46 +502,18 @@ mod tests {
 
     #[test]
     fn plain_http_only_on_loopback() {
-        let t = TokenSource::Static("t".into());
-        assert!(
+        let api = |url: &str| {
             Api::new(
-                Some("http://127.0.0.1:9/"),
-                t.clone(),
+                Some(url),
+                TokenSource::Static("t".into()),
                 Timeouts::DEFAULT,
                 onus_endpoint::Limits::DEFAULT,
-                0
+                0,
             )
-            .is_ok()
-        );
-        assert!(
-            Api::new(
-                Some("http://[::1]:9/"),
-                t.clone(),
-                Timeouts::DEFAULT,
-                onus_endpoint::Limits::DEFAULT,
-                0
-            )
-            .is_ok()
-        );
-        assert!(
-            Api::new(
-                Some("http://example.com/"),
-                t.clone(),
-                Timeouts::DEFAULT,
-                onus_endpoint::Limits::DEFAULT,
-                0
-            )
-            .is_err()
-        );
-        assert!(
-            Api::new(
-                Some("https://private.googleapis.com/"),
-                t,
-                Timeouts::DEFAULT,
-                onus_endpoint::Limits::DEFAULT,
-                0
-            )
-            .is_ok()
-        );
+        };
+        assert!(api("http://127.0.0.1:9/").is_ok());
+        assert!(api("http://[::1]:9/").is_ok());
+        assert!(api("http://example.com/").is_err());
+        assert!(api("https://private.googleapis.com/").is_ok());
     }
 }
