@@ -129,7 +129,9 @@ def main():
             times.append(time.perf_counter() - t)
             if i == 0:
                 post(url + "/moto-api/recorder/stop-recording")
-                resources = len(json.loads(out.stdout)["resources"])
+                report = json.loads(out.stdout)["resources"]
+                resources = len(report)
+                onus_ids = {r["id"] for r in report}
         rec = json.loads(subprocess.check_output([sys.executable, os.path.join(ROOT, "tests/aws/recording.py"), url]))
         print(f"estate: {len(seeded)} seeded resources checked, {resources} resources in the report")
         print(f"onus audit aws: best {min(times):.3f} s, median {statistics.median(times):.3f} s over {args.runs} runs; "
@@ -160,6 +162,30 @@ def main():
             what = "full default scan" if args.prowler_full else f"{len(PROWLER_CHECKS)} checks"
             print(f"prowler ({what}): {elapsed:.3f} s, exit {p.returncode}; {prec['requests']} requests; "
                   f"{len(named)} resources named in its findings")
+            # What Prowler names that onus's report does not, in three kinds: its
+            # pseudo-resources (account- and region-level settings and services that
+            # are off, named by a bare type or ".../unknown"), AWS's own managed
+            # policies, and real resources of the account. A parent is named when
+            # onus names a child of it (a REST API through its stages); log
+            # groups are compared without the API's ":*" suffix.
+            normal = {u.removesuffix(":*") for u in onus_ids}
+            missed = sorted(u for u in named if u.removesuffix(":*") not in normal
+                            and not any(o.startswith(u.removesuffix(":*") + "/") for o in normal))
+            def kind_of(uid):
+                parts = uid.split(":", 5)
+                tail = parts[5] if len(parts) == 6 else ""
+                if parts[:5] == ["arn", "aws", "iam", "", "aws"]:
+                    return "aws-managed"
+                if not tail or tail.endswith("/unknown") or tail == "unknown" or ("/" not in tail and ":" not in tail):
+                    return "pseudo"
+                if tail == f"registry/{parts[4]}":
+                    return "pseudo"  # the account's registry settings
+                return "resource"
+            for label in ("resource", "aws-managed", "pseudo"):
+                these = [u for u in missed if kind_of(u) == label]
+                print(f"named by Prowler, not in onus's report ({label}): {len(these)}")
+                for u in these:
+                    print(f"  {u}")
     finally:
         moto.terminate()
         moto.wait()

@@ -39,7 +39,23 @@ for region in ("us-east-1", "eu-west-1"):
     ec2 = client("ec2", region)
     vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
     subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    # The default VPC's subnets give every instance a public address; a private one does not.
+    expect(f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{subnet}", firewall="unaddressed")
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="172.31.200.0/24")["Subnet"]["SubnetId"]
+    expect(f"arn:aws:ec2:{region}:{ACCOUNT}:subnet/{private}", firewall="addressed")
     image = ec2.register_image(Name=f"onus-test-{region}", RootDeviceName="/dev/xvda")["ImageId"]
+
+    # The default VPC's default security group: as AWS creates it (all traffic among members and out)
+    # in eu-west-1; emptied of every rule, as CIS AWS 5.4 asks, in us-east-1.
+    default_sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                       {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    if region == "us-east-1":
+        if default_sg["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=default_sg["GroupId"], IpPermissions=default_sg["IpPermissions"])
+        if default_sg["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=default_sg["GroupId"], IpPermissions=default_sg["IpPermissionsEgress"])
+    expect(f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{default_sg['GroupId']}",
+           firewall="addressed" if region == "us-east-1" else "unaddressed")
 
     web = ec2.create_security_group(GroupName=f"web-{region}", Description="https", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
@@ -215,10 +231,18 @@ logs_policy = iam.create_policy(PolicyName="onus-lambda-logs", PolicyDocument=js
     "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))["Policy"]["Arn"]
 iam.attach_role_policy(RoleName="lambda-exec", PolicyArn=logs_policy)
 expect("onus-lambda-logs", identity_access="addressed")
-iam.create_policy(PolicyName="onus-admin-everything", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+admin_policy = iam.create_policy(PolicyName="onus-admin-everything", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
 expect("onus-admin-everything", identity_access="unaddressed")
+# A scoped inline policy beside the attached one: every permissions policy read, none grants everything.
+iam.put_role_policy(RoleName="lambda-exec", PolicyName="read-config", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:*:*:parameter/app/*"}]}))
 expect("lambda-exec", identity_access="addressed")
+# A deploy role only this account can assume, but granted everything: its trust is sound, its permissions are not.
+iam.create_role(RoleName="onus-deploy-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]}))
+iam.attach_role_policy(RoleName="onus-deploy-role", PolicyArn=admin_policy)
+expect("onus-deploy-role", identity_access="unaddressed")
 # A forgotten test role every AWS account can assume (no tag: only ListRoles sees it).
 iam.create_role(RoleName="onus-open-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
@@ -414,6 +438,55 @@ for api_name, logged in (("onus-api-logged", True), ("onus-api-quiet", False)):
              "value": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/onus/api"},
             {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"}])
     expect(f"{api_name}/prod", logging="addressed" if logged else "unaddressed", backup="not_applicable")
+
+# ---- ACM, AWS Backup, EventBridge (untagged: only their list operations see them) -------------
+def certificate(domain, bits, not_before, not_after):
+    """A self-signed certificate and its key, PEM-encoded, for ImportCertificate."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + datetime.timedelta(days=not_before))
+            .not_valid_after(now + datetime.timedelta(days=not_after))
+            .sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                              serialization.NoEncryption()))
+
+
+acm = client("acm")
+# An imported certificate about to run out (ACM refuses to import an expired one), on a 1024-bit key;
+# a sound imported one; one awaiting validation.
+for domain, bits, start, end, status in (("legacy.onus.example", 1024, -700, 10, "unaddressed"),
+                                         ("api.onus.example", 2048, -10, 355, "addressed")):
+    pem, key = certificate(domain, bits, start, end)
+    acm.import_certificate(Certificate=pem, PrivateKey=key)
+    expect(domain, encryption_in_transit=status, public_access="not_applicable")
+acm.request_certificate(DomainName="pending.onus.example")
+expect("pending.onus.example", encryption_in_transit="addressed")
+
+backup = client("backup")
+backup.create_backup_vault(BackupVaultName="onus-vault-locked")
+backup.put_backup_vault_lock_configuration(BackupVaultName="onus-vault-locked", MinRetentionDays=7, MaxRetentionDays=35)
+expect("onus-vault-locked", backup="addressed")
+backup.create_backup_vault(BackupVaultName="onus-vault-unlocked")
+expect("onus-vault-unlocked", backup="unaddressed")
+
+events = client("events")
+events.create_event_bus(Name="onus-bus-open")
+events.put_permission(EventBusName="onus-bus-open", Action="events:PutEvents", Principal="*", StatementId="everyone")
+expect("onus-bus-open", public_access="unaddressed")
+events.create_event_bus(Name="onus-bus-partner")
+events.put_permission(EventBusName="onus-bus-partner", Action="events:PutEvents", Principal="210987654321",
+                      StatementId="partner")
+expect("onus-bus-partner", public_access="addressed")
+expect(f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default", public_access="addressed")
 
 # ---- Kinds onus enumerates but does not evaluate in depth -----------------------------------
 # Found by the Resource Groups Tagging API, classified by the catalog, their

@@ -670,7 +670,7 @@ fn a_deny_of_one_address_leaves_ssh_open_and_ipsec_opens_nothing() {
          {"name": "ssh", "priority": 200, "access": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22, "source": "0.0.0.0/0"}]}}},
       {"id": "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-ipsec", "provider": "aws",
        "account": "111122223333", "region": "eu-west-1", "kind": "aws.ec2.security-group",
-       "facets": {"network": {"attached": true, "ingress": [
+       "facets": {"network": {"attached": true, "default_group": false, "ingress": [
          {"protocol": "esp", "source": "0.0.0.0/0"}, {"protocol": "ah", "source": "0.0.0.0/0"},
          {"protocol": "udp", "from_port": 500, "to_port": 500, "source": "0.0.0.0/0"}]}}}
     ]}"#;

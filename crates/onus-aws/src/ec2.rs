@@ -556,9 +556,8 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
                 pointers.push(pointer);
             }
         }
-        let raw_perms: Vec<Value> = g
-            .ip_permissions()
-            .iter()
+        let raw_perms = |perms: &[aws_sdk_ec2::types::IpPermission]| -> Vec<Value> {
+            perms.iter()
             .map(|p| {
                 json!({
                     "IpProtocol": p.ip_protocol(), "FromPort": p.from_port(), "ToPort": p.to_port(),
@@ -568,12 +567,19 @@ async fn security_groups(account: &Account, region: &str, ec2: &aws_sdk_ec2::Cli
                     "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|r| json!({"GroupId": r.group_id(), "UserId": r.user_id(), "Description": r.description()})).collect::<Vec<_>>(),
                 })
             })
-            .collect();
+            .collect()
+        };
         let uses = attached
             .as_ref()
             .map(|m| m.get(id).cloned().unwrap_or_default());
         let attached_now = uses.as_ref().map(|u| !u.is_empty());
-        r.raw = json!({"GroupId": id, "GroupName": g.group_name(), "VpcId": g.vpc_id(), "IpPermissions": raw_perms});
+        r.raw = json!({
+            "GroupId": id,
+            "GroupName": g.group_name(),
+            "VpcId": g.vpc_id(),
+            "IpPermissions": raw_perms(g.ip_permissions()),
+            "IpPermissionsEgress": raw_perms(g.ip_permissions_egress()),
+        });
         if let Some(uses) = uses {
             // The network interfaces DescribeNetworkInterfaces listed with this group.
             r.raw["NetworkInterfaces"] = Value::Array(uses);

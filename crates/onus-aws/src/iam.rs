@@ -2,8 +2,10 @@
 //! access keys) and roles (trust policy, attached managed policies).
 
 use aws_sdk_iam::types::{StatusType, SummaryKeyType};
-use onus_model::{AccessKey, Identity};
-use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+use onus_model::{AccessKey, Identity, Usage};
+use serde_json::{Value, json};
 
 use crate::gap::gap;
 use crate::ssm::to_chrono;
@@ -214,8 +216,16 @@ pub(crate) async fn collect(account: Account) -> Collected {
         }
     };
     out.extend(crate::each(items, read).await);
-    out.extend(roles(&account, &iam, &scope).await);
-    out.extend(policies(&account, &iam, &scope).await);
+    // Customer-managed policies first: roles that attach them reuse the
+    // documents read.
+    let policies = policies(&account, &iam, &scope).await;
+    let known: HashMap<String, Value> = policies
+        .resources
+        .iter()
+        .filter_map(|p| Some((p.id.clone(), p.raw.get("PolicyVersion")?.clone())))
+        .collect();
+    out.extend(roles(&account, &iam, &scope, &known).await);
+    out.extend(policies);
     out
 }
 
@@ -343,14 +353,20 @@ async fn policies(
 }
 
 /// Roles: `ListRoles` gives each role with its trust policy (URL-encoded JSON,
-/// decoded into `raw.AssumeRolePolicyDocument`); `ListAttachedRolePolicies`
-/// the managed policies attached. The trust policy is read by the policy
-/// evaluator (`policy::allows_anyone`), and a document it cannot evaluate is a
-/// `mapping` failure of the role, never a pass.
+/// decoded into `raw.AssumeRolePolicyDocument`); `GetRole` its
+/// `RoleLastUsed` and `PermissionsBoundary`; `ListAttachedRolePolicies` the
+/// managed policies attached, each read once per run (`GetPolicy`,
+/// `GetPolicyVersion`, or the customer-managed policies already read) into
+/// `raw.AttachedPolicies[].PolicyVersion`; `ListRolePolicies` and
+/// `GetRolePolicy` the inline policies into `raw.RolePolicies`. The policy
+/// evaluator reads the trust policy (`policy::allows_anyone`) and every
+/// permissions policy (`administrator_access`); a document it cannot decide
+/// is a `mapping` failure of the role, never a pass.
 async fn roles(
     account: &Account,
     iam: &aws_sdk_iam::Client,
     scope: &crate::gap::Scope,
+    known: &HashMap<String, Value>,
 ) -> Collected {
     let mut out = Collected::default();
     account.pace(None, "iam").await;
@@ -366,76 +382,375 @@ async fn roles(
         .collect();
     let read = |role: aws_sdk_iam::types::Role| {
         let (iam, account, scope) = (iam.clone(), account.clone(), scope.clone());
+        async move { read_role(&role, &iam, &account, &scope).await }
+    };
+    let mut roles = crate::each(items, read).await;
+
+    // The managed policies attached, each read once however many roles hold it.
+    let mut wanted: Vec<String> = roles
+        .resources
+        .iter()
+        .flat_map(|r| r.raw["AttachedPolicies"].as_array().into_iter().flatten())
+        .filter_map(|p| p["PolicyArn"].as_str())
+        .filter(|arn| !known.contains_key(*arn))
+        .map(ToOwned::to_owned)
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let fetch = |arn: String| {
+        let (iam, account) = (iam.clone(), account.clone());
         async move {
-            let mut out = Collected::default();
-            let (name, arn) = (role.role_name(), role.arn());
-            let mut r = resource(arn, &account.id, None, ROLE, Some(name));
-            r.tags = role
-                .tags()
-                .iter()
-                .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                .collect();
-            let document = role.assume_role_policy_document().map(trust_document);
-            let mut raw = json!({
-                "RoleName": name,
-                "Arn": arn,
-                "Path": role.path(),
-                "CreateDate": to_chrono(role.create_date()),
-                "MaxSessionDuration": role.max_session_duration(),
-            });
-            match document {
-                Some(Ok(doc)) => {
-                    raw["AssumeRolePolicyDocument"] = doc;
-                }
-                Some(Err(why)) => out.gaps.push(crate::gap::mapping_gap(
-                    &scope,
-                    "iam",
-                    "ListRoles",
-                    ROLE,
-                    &["identity"],
-                    arn,
-                    &why,
-                )),
-                None => {}
-            }
-            account.pace(None, "iam").await;
-            let (attached, err) = pages(
-                iam.list_attached_role_policies()
-                    .role_name(name)
-                    .into_paginator()
-                    .send(),
-            )
-            .await;
-            match err {
-                None => {
-                    raw["AttachedPolicies"] = json!(attached
-                        .iter()
-                        .flat_map(|p| p.attached_policies())
-                        .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
-                        .collect::<Vec<_>>());
-                }
-                Some(e) => out.gaps.push(
-                    crate::gap::Reads {
-                        scope: &scope,
-                        service: "iam",
-                        kinds: &[ROLE],
-                        resource: arn,
-                    }
-                    .failed("ListAttachedRolePolicies", &["identity"], &e),
-                ),
-            }
-            r.raw = raw;
-            read_trust(&mut r, &scope, &mut out);
-            out.resources.push(r);
-            out
+            let version = managed_policy(&arn, &iam, &account).await;
+            (arn, version)
         }
     };
-    out.extend(crate::each(items, read).await);
+    let fetched: HashMap<String, Result<Value, PolicyReadError>> = {
+        use futures_util::StreamExt as _;
+        futures_util::stream::iter(wanted.into_iter().map(fetch))
+            .buffer_unordered(crate::PER_SERVICE)
+            .collect()
+            .await
+    };
+    let mut failed: BTreeMap<&str, (&PolicyReadError, Vec<String>)> = BTreeMap::new();
+    for r in &mut roles.resources {
+        let mut attached = r.raw["AttachedPolicies"].take();
+        for p in attached.as_array_mut().into_iter().flatten() {
+            let Some(arn) = p["PolicyArn"].as_str().map(ToOwned::to_owned) else {
+                continue;
+            };
+            match known
+                .get(&arn)
+                .map(Ok)
+                .or_else(|| fetched.get(&arn).map(Result::as_ref))
+            {
+                Some(Ok(version)) => p["PolicyVersion"] = version.clone(),
+                Some(Err(e)) => {
+                    let (arn, _) = fetched.get_key_value(&arn).expect("fetched");
+                    failed
+                        .entry(arn)
+                        .or_insert((e, Vec::new()))
+                        .1
+                        .push(r.id.clone());
+                }
+                None => {}
+            }
+        }
+        if !attached.is_null() {
+            r.raw["AttachedPolicies"] = attached;
+        } else if let Some(raw) = r.raw.as_object_mut() {
+            raw.remove("AttachedPolicies");
+        }
+    }
+    for (arn, (e, holders)) in failed {
+        out.gaps.push(crate::gap::recorded(
+            scope,
+            "iam",
+            e.operation,
+            e.cause,
+            format!("{arn}: {}", e.error),
+            &[ROLE],
+            &["identity"],
+            holders,
+        ));
+    }
+    for r in &mut roles.resources {
+        read_trust(r, scope, &mut roles.gaps);
+        read_permissions(r, scope, &mut roles.gaps);
+    }
+    out.extend(roles);
     out
 }
 
+/// A managed policy that could not be read: the operation and its failure.
+struct PolicyReadError {
+    operation: &'static str,
+    cause: onus_model::GapCause,
+    error: String,
+}
+
+/// A managed policy's default version (`GetPolicy`, then `GetPolicyVersion`)
+/// as `{"VersionId", "Document"}`, the document decoded.
+async fn managed_policy(
+    arn: &str,
+    iam: &aws_sdk_iam::Client,
+    account: &Account,
+) -> Result<Value, PolicyReadError> {
+    account.pace(None, "iam").await;
+    let policy = iam.get_policy().policy_arn(arn).send().await.map_err(|e| {
+        let (cause, error) = crate::gap::describe(&e);
+        PolicyReadError {
+            operation: "GetPolicy",
+            cause,
+            error,
+        }
+    })?;
+    let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+        return Err(PolicyReadError {
+            operation: "GetPolicy",
+            cause: onus_model::GapCause::Mapping,
+            error: "the policy names no default version".into(),
+        });
+    };
+    account.pace(None, "iam").await;
+    let read = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(|e| {
+            let (cause, error) = crate::gap::describe(&e);
+            PolicyReadError {
+                operation: "GetPolicyVersion",
+                cause,
+                error,
+            }
+        })?;
+    let doc = read
+        .policy_version()
+        .and_then(|v| v.document())
+        .ok_or_else(|| PolicyReadError {
+            operation: "GetPolicyVersion",
+            cause: onus_model::GapCause::Mapping,
+            error: "the version carries no document".into(),
+        })?;
+    let doc = trust_document(doc).map_err(|error| PolicyReadError {
+        operation: "GetPolicyVersion",
+        cause: onus_model::GapCause::Mapping,
+        error,
+    })?;
+    Ok(json!({"VersionId": version, "Document": doc}))
+}
+
+/// One role's own reads: `GetRole`, `ListAttachedRolePolicies`,
+/// `ListRolePolicies` and `GetRolePolicy`.
+async fn read_role(
+    role: &aws_sdk_iam::types::Role,
+    iam: &aws_sdk_iam::Client,
+    account: &Account,
+    scope: &crate::gap::Scope,
+) -> Collected {
+    let mut out = Collected::default();
+    let (name, arn) = (role.role_name(), role.arn());
+    let reads = crate::gap::Reads {
+        scope,
+        service: "iam",
+        kinds: &[ROLE],
+        resource: arn,
+    };
+    let mut r = resource(arn, &account.id, None, ROLE, Some(name));
+    r.tags = role
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    let mut raw = json!({
+        "RoleName": name,
+        "Arn": arn,
+        "Path": role.path(),
+        "CreateDate": to_chrono(role.create_date()),
+        "MaxSessionDuration": role.max_session_duration(),
+    });
+    match role.assume_role_policy_document().map(trust_document) {
+        Some(Ok(doc)) => raw["AssumeRolePolicyDocument"] = doc,
+        Some(Err(why)) => out.gaps.push(crate::gap::mapping_gap(
+            scope,
+            "iam",
+            "ListRoles",
+            ROLE,
+            &["identity"],
+            arn,
+            &why,
+        )),
+        None => {}
+    }
+    account.pace(None, "iam").await;
+    match iam.get_role().role_name(name).send().await {
+        Ok(got) => {
+            let full = got.role();
+            let used = full.and_then(|f| f.role_last_used());
+            raw["RoleLastUsed"] = json!({
+                "LastUsedDate": used.and_then(|u| u.last_used_date()).and_then(to_chrono),
+                "Region": used.and_then(|u| u.region()),
+            });
+            if let Some(b) = full.and_then(|f| f.permissions_boundary()) {
+                raw["PermissionsBoundary"] = json!({
+                    "PermissionsBoundaryType": b.permissions_boundary_type().map(|t| t.as_str()),
+                    "PermissionsBoundaryArn": b.permissions_boundary_arn(),
+                });
+            }
+            let created = to_chrono(role.create_date());
+            if let Some(created) = created {
+                r.facets
+                    .identity
+                    .get_or_insert_with(Identity::default)
+                    .usage = Some(Usage {
+                    created,
+                    last_used: used.and_then(|u| u.last_used_date()).and_then(to_chrono),
+                    service_linked: role.path().starts_with("/aws-service-role/"),
+                });
+                source(&mut r, "identity.usage", "/RoleLastUsed");
+            }
+        }
+        Err(e) => out.gaps.push(reads.failed("GetRole", &["identity"], &e)),
+    }
+    account.pace(None, "iam").await;
+    let (attached, err) = pages(
+        iam.list_attached_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send(),
+    )
+    .await;
+    match err {
+        None => {
+            raw["AttachedPolicies"] = json!(
+                attached
+                    .iter()
+                    .flat_map(|p| p.attached_policies())
+                    .map(|p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}))
+                    .collect::<Vec<_>>()
+            );
+        }
+        Some(e) => out
+            .gaps
+            .push(reads.failed("ListAttachedRolePolicies", &["identity"], &e)),
+    }
+    account.pace(None, "iam").await;
+    let (inline, err) = pages(
+        iam.list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send(),
+    )
+    .await;
+    match err {
+        None => {
+            let mut policies = Vec::new();
+            for policy in inline.iter().flat_map(|p| p.policy_names()) {
+                account.pace(None, "iam").await;
+                let mut entry = json!({"PolicyName": policy});
+                match iam
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                {
+                    Ok(got) => match trust_document(got.policy_document()) {
+                        Ok(doc) => entry["PolicyDocument"] = doc,
+                        Err(why) => out.gaps.push(crate::gap::mapping_gap(
+                            scope,
+                            "iam",
+                            "GetRolePolicy",
+                            ROLE,
+                            &["identity"],
+                            arn,
+                            &format!("inline policy {policy}: {why}"),
+                        )),
+                    },
+                    Err(e) => out
+                        .gaps
+                        .push(reads.failed("GetRolePolicy", &["identity"], &e)),
+                }
+                policies.push(entry);
+            }
+            raw["RolePolicies"] = json!(policies);
+        }
+        Some(e) => out
+            .gaps
+            .push(reads.failed("ListRolePolicies", &["identity"], &e)),
+    }
+    r.raw = raw;
+    out.resources.push(r);
+    out
+}
+
+/// Whether a role's permissions policies (`raw.AttachedPolicies[].PolicyVersion.Document`
+/// and `raw.RolePolicies[].PolicyDocument`) grant every action on every
+/// resource. `Ok(None)` when a policy or a list of them was not read and none
+/// read shows it; an `Err` when the evaluator cannot decide a document, or
+/// when a permissions boundary (`raw.PermissionsBoundary`) may narrow an
+/// allow-everything policy.
+pub(crate) fn role_administrator_access(raw: &Value) -> Result<Option<(bool, String)>, String> {
+    let mut unread = false;
+    let mut unknown = None;
+    let mut documents: Vec<(String, Option<&Value>)> = Vec::new();
+    match raw.get("AttachedPolicies").and_then(Value::as_array) {
+        Some(list) => documents.extend(list.iter().enumerate().map(|(i, p)| {
+            (
+                format!("/AttachedPolicies/{i}/PolicyVersion/Document"),
+                p.pointer("/PolicyVersion/Document"),
+            )
+        })),
+        None => unread = true,
+    }
+    match raw.get("RolePolicies").and_then(Value::as_array) {
+        Some(list) => documents.extend(list.iter().enumerate().map(|(i, p)| {
+            (
+                format!("/RolePolicies/{i}/PolicyDocument"),
+                p.get("PolicyDocument"),
+            )
+        })),
+        None => unread = true,
+    }
+    for (pointer, doc) in documents {
+        let Some(doc) = doc else {
+            unread = true;
+            continue;
+        };
+        match crate::policy::grants_everything(doc) {
+            crate::policy::Answer::Yes(_) => {
+                if raw.get("PermissionsBoundary").is_some() {
+                    return Err(format!(
+                        "{pointer} allows every action on every resource, but a permissions boundary may narrow it, which onus does not evaluate"
+                    ));
+                }
+                return Ok(Some((true, pointer)));
+            }
+            crate::policy::Answer::No => {}
+            crate::policy::Answer::Unknown(why) => {
+                unknown.get_or_insert(format!("{pointer}: {why}"));
+            }
+        }
+    }
+    match (unknown, unread) {
+        (Some(why), _) => Err(why),
+        (None, true) => Ok(None),
+        (None, false) => Ok(Some((false, "/AttachedPolicies".to_owned()))),
+    }
+}
+
+/// The `identity.administrator_access` facet of a role from its permissions
+/// policies; a policy the evaluator cannot decide is a `mapping` gap.
+fn read_permissions(
+    r: &mut onus_model::Resource,
+    scope: &crate::gap::Scope,
+    gaps: &mut Vec<onus_model::Gap>,
+) {
+    match role_administrator_access(&r.raw) {
+        Ok(Some((admin, pointer))) => {
+            r.facets
+                .identity
+                .get_or_insert_with(Identity::default)
+                .administrator_access = Some(admin);
+            source(r, "identity.administrator_access", &pointer);
+        }
+        Ok(None) => {}
+        Err(why) => gaps.push(crate::gap::mapping_gap(
+            scope,
+            "iam",
+            "GetPolicyVersion",
+            ROLE,
+            &["identity"],
+            &r.id,
+            &format!("the role's permissions cannot be evaluated: {why}"),
+        )),
+    }
+}
+
 /// A policy document as IAM returns it (URL-encoded JSON) as JSON.
-fn trust_document(encoded: &str) -> Result<serde_json::Value, String> {
+fn trust_document(encoded: &str) -> Result<Value, String> {
     let text = urlencoding::decode(encoded)
         .map_err(|e| format!("the trust policy is not URL-encoded text: {e}"))?;
     serde_json::from_str(&text).map_err(|e| format!("the trust policy is not a JSON document: {e}"))
@@ -443,7 +758,11 @@ fn trust_document(encoded: &str) -> Result<serde_json::Value, String> {
 
 /// The `identity.trust_allows_anyone` facet of a role, from the trust policy
 /// in its `raw`; a policy the evaluator cannot decide is a `mapping` gap.
-fn read_trust(r: &mut onus_model::Resource, scope: &crate::gap::Scope, out: &mut Collected) {
+fn read_trust(
+    r: &mut onus_model::Resource,
+    scope: &crate::gap::Scope,
+    gaps: &mut Vec<onus_model::Gap>,
+) {
     let Some(doc) = r.raw.get("AssumeRolePolicyDocument") else {
         return;
     };
@@ -451,7 +770,7 @@ fn read_trust(r: &mut onus_model::Resource, scope: &crate::gap::Scope, out: &mut
         crate::policy::Answer::Yes(_) => true,
         crate::policy::Answer::No => false,
         crate::policy::Answer::Unknown(why) => {
-            out.gaps.push(crate::gap::mapping_gap(
+            gaps.push(crate::gap::mapping_gap(
                 scope,
                 "iam",
                 "ListRoles",
@@ -472,4 +791,91 @@ fn read_trust(r: &mut onus_model::Resource, scope: &crate::gap::Scope, out: &mut
         "identity.trust_allows_anyone",
         "/AssumeRolePolicyDocument",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::role_administrator_access;
+    use serde_json::json;
+
+    fn everything() -> serde_json::Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    }
+
+    fn logs() -> serde_json::Value {
+        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": "*"}})
+    }
+
+    #[test]
+    fn an_attached_policy_granting_everything_is_administrator_access() {
+        let raw = json!({
+            "AttachedPolicies": [
+                {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyVersion": {"VersionId": "v1", "Document": logs()}},
+                {"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess", "PolicyVersion": {"VersionId": "v1", "Document": everything()}}
+            ],
+            "RolePolicies": []
+        });
+        assert_eq!(
+            role_administrator_access(&raw),
+            Ok(Some((
+                true,
+                "/AttachedPolicies/1/PolicyVersion/Document".to_owned()
+            )))
+        );
+    }
+
+    #[test]
+    fn an_inline_policy_granting_everything_is_administrator_access() {
+        let raw = json!({"AttachedPolicies": [], "RolePolicies": [{"PolicyName": "all", "PolicyDocument": everything()}]});
+        assert_eq!(
+            role_administrator_access(&raw),
+            Ok(Some((true, "/RolePolicies/0/PolicyDocument".to_owned())))
+        );
+    }
+
+    #[test]
+    fn scoped_policies_all_read_are_not_administrator_access() {
+        let raw = json!({
+            "AttachedPolicies": [{"PolicyArn": "arn:aws:iam::1:policy/logs", "PolicyVersion": {"VersionId": "v2", "Document": logs()}}],
+            "RolePolicies": [{"PolicyName": "inline", "PolicyDocument": logs()}]
+        });
+        assert_eq!(
+            role_administrator_access(&raw),
+            Ok(Some((false, "/AttachedPolicies".to_owned())))
+        );
+    }
+
+    #[test]
+    fn a_policy_or_list_not_read_leaves_the_answer_open() {
+        // The inline policies were not listed.
+        let raw = json!({"AttachedPolicies": [{"PolicyArn": "a", "PolicyVersion": {"Document": logs()}}]});
+        assert_eq!(role_administrator_access(&raw), Ok(None));
+        // An attached policy's document could not be read.
+        let raw = json!({"AttachedPolicies": [{"PolicyArn": "a"}], "RolePolicies": []});
+        assert_eq!(role_administrator_access(&raw), Ok(None));
+        // ... unless another policy read already shows full access.
+        let raw = json!({"AttachedPolicies": [{"PolicyArn": "a"}], "RolePolicies": [{"PolicyName": "all", "PolicyDocument": everything()}]});
+        assert_eq!(
+            role_administrator_access(&raw),
+            Ok(Some((true, "/RolePolicies/0/PolicyDocument".to_owned())))
+        );
+    }
+
+    #[test]
+    fn not_action_and_permissions_boundaries_are_undecided() {
+        let raw = json!({"AttachedPolicies": [], "RolePolicies": [{"PolicyName": "n", "PolicyDocument":
+            {"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}]});
+        let why = role_administrator_access(&raw).unwrap_err();
+        assert!(
+            why.starts_with("/RolePolicies/0/PolicyDocument: statement 0 allows with NotAction"),
+            "{why}"
+        );
+        let raw = json!({
+            "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::1:policy/b"},
+            "AttachedPolicies": [{"PolicyArn": "a", "PolicyVersion": {"Document": everything()}}],
+            "RolePolicies": []
+        });
+        let why = role_administrator_access(&raw).unwrap_err();
+        assert!(why.contains("permissions boundary"), "{why}");
+    }
 }

@@ -18,7 +18,6 @@ const ARN_SERVICES: &[(&str, &str)] = &[
     ("elasticfilesystem", "efs"),
     ("es", "opensearch"),
     ("states", "stepfunctions"),
-    ("acm", "certificatemanager"),
     ("acm-pca", "acmpca"),
     ("cognito-idp", "cognito"),
     ("cognito-identity", "cognito"),
@@ -235,6 +234,9 @@ mod tests {
     fn config_types_become_kinds() {
         for (t, k) in [
             ("AWS::SQS::Queue", "aws.sqs.queue"),
+            ("AWS::ACM::Certificate", "aws.acm.certificate"),
+            ("AWS::Backup::BackupVault", "aws.backup.backup-vault"),
+            ("AWS::Events::EventBus", "aws.events.event-bus"),
             ("AWS::EC2::SecurityGroup", "aws.ec2.security-group"),
             ("AWS::EC2::Instance", "aws.ec2.instance"),
             ("AWS::EC2::Volume", "aws.ec2.volume"),
@@ -282,6 +284,23 @@ mod tests {
                 "alerts",
             ),
             ("arn:aws:s3:::my-bucket", "aws.s3.bucket", "my-bucket"),
+            // The Config type of each (AWS::ACM::Certificate, AWS::Backup::BackupVault,
+            // AWS::Events::EventBus) gives the same kind: sources merge by ARN.
+            (
+                "arn:aws:acm:us-east-1:123456789012:certificate/0e1f",
+                "aws.acm.certificate",
+                "0e1f",
+            ),
+            (
+                "arn:aws:backup:us-east-1:123456789012:backup-vault:Default",
+                "aws.backup.backup-vault",
+                "Default",
+            ),
+            (
+                "arn:aws:events:us-east-1:123456789012:event-bus/default",
+                "aws.events.event-bus",
+                "default",
+            ),
             (
                 "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc",
                 "aws.ec2.instance",

@@ -14,8 +14,10 @@
 //! - Every client carries the [`guard::ReadOnlyGuard`], which refuses any
 //!   operation outside the read-only list before it is sent and counts the rest.
 
+mod acm;
 mod apigateway;
 mod aurora;
+mod backup;
 mod budget;
 mod cloudfront;
 mod cloudtrail;
@@ -28,6 +30,7 @@ mod elasticache;
 mod elasticbeanstalk;
 mod elbv2;
 mod enumerate;
+mod eventbridge;
 mod gap;
 pub mod guard;
 mod iam;

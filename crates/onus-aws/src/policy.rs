@@ -82,10 +82,16 @@ fn wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
 }
 
 /// Whether a principal element names everyone: `"*"`, `{"AWS": "*"}` or a list
-/// holding `"*"`.
+/// holding `"*"`, or an ARN whose account is a wildcard
+/// (`arn:aws:iam::*:root`, which some services write for `"*"`).
 fn is_everyone(principal: &Value) -> bool {
     match principal {
-        Value::String(s) => s == "*",
+        Value::String(s) => {
+            s == "*"
+                || s.split(':')
+                    .nth(4)
+                    .is_some_and(|account| account.contains(['*', '?']))
+        }
         Value::Array(a) => a.iter().any(is_everyone),
         Value::Object(m) => m.get("AWS").is_some_and(is_everyone),
         _ => false,
@@ -293,21 +299,44 @@ fn narrows(c: &Condition<'_>) -> Result<bool, String> {
 /// attribute is no policy, so nobody unnamed (`Ok(Some((false,
 /// "/Attributes")))`); no attributes at all is not observed (`Ok(None)`); a
 /// policy onus cannot read or evaluate is `Err` with the reason.
-pub fn attribute_policy_public(raw: &Value) -> Result<Option<(bool, &'static str)>, String> {
-    let Some(attributes) = raw["Attributes"].as_object() else {
+pub fn attribute_policy_public(raw: &Value) -> Result<Option<(bool, String)>, String> {
+    embedded_policy_public(raw, "/Attributes", "Policy")
+}
+
+/// Whether the resource policy held as JSON text in the field `field` of the
+/// object at `holder` (a JSON Pointer into `raw`, `""` for `raw` itself)
+/// allows anyone, with the pointer that shows it. The object without the
+/// field is a resource without a policy: nobody unnamed (`Ok(Some((false,
+/// holder)))`); no object at `holder` is not observed (`Ok(None)`); text that
+/// is not a policy, or a policy onus cannot evaluate, is `Err` with the
+/// reason. (SQS and SNS attributes, an EventBridge bus's `Policy`, a backup
+/// vault's access policy.)
+pub fn embedded_policy_public(
+    raw: &Value,
+    holder: &str,
+    field: &str,
+) -> Result<Option<(bool, String)>, String> {
+    let Some(object) = raw.pointer(holder).and_then(Value::as_object) else {
         return Ok(None);
     };
-    let Some(text) = attributes.get("Policy") else {
-        return Ok(Some((false, "/Attributes")));
+    let pointer = format!("{holder}/{field}");
+    let Some(text) = object.get(field).filter(|v| !v.is_null()) else {
+        // The evidence is the field the API left empty, or the object without it.
+        let shown = if object.contains_key(field) || holder.is_empty() {
+            pointer
+        } else {
+            holder.to_owned()
+        };
+        return Ok(Some((false, shown)));
     };
     let Some(text) = text.as_str() else {
-        return Err("the Policy attribute is not a string".to_owned());
+        return Err(format!("the {field} field is not a string"));
     };
     let policy: Value = serde_json::from_str(text)
-        .map_err(|e| format!("the Policy attribute is not a JSON document: {e}"))?;
+        .map_err(|e| format!("the {field} field is not a JSON document: {e}"))?;
     match allows_anyone(&policy) {
-        Answer::Yes(_) => Ok(Some((true, "/Attributes/Policy"))),
-        Answer::No => Ok(Some((false, "/Attributes/Policy"))),
+        Answer::Yes(_) => Ok(Some((true, pointer))),
+        Answer::No => Ok(Some((false, pointer))),
         Answer::Unknown(why) => Err(format!("the policy cannot be evaluated: {why}")),
     }
 }
@@ -477,22 +506,32 @@ mod tests {
         let open = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]});
         assert_eq!(
             attribute_policy_public(&with(open)),
-            Ok(Some((true, "/Attributes/Policy")))
+            Ok(Some((true, "/Attributes/Policy".to_owned())))
         );
         let from_topic = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage",
             "Resource": "*", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:eu-west-1:1:t"}}}]});
         assert_eq!(
             attribute_policy_public(&with(from_topic)),
-            Ok(Some((false, "/Attributes/Policy")))
+            Ok(Some((false, "/Attributes/Policy".to_owned())))
         );
         let odd = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
             "Resource": "*", "Condition": {"StringEquals": {"sns:Protocol": "https"}}}]});
         assert!(attribute_policy_public(&with(odd)).is_err());
         assert_eq!(
             attribute_policy_public(&json!({"Attributes": {"QueueArn": "q"}})),
-            Ok(Some((false, "/Attributes")))
+            Ok(Some((false, "/Attributes".to_owned())))
         );
         assert_eq!(attribute_policy_public(&json!({"QueueUrl": "u"})), Ok(None));
+        // A bus without a policy: the API's empty field is the evidence.
+        assert_eq!(
+            embedded_policy_public(&json!({"Name": "default", "Policy": null}), "", "Policy"),
+            Ok(Some((false, "/Policy".to_owned())))
+        );
+        let open = json!({"Policy": r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents"}]}"#});
+        assert_eq!(
+            embedded_policy_public(&open, "", "Policy"),
+            Ok(Some((true, "/Policy".to_owned())))
+        );
         assert!(attribute_policy_public(&json!({"Attributes": {"Policy": "{not json"}})).is_err());
     }
 
@@ -506,6 +545,13 @@ mod tests {
             let doc = json!({"Statement": {"Effect": "Allow", "Principal": p}});
             assert_eq!(allows_anyone(&doc), Answer::Yes(0), "{doc}");
         }
+        // Every account's root, as EventBridge's emulator writes "*".
+        let any_account =
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}}});
+        assert!(matches!(allows_anyone(&any_account), Answer::Yes(0)));
+        let one_account =
+            json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}});
+        assert_eq!(allows_anyone(&one_account), Answer::No);
         let not_principal = json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}}});
         assert_eq!(allows_anyone(&not_principal), Answer::Yes(0));
     }

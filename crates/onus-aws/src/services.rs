@@ -8,9 +8,10 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, apigateway, aurora, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
-    elasticache, elasticbeanstalk, elbv2, enumerate, iam, kinesis, kms, lambda, logs, network_acls,
-    opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs, vpcs,
+    Account, Task, acm, apigateway, aurora, backup, cloudfront, cloudtrail, dynamodb, ec2, ecr,
+    efs, eks, elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, iam, kinesis, kms,
+    lambda, logs, network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns,
+    sqs, vpcs,
 };
 
 /// How often a service is read.
@@ -82,7 +83,10 @@ pub(crate) const SERVICES: &[Service] = &[
                 "iam:GetAccountPasswordPolicy",
             ),
             ("IAM", "GetAccountSummary", "iam:GetAccountSummary"),
+            ("IAM", "GetPolicy", "iam:GetPolicy"),
             ("IAM", "GetPolicyVersion", "iam:GetPolicyVersion"),
+            ("IAM", "GetRole", "iam:GetRole"),
+            ("IAM", "GetRolePolicy", "iam:GetRolePolicy"),
             ("IAM", "GetLoginProfile", "iam:GetLoginProfile"),
             ("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
             (
@@ -92,6 +96,7 @@ pub(crate) const SERVICES: &[Service] = &[
             ),
             ("IAM", "ListMFADevices", "iam:ListMFADevices"),
             ("IAM", "ListPolicies", "iam:ListPolicies"),
+            ("IAM", "ListRolePolicies", "iam:ListRolePolicies"),
             ("IAM", "ListRoles", "iam:ListRoles"),
             ("IAM", "ListUsers", "iam:ListUsers"),
         ],
@@ -307,6 +312,37 @@ pub(crate) const SERVICES: &[Service] = &[
         fetch: |a, w| Box::pin(efs::collect(a, w.region)),
     },
     Service {
+        name: "acm",
+        scope: Scope::Regional,
+        kinds: &["aws.acm.certificate"],
+        operations: &[
+            ("ACM", "DescribeCertificate", "acm:DescribeCertificate"),
+            ("ACM", "ListCertificates", "acm:ListCertificates"),
+        ],
+        fetch: |a, w| Box::pin(acm::collect(a, w.region)),
+    },
+    Service {
+        name: "backup",
+        scope: Scope::Regional,
+        kinds: &["aws.backup.backup-vault"],
+        operations: &[
+            (
+                "Backup",
+                "GetBackupVaultAccessPolicy",
+                "backup:GetBackupVaultAccessPolicy",
+            ),
+            ("Backup", "ListBackupVaults", "backup:ListBackupVaults"),
+        ],
+        fetch: |a, w| Box::pin(backup::collect(a, w.region)),
+    },
+    Service {
+        name: "events",
+        scope: Scope::Regional,
+        kinds: &["aws.events.event-bus"],
+        operations: &[("EventBridge", "ListEventBuses", "events:ListEventBuses")],
+        fetch: |a, w| Box::pin(eventbridge::collect(a, w.region)),
+    },
+    Service {
         name: "kinesis",
         scope: Scope::Regional,
         kinds: &["aws.kinesis.stream"],
@@ -388,9 +424,10 @@ pub(crate) const SERVICES: &[Service] = &[
     Service {
         name: "vpcs",
         scope: Scope::Regional,
-        kinds: &["aws.ec2.vpc"],
+        kinds: &["aws.ec2.vpc", "aws.ec2.subnet"],
         operations: &[
             ("EC2", "DescribeFlowLogs", "ec2:DescribeFlowLogs"),
+            ("EC2", "DescribeSubnets", "ec2:DescribeSubnets"),
             ("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
         ],
         fetch: |a, w| Box::pin(vpcs::collect(a, w.region)),

@@ -91,8 +91,7 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
 }
 
 /// The `public_access.policy_public` facet of a queue or topic, read from the
-/// `Policy` attribute in its `raw` by [`crate::policy::attribute_policy_public`];
-/// a policy that cannot be evaluated is a `mapping` gap of the resource.
+/// `Policy` attribute in its `raw` by [`crate::policy::attribute_policy_public`].
 pub(crate) fn read_policy(
     r: &mut onus_model::Resource,
     scope: &crate::gap::Scope,
@@ -100,16 +99,31 @@ pub(crate) fn read_policy(
     service: &str,
     operation: &str,
 ) {
-    match crate::policy::attribute_policy_public(&r.raw) {
+    let answer = crate::policy::attribute_policy_public(&r.raw);
+    set_policy_public(r, answer, scope, &mut out.gaps, service, operation);
+}
+
+/// Set the `public_access.policy_public` facet from the policy evaluator's
+/// answer; a policy that cannot be evaluated is a `mapping` gap of the
+/// resource, never a pass.
+pub(crate) fn set_policy_public(
+    r: &mut onus_model::Resource,
+    answer: Result<Option<(bool, String)>, String>,
+    scope: &crate::gap::Scope,
+    gaps: &mut Vec<onus_model::Gap>,
+    service: &str,
+    operation: &str,
+) {
+    match answer {
         Ok(Some((public, pointer))) => {
-            r.facets.public_access = Some(onus_model::PublicAccess {
-                policy_public: Some(public),
-                ..Default::default()
-            });
-            crate::source(r, "public_access.policy_public", pointer);
+            r.facets
+                .public_access
+                .get_or_insert_with(Default::default)
+                .policy_public = Some(public);
+            crate::source(r, "public_access.policy_public", &pointer);
         }
         Ok(None) => {}
-        Err(why) => out.gaps.push(crate::gap::mapping_gap(
+        Err(why) => gaps.push(crate::gap::mapping_gap(
             scope,
             service,
             operation,

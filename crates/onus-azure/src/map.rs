@@ -358,7 +358,7 @@ pub fn storage_account(subscription: &str, v: &Value) -> Option<Resource> {
     r.facets.transport = Some(Transport {
         tls_enforced: p["supportsHttpsTrafficOnly"].as_bool(),
         min_tls_version: tls(&p["minimumTlsVersion"]),
-        plaintext_ftp: None,
+        ..Transport::default()
     });
     src(
         &mut r,

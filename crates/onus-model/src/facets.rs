@@ -120,6 +120,29 @@ pub struct Transport {
     /// Plain FTP (without TLS) is accepted for deployments or file transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plaintext_ftp: Option<bool>,
+    /// The TLS certificate the resource is (an ACM certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
+}
+
+/// A TLS certificate as its manager reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// The manager's status word (ACM: `ISSUED`, `EXPIRED`,
+    /// `PENDING_VALIDATION`, `INACTIVE`, `REVOKED`, `FAILED`,
+    /// `VALIDATION_TIMED_OUT`).
+    pub status: String,
+    /// The end of the validity period; absent for a certificate not issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<DateTime<Utc>>,
+    /// The key's algorithm and size as the manager names it (`RSA_2048`,
+    /// `EC_prime256v1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_algorithm: Option<String>,
+    /// How many resources (load balancers, distributions) use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_use_by: Option<u32>,
 }
 
 /// Exposure of data to anonymous or any-principal callers.
@@ -248,6 +271,19 @@ pub struct Network {
     /// Identifiers of the rule sets that apply to the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
+    /// The rule set is the one the network creates for itself and gives to
+    /// every interface launched without another (a VPC's `default` security
+    /// group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_group: Option<bool>,
+    /// Interfaces launched into the subnet get a public IPv4 address unless
+    /// told otherwise (`MapPublicIpOnLaunch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigns_public_ip: Option<bool>,
+    /// The rule set has at least one rule that lets traffic through, in or
+    /// out, from any source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allows_traffic: Option<bool>,
 }
 
 /// One access key of a user.
@@ -260,6 +296,23 @@ pub struct AccessKey {
     pub active: bool,
     /// When the key was created.
     pub created: DateTime<Utc>,
+}
+
+/// When an identity was created and last used (an IAM role's `RoleLastUsed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    /// When the identity was created.
+    pub created: DateTime<Utc>,
+    /// When it was last used; absent when the provider has no record of any
+    /// use (IAM tracks the last 400 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<DateTime<Utc>>,
+    /// The provider created and manages the identity for one of its services
+    /// (an AWS service-linked role): the customer cannot delete it while the
+    /// service uses it.
+    #[serde(default)]
+    pub service_linked: bool,
 }
 
 /// Identity and credentials.
@@ -322,6 +375,9 @@ pub struct Identity {
     /// administrative access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administrator_access: Option<bool>,
+    /// When the identity was created and last used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
 }
 
 /// Guest OS patch management.
@@ -391,6 +447,11 @@ pub struct Backup {
     /// Backups are copied to a second region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_redundant: Option<bool>,
+    /// Recovery points are write-once: a lock (AWS Backup Vault Lock) keeps
+    /// anyone, the account's administrators included, from deleting them
+    /// before their retention ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immutable: Option<bool>,
 }
 
 /// Runtime and platform versions.

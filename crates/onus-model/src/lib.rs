@@ -26,8 +26,9 @@ pub use coverage::{
     Coverage, CoverageTotals, EnumerationSource, KindCoverage, NotEvaluated, SourceStatus,
 };
 pub use facets::{
-    AccessKey, Backup, EncryptionAtRest, Facets, Identity, IngressRule, IpRange, KeySource,
-    Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion, Transport,
+    AccessKey, Backup, Certificate, EncryptionAtRest, Facets, Identity, IngressRule, IpRange,
+    KeySource, Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion,
+    Transport, Usage,
 };
 pub use inventory::{
     CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError,

@@ -10,6 +10,7 @@ static RULES: &[&dyn Rule] = &[
     &backup::point_in_time_recovery_off::PointInTimeRecoveryOff,
     &backup::versioning_off::VersioningOff,
     &backup::backup_not_geo_redundant::BackupNotGeoRedundant,
+    &backup::vault_not_locked::VaultNotLocked,
     &encryption::storage_unencrypted::StorageUnencrypted,
     &encryption::ebs_default_encryption_off::EbsDefaultEncryptionOff,
     &encryption::database_unencrypted::DatabaseUnencrypted,
@@ -27,6 +28,7 @@ static RULES: &[&dyn Rule] = &[
     &identity::rbac_authorization_off::RbacAuthorizationOff,
     &identity::role_assumable_by_anyone::RoleAssumableByAnyone,
     &identity::policy_grants_everything::PolicyGrantsEverything,
+    &identity::role_unused::RoleUnused,
     &identity::broad_machine_identity::BroadMachineIdentity,
     &logging::audit_log_off::AuditLogOff,
     &logging::access_logging_off::AccessLoggingOff,
@@ -39,6 +41,8 @@ static RULES: &[&dyn Rule] = &[
     &network::service_firewall_open::ServiceFirewallOpen,
     &network::storage_network_open::StorageNetworkOpen,
     &network::cluster_endpoint_open::ClusterEndpointOpen,
+    &network::default_group_open::DefaultGroupOpen,
+    &network::subnet_assigns_public_ip::SubnetAssignsPublicIp,
     &patching::not_patch_managed::NotPatchManaged,
     &patching::missing_patches::MissingPatches,
     &public::public_access_not_blocked::PublicAccessNotBlocked,
@@ -55,6 +59,8 @@ static RULES: &[&dyn Rule] = &[
     &transport::tls_not_enforced::TlsNotEnforced,
     &transport::old_tls_allowed::OldTlsAllowed,
     &transport::plaintext_ftp_allowed::PlaintextFtpAllowed,
+    &transport::certificate_expiring::CertificateExpiring,
+    &transport::certificate_weak_key::CertificateWeakKey,
 ];
 
 /// Every rule, in a stable order.

@@ -6,6 +6,7 @@ pub(crate) mod local_auth_enabled;
 pub(crate) mod policy_grants_everything;
 pub(crate) mod rbac_authorization_off;
 pub(crate) mod role_assumable_by_anyone;
+pub(crate) mod role_unused;
 pub(crate) mod root_without_mfa;
 pub(crate) mod secret_rotation_off;
 pub(crate) mod tenant_mfa_not_required;

@@ -4,12 +4,15 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 
 declare_rule! {
     /// ## What it checks
-    /// That a customer-managed IAM policy does not grant every action on every
-    /// resource: no `Allow` statement with `"*"` in both `Action` and
-    /// `Resource` (CIS AWS 1.16). An `Allow` with `NotAction` or `NotResource`,
-    /// which can grant nearly everything, makes the status unknown. A policy
-    /// attached to nothing today is still unaddressed: attaching it is one
-    /// call away.
+    /// That a customer-managed IAM policy, or the permissions of an IAM role
+    /// (every managed policy attached and every inline policy), does not grant
+    /// every action on every resource: no `Allow` statement with `"*"` (or
+    /// `"*:*"`) in both `Action` and `Resource` (CIS AWS 1.16). An `Allow`
+    /// with `NotAction` or `NotResource`, which can grant nearly everything,
+    /// makes the status unknown; so does a role's policy that could not be
+    /// read, and a role granted everything under a permissions boundary, which
+    /// onus does not evaluate. A policy attached to nothing today is still
+    /// unaddressed: attaching it is one call away.
     ///
     /// ## Why it matters
     /// Full administrative access lets whoever holds it turn off the audit
@@ -49,8 +52,8 @@ impl Rule for PolicyGrantsEverything {
                 .as_ref()
                 .and_then(|i| i.administrator_access),
             false,
-            "The policy grants no action on every resource",
-            "The policy allows every action on every resource",
+            "No policy read grants every action on every resource",
+            "A policy allows every action on every resource",
         )
     }
 
@@ -74,6 +77,27 @@ impl Rule for PolicyGrantsEverything {
                 "aws.iam.policy",
                 json!({"identity": {"administrator_access": false}}),
                 src,
+            ),
+            fx_with(
+                "role-with-admin-attached",
+                Unaddressed,
+                "aws.iam.role",
+                json!({"identity": {"administrator_access": true}}),
+                json!({"identity.administrator_access": "/AttachedPolicies/0/PolicyVersion/Document"}),
+            ),
+            fx_with(
+                "role-scoped",
+                Addressed,
+                "aws.iam.role",
+                json!({"identity": {"administrator_access": false, "trust_allows_anyone": false}}),
+                json!({"identity.administrator_access": "/AttachedPolicies"}),
+            ),
+            fx_with(
+                "role-inline-policy-denied",
+                Unknown,
+                "aws.iam.role",
+                json!({"identity": {"trust_allows_anyone": false}}),
+                json!({}),
             ),
             fx_with(
                 "document-not-read",

@@ -5,17 +5,20 @@ use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, flag};
 declare_rule! {
     /// ## What it checks
     /// That the resource policy of an SQS queue or an SNS topic (the `Policy`
-    /// attribute) has no `Allow` statement that admits anyone: `"Principal":
+    /// attribute), an EventBridge event bus (`Policy` in `ListEventBuses`) or
+    /// an AWS Backup vault (`GetBackupVaultAccessPolicy`) has no `Allow`
+    /// statement that admits anyone: `"Principal":
     /// "*"` (or `{"AWS": "*"}`, or a `NotPrincipal`) without a condition that
     /// provably narrows the callers (a source account, organisation, ARN, VPC
     /// or VPC endpoint with a specific value, or source addresses narrower
     /// than the internet). A condition onus cannot evaluate makes the policy
-    /// unknown, never private; a queue or topic without a policy is private.
+    /// unknown, never private; a resource without a policy is private.
     ///
     /// ## Why it matters
     /// Anyone with an AWS account can then read or send messages on a queue,
-    /// or publish to or subscribe to a topic, without ever being granted
-    /// access in your account. The service enforces the policy; writing it is
+    /// publish to or subscribe to a topic, put events on a bus that trigger
+    /// your rules, or act on a vault's recovery points, without ever being
+    /// granted access in your account. The service enforces the policy; writing it is
     /// the customer's duty under every service model.
     ///
     /// ## How to address
@@ -75,6 +78,20 @@ impl Rule for ResourcePolicyPublic {
                 Addressed,
                 "aws.sns.topic",
                 json!({"public_access": {"policy_public": false}}),
+            ),
+            fx_with(
+                "bus-open-to-every-account",
+                Unaddressed,
+                "aws.events.event-bus",
+                json!({"public_access": {"policy_public": true}}),
+                json!({"public_access.policy_public": "/Policy"}),
+            ),
+            fx_with(
+                "vault-without-policy",
+                Addressed,
+                "aws.backup.backup-vault",
+                json!({"public_access": {"policy_public": false}}),
+                json!({"public_access.policy_public": "/AccessPolicy"}),
             ),
             fx("policy-unreadable", Unknown, "aws.sqs.queue", json!({})),
         ]

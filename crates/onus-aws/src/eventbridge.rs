@@ -1,0 +1,93 @@
+//! Amazon EventBridge: event buses (`ListEventBuses`, which returns each
+//! bus's resource policy as a JSON document in a string). The policy
+//! evaluator reads the policy (`policy::embedded_policy_public`); a bus
+//! without one accepts events from its own account only.
+
+use serde_json::json;
+
+use crate::gap::gap;
+use crate::ssm::to_chrono;
+use crate::{Account, Collected, resource};
+
+pub(crate) const BUS: &str = "aws.events.event-bus";
+
+pub(crate) async fn collect(account: Account, region: String) -> Collected {
+    let config = account.in_region(&region);
+    let events = aws_sdk_eventbridge::Client::from_conf(
+        aws_sdk_eventbridge::config::Builder::from(&config)
+            .interceptor(account.guard.clone())
+            .interceptor(account.retries.clone())
+            .build(),
+    );
+    let scope = account.scope(Some(&region));
+    let mut out = Collected::default();
+    // ListEventBuses has no paginator in the SDK: follow NextToken under the
+    // shared paging guard.
+    let mut guard = onus_endpoint::Pages::new();
+    let mut token: Option<String> = None;
+    loop {
+        account.pace(Some(&region), "events").await;
+        let page = match events
+            .list_event_buses()
+            .set_next_token(token.clone())
+            .send()
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                out.gaps.push(gap(
+                    &scope,
+                    "events",
+                    "ListEventBuses",
+                    &e,
+                    &[BUS],
+                    &[],
+                    vec![],
+                ));
+                break;
+            }
+        };
+        for b in page.event_buses() {
+            let (Some(name), Some(arn)) = (b.name(), b.arn()) else {
+                continue;
+            };
+            let mut r = resource(arn, &account.id, Some(&region), BUS, Some(name));
+            r.raw = json!({
+                "Name": name,
+                "Arn": arn,
+                "Description": b.description(),
+                "Policy": b.policy(),
+                "CreationTime": b.creation_time().and_then(to_chrono),
+                "LastModifiedTime": b.last_modified_time().and_then(to_chrono),
+            });
+            let answer = crate::policy::embedded_policy_public(&r.raw, "", "Policy");
+            crate::sqs::set_policy_public(
+                &mut r,
+                answer,
+                &scope,
+                &mut out.gaps,
+                "events",
+                "ListEventBuses",
+            );
+            out.resources.push(r);
+        }
+        token = page.next_token().map(str::to_owned);
+        let Some(next) = &token else {
+            break;
+        };
+        if let Err(stop) = guard.next(next) {
+            out.gaps.push(crate::gap::recorded(
+                &scope,
+                "events",
+                "ListEventBuses",
+                onus_model::GapCause::ApiError,
+                stop.to_string(),
+                &[BUS],
+                &[],
+                vec![],
+            ));
+            break;
+        }
+    }
+    out
+}
