@@ -26,20 +26,27 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg({})", flags.join(", "));
     for var in [
         "CI",
+        "ONUS_TEST_TOOLS",
         "ONUS_MOTO_SERVER",
         "ONUS_SARIF_MULTITOOL",
         "ONUS_TEST_POSTGRES_ADMIN",
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
-    // Installing into .venv or .tools changes these directories.
-    for dir in [
+    // Installing into .venv or .tools changes these directories. Only paths
+    // that exist are watched: cargo reruns a build script that watches a
+    // missing path on every build, which rebuilds and relinks the binary each
+    // time. A tool that appears later is noticed through ONUS_TEST_TOOLS,
+    // which the test command (scripts/test) sets to the tools it finds.
+    for path in [
         ".venv/bin",
         ".venv/lib",
         ".tools/node_modules/.bin",
         "/usr/bin/chromium",
     ] {
-        println!("cargo::rerun-if-changed={dir}");
+        if Path::new(path).exists() {
+            println!("cargo::rerun-if-changed={path}");
+        }
     }
     println!("cargo::rerun-if-changed=build.rs");
     if std::env::var_os("CI").is_some() {
