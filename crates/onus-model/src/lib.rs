@@ -39,7 +39,7 @@ pub use ledger::{
 };
 pub use names::{API_TEXT_LIMIT, api_text, excerpt, kebab};
 pub use report::{
-    AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RunInfo,
+    AuditReport, BaselineComparison, CatalogInfo, REPORT_SCHEMA, ReportResource, RuleInfo, RunInfo,
     StatusCounts, Summary, TrendPoint, report_json_schema,
 };
 pub use resource::{Provider, Resource, in_shard, is_valid_kind};

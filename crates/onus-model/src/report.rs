@@ -164,6 +164,30 @@ pub struct AuditReport {
     /// Waivers whose date has passed: they no longer waive, and are reported here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_waivers: Vec<crate::ledger::Waiver>,
+    /// The rules that produced the findings, as they were when the run was
+    /// made: outputs render titles and help from here, so an old run reads
+    /// with the texts it was produced with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleInfo>,
+}
+
+/// One rule as a report carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInfo {
+    /// Stable code, e.g. `NET001`.
+    pub code: String,
+    /// One-line title.
+    pub title: String,
+    /// The duty it checks.
+    pub duty: Duty,
+    /// Severity of an unaddressed finding.
+    pub severity: Severity,
+    /// One-line remediation.
+    pub remediation: String,
+    /// Its documentation, Markdown (what it checks, why it matters, how to
+    /// address it, references).
+    pub help: String,
 }
 
 /// How this run compares with a baseline.

@@ -107,7 +107,11 @@ pub fn render(report: &AuditReport) -> String {
     {
         let (severity_id, severity) = severity(f.severity);
         let r = resources.get(f.resource.as_str()).copied();
-        let title = onus_rules::find(&f.rule).map_or(f.rule.as_str(), |r| r.meta().title);
+        let title = report
+            .rules
+            .iter()
+            .find(|r| r.code == f.rule)
+            .map_or(f.rule.as_str(), |r| r.title.as_str());
         let event = Event {
             activity_id: 1,
             activity_name: "Create",

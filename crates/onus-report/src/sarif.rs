@@ -146,16 +146,17 @@ fn result(resources: &ById, f: &Finding, index: i64) -> SarifResult {
     result
 }
 
-/// The report as SARIF 2.1.0: every rule in `tool.driver.rules`, a result per unaddressed finding.
+/// The report as SARIF 2.1.0: the rules that produced findings in
+/// `tool.driver.rules` (with the texts the report carries), a result per
+/// unaddressed finding.
 pub fn render(report: &AuditReport) -> String {
-    let registry = onus_rules::registry();
-    let rules: Vec<ReportingDescriptor> = registry
+    let rules: Vec<ReportingDescriptor> = report
+        .rules
         .iter()
-        .map(|r| {
-            let m = r.meta();
-            let doc = onus_rules::doc_sections(m.doc);
+        .map(|m| {
+            let doc = m.help.clone();
             ReportingDescriptor::builder()
-                .id(m.code)
+                .id(m.code.clone())
                 .name(
                     m.title
                         .split_whitespace()
@@ -170,10 +171,14 @@ pub fn render(report: &AuditReport) -> String {
                         .filter(|c| c.is_ascii_alphanumeric())
                         .collect::<String>(),
                 )
-                .short_description(MultiformatMessageString::builder().text(m.title).build())
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(m.title.clone())
+                        .build(),
+                )
                 .full_description(
                     MultiformatMessageString::builder()
-                        .text(m.remediation)
+                        .text(m.remediation.clone())
                         .build(),
                 )
                 .help(
@@ -202,9 +207,10 @@ pub fn render(report: &AuditReport) -> String {
         })
         .collect();
     let index = |code: &str| {
-        registry
+        report
+            .rules
             .iter()
-            .position(|r| r.meta().code == code)
+            .position(|r| r.code == code)
             .map_or(-1, |i| i as i64)
     };
     let resources = by_id(report);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use onus_model::{
     AuditReport, Classification, Coverage, CoverageTotals, Duty, Finding, Gap, Inventory,
     KindCoverage, LedgerEntry, NotEvaluated, Owner, REPORT_SCHEMA, ReportResource, Resource,
-    RunInfo, Severity, Status, StatusCounts, Summary,
+    RuleInfo, RunInfo, Severity, Status, StatusCounts, Summary,
 };
 
 use crate::registry::registry;
@@ -280,6 +280,8 @@ pub struct Auditor<'a> {
     unclassified: usize,
     kinds: BTreeMap<String, KindCoverage>,
     unaddressed_by_severity: BTreeMap<Severity, usize>,
+    /// The codes of the rules that produced findings.
+    used: std::collections::BTreeSet<&'static str>,
 }
 
 impl std::fmt::Debug for Auditor<'_> {
@@ -319,6 +321,7 @@ impl<'a> Auditor<'a> {
             unclassified: 0,
             kinds: BTreeMap::new(),
             unaddressed_by_severity: BTreeMap::new(),
+            used: std::collections::BTreeSet::new(),
         }
     }
 
@@ -400,6 +403,13 @@ impl<'a> Auditor<'a> {
         for f in findings.iter().filter(|f| f.status == Status::Unaddressed) {
             *self.unaddressed_by_severity.entry(f.severity).or_default() += 1;
         }
+        for f in &findings {
+            if !self.used.contains(f.rule.as_str())
+                && let Some(rule) = crate::find(&f.rule)
+            {
+                self.used.insert(rule.meta().code);
+            }
+        }
         let resource = ReportResource {
             id: resource.id.clone(),
             provider: resource.provider,
@@ -418,6 +428,7 @@ impl<'a> Auditor<'a> {
     /// inventory, e.g. on another thread) to these.
     pub fn merge(&mut self, other: Auditor<'_>) {
         self.own_gaps.extend(other.own_gaps);
+        self.used.extend(other.used);
         self.resources += other.resources;
         self.statuses.merge(&other.statuses);
         for (duty, counts) in &other.duties {
@@ -508,6 +519,19 @@ impl<'a> Auditor<'a> {
             },
             baseline: None,
             expired_waivers: Vec::new(),
+            rules: registry()
+                .iter()
+                .map(|r| r.meta())
+                .filter(|m| self.used.contains(m.code))
+                .map(|m| RuleInfo {
+                    code: m.code.to_owned(),
+                    title: m.title.to_owned(),
+                    duty: m.duty,
+                    severity: m.severity,
+                    remediation: m.remediation.to_owned(),
+                    help: crate::doc_sections(m.doc),
+                })
+                .collect(),
         }
     }
 }
@@ -788,6 +812,21 @@ mod tests {
         assert_eq!(report.findings[0].status, Status::Unaddressed, "gaps first");
         assert!(report.summary.complete);
         assert!(report.summary.coverage > 0.0 && report.summary.coverage < 1.0);
+        // The report carries the rules behind its findings, and only those.
+        let mut codes: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut carried: Vec<&str> = report.rules.iter().map(|r| r.code.as_str()).collect();
+        carried.sort_unstable();
+        assert_eq!(carried, codes);
+        let first = &report.rules[0];
+        let meta = crate::find(&first.code).unwrap().meta();
+        assert_eq!(first.title, meta.title);
+        assert!(
+            first.help.starts_with("## What it checks"),
+            "{}",
+            first.help
+        );
     }
 
     #[test]
