@@ -1,38 +1,17 @@
 //! `onus audit`.
 
-use std::io::{IsTerminal, Read, Seek};
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
 use onus_catalog::Catalog;
 use onus_model::{AuditReport, Inventory, RunInfo};
-use onus_report::{Format, RenderOptions, Style};
+use onus_report::{Format, Style};
 
 use crate::cli::{AuditArgs, FailOn};
 use crate::output::Target;
 use crate::{EXIT_GAPS, EXIT_INCOMPLETE, EXIT_OK};
-
-/// Load the built-in catalog, with `path` merged over it when given.
-pub(crate) fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
-    match path {
-        None => Ok(Catalog::builtin()?),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read catalog {}", path.display()))?;
-            let catalog = Catalog::with_override(&text, &path.display().to_string())?;
-            for (kind, entry) in catalog.kinds() {
-                if let Some(code) = entry.rules.iter().find(|c| onus_rules::find(c).is_none()) {
-                    bail!(
-                        "{}: at kinds.\"{kind}\".rules: unknown rule '{code}' (`onus rules` lists the rules)",
-                        path.display()
-                    );
-                }
-            }
-            Ok(catalog)
-        }
-    }
-}
 
 /// The name of an inventory input in messages (`-` is standard input).
 fn input_name(path: &Path) -> String {
@@ -65,11 +44,11 @@ fn open_input(path: &Path) -> anyhow::Result<std::fs::File> {
 fn explain(
     mut input: std::fs::File,
     name: &str,
-    failure: crate::stream::Failure,
+    failure: onus_engine::stream::Failure,
     catalog: &Catalog,
     allow_unclassified: bool,
 ) -> anyhow::Error {
-    use crate::stream::Failure;
+    use onus_engine::stream::Failure;
     let streamed = match failure {
         Failure::Io(e) => {
             return anyhow::Error::new(e).context(format!("cannot read inventory {name}"));
@@ -128,7 +107,7 @@ fn check_kinds(inventory: &Inventory, catalog: &Catalog, source: &str) -> anyhow
 
 /// The exit code under `fail_on`, from the report's summary and the count of
 /// open (unwaived unaddressed) findings, new ones apart.
-fn policy_exit(report: &AuditReport, tally: crate::stream::Tally, fail_on: &[FailOn]) -> u8 {
+fn policy_exit(report: &AuditReport, tally: onus_engine::stream::Tally, fail_on: &[FailOn]) -> u8 {
     let s = &report.summary;
     if fail_on.contains(&FailOn::Never) {
         return EXIT_OK;
@@ -147,11 +126,11 @@ fn policy_exit(report: &AuditReport, tally: crate::stream::Tally, fail_on: &[Fai
 }
 
 /// The tally of a report held in memory.
-fn tally(report: &AuditReport) -> crate::stream::Tally {
+fn tally(report: &AuditReport) -> onus_engine::stream::Tally {
     let open = |f: &&onus_model::Finding| {
-        f.status == onus_model::Status::Unaddressed && !onus_rules::policy::is_waived(f)
+        f.status == onus_model::Status::Unaddressed && !onus_engine::waivers::is_waived(f)
     };
-    crate::stream::Tally {
+    onus_engine::stream::Tally {
         open: report.findings.iter().filter(open).count(),
         new: report
             .findings
@@ -181,12 +160,12 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         );
     }
     let output = Target::new(args.output.as_deref());
-    let formats = resolve_formats(&args.format, &output)?;
+    let formats = crate::output::resolve_formats(&args.format, &output)?;
 
-    let catalog = load_catalog(args.catalog.as_deref())?;
+    let catalog = crate::setup::load_catalog(args.catalog.as_deref())?;
     // Read every input file before collecting, so a typo fails in a second, not after a collection.
     let baseline = match &args.baseline {
-        Some(path) => Some((path.clone(), crate::policy::load_baseline(path)?)),
+        Some(path) => Some((path.clone(), crate::baseline_files::load_baseline(path)?)),
         None => None,
     };
     let config = args
@@ -194,7 +173,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         .clone()
         .or_else(|| Some(PathBuf::from("onus.toml")).filter(|p| p.is_file()));
     let waivers = match &config {
-        Some(path) => crate::policy::load_waivers(path)?,
+        Some(path) => crate::baseline_files::load_waivers(path)?,
         None => Vec::new(),
     };
     let now = Utc::now();
@@ -221,14 +200,14 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         let reopen = input
             .try_clone()
             .context("cannot read the inventory twice")?;
-        let inventory = match crate::stream::open(input) {
+        let inventory = match onus_engine::stream::open(input) {
             Ok(inventory) => inventory,
             Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
         };
         let collected_at = inventory.head.collected_at;
         let reference_time = collected_at.unwrap_or(now);
         let ctx = context(reference_time);
-        let setup = crate::stream::Setup {
+        let setup = onus_engine::stream::Setup {
             catalog: &catalog,
             ctx: &ctx,
             run: run_info(reference_time, Some(name.clone()), collected_at),
@@ -240,9 +219,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             allow_unclassified: args.allow_unclassified,
         };
         if formats == [Format::Json] {
-            let mut spool = crate::stream::JsonSpool::new()
+            let mut spool = onus_engine::stream::JsonSpool::new()
                 .context("cannot create a temporary file for the report")?;
-            let (head, tally) = match crate::stream::audit(inventory, setup, &mut spool) {
+            let (head, tally) = match onus_engine::stream::audit(inventory, setup, &mut spool) {
                 Ok(done) => done,
                 Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
             };
@@ -250,7 +229,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             // keeps it), never held whole.
             let mut compressed = args.store.as_ref().map(|_| onus_store::compressor());
             crate::output::write_with(&output, |w| match &mut compressed {
-                Some(z) => spool.write(&head, &mut crate::stream::Tee(w, z)),
+                Some(z) => spool.write(&head, &mut onus_engine::stream::Tee(w, z)),
                 None => spool.write(&head, w),
             })?;
             if let (Some(store), Some(z)) = (&args.store, compressed) {
@@ -272,8 +251,8 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             }
             return Ok(code);
         }
-        let mut collect = crate::stream::Collect::default();
-        match crate::stream::audit(inventory, setup, &mut collect) {
+        let mut collect = onus_engine::stream::Collect::default();
+        match onus_engine::stream::audit(inventory, setup, &mut collect) {
             Ok((head, tally)) => (collect.into_report(head), tally),
             Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
         }
@@ -314,9 +293,13 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         let run = run_info(reference_time, None, inventory.collected_at);
         let mut report = onus_rules::audit(&inventory, &classify, &ctx, run);
         if let Some((path, baseline)) = &baseline {
-            onus_rules::policy::apply_baseline(&mut report, baseline, &path.display().to_string());
+            onus_engine::baseline::apply_baseline(
+                &mut report,
+                baseline,
+                &path.display().to_string(),
+            );
         }
-        onus_rules::policy::apply_waivers(&mut report, &waivers, now.date_naive());
+        onus_engine::waivers::apply_waivers(&mut report, &waivers, now.date_naive());
         let tally = tally(&report);
         (report, tally)
     };
@@ -331,12 +314,12 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             }
             Err(e) => {
                 // The report is not lost because the store failed: write it, then fail.
-                write_outputs(&report, &formats, &output, style, &[])?;
+                crate::output::write_outputs(&report, &formats, &output, style, &[])?;
                 return Err(e.context("the report was written but the run could not be stored"));
             }
         }
     }
-    let written = write_outputs(&report, &formats, &output, style, &trend)?;
+    let written = crate::output::write_outputs(&report, &formats, &output, style, &trend)?;
     let code = policy_exit(&report, tally, &args.fail_on);
     if !written.is_empty() && !args.quiet {
         crate::output::note(&verdict(&written, &report, code));
@@ -394,111 +377,4 @@ pub(crate) fn verdict(written: &[String], report: &AuditReport, code: u8) -> Str
         crate::safe(&written.join(", ")),
         parts.join(", ")
     )
-}
-
-/// The formats to write: as asked (each once, in order), else the default for the
-/// output (by its extension; table on a terminal, JSON elsewhere); several need an
-/// output directory.
-pub(crate) fn resolve_formats(asked: &[Format], output: &Target) -> anyhow::Result<Vec<Format>> {
-    let mut formats: Vec<Format> = Vec::new();
-    for f in asked {
-        if !formats.contains(f) {
-            formats.push(*f);
-        }
-    }
-    if formats.is_empty() {
-        formats.push(match output {
-            Target::Stdout if std::io::stdout().is_terminal() => Format::Table,
-            Target::Stdout => Format::Json,
-            Target::Path(p) => Format::for_file_name(&p.to_string_lossy()),
-        });
-    }
-    if formats.len() > 1 && *output == Target::Stdout {
-        bail!("several formats ({}) need --output DIR", formats.len());
-    }
-    Ok(formats)
-}
-
-/// Write `report` in `formats` to standard output, a file, or a directory (one
-/// `onus.<ext>` per format), all through the one writer.
-pub(crate) fn write_outputs(
-    report: &AuditReport,
-    formats: &[Format],
-    output: &Target,
-    style: Style,
-    trend: &[onus_model::TrendPoint],
-) -> anyhow::Result<Vec<String>> {
-    // The table's prose wraps to the terminal, else to 100 columns.
-    let width = match output {
-        Target::Stdout if std::io::stdout().is_terminal() => terminal_size::terminal_size()
-            .map_or(100, |(w, _)| usize::from(w.0))
-            .clamp(40, 200),
-        _ => 100,
-    };
-    let options = |style| RenderOptions {
-        style,
-        trend,
-        width,
-    };
-    match output {
-        Target::Stdout => {
-            let format = formats[0];
-            crate::output::write_with(output, |w| format.render(report, &options(style), w))?;
-            Ok(Vec::new())
-        }
-        Target::Path(p) if formats.len() == 1 && !output.is_dir() => {
-            let format = formats[0];
-            // Colour only ever goes to standard output on a terminal.
-            crate::output::write_with(output, |w| {
-                format.render(report, &options(Style::PLAIN), w)
-            })?;
-            Ok(vec![p.display().to_string()])
-        }
-        Target::Path(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!(
-                    "cannot create output directory {}",
-                    crate::safe(&dir.display().to_string())
-                )
-            })?;
-            let mut written = Vec::new();
-            for format in formats {
-                let path = dir.join(format.file_name());
-                let target = Target::Path(path.clone());
-                crate::output::write_with(&target, |w| {
-                    format.render(report, &options(Style::PLAIN), w)
-                })?;
-                written.push(path.display().to_string());
-            }
-            Ok(written)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_are_written_once_each_in_order() {
-        let asked = [
-            Format::Json,
-            Format::Sarif,
-            Format::Json,
-            Format::Html,
-            Format::Sarif,
-        ];
-        let dir = Target::new(Some(Path::new("out")));
-        let got = resolve_formats(&asked, &dir).unwrap();
-        assert_eq!(got, vec![Format::Json, Format::Sarif, Format::Html]);
-        assert_eq!(
-            resolve_formats(&[], &Target::new(Some(Path::new("r.sarif")))).unwrap(),
-            vec![Format::Sarif]
-        );
-        assert!(resolve_formats(&[Format::Json, Format::Csv], &Target::Stdout).is_err());
-        assert_eq!(
-            resolve_formats(&[Format::Json, Format::Json], &Target::Stdout).unwrap(),
-            vec![Format::Json]
-        );
-    }
 }

@@ -249,7 +249,7 @@ pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
     )?;
     // The inventory carries the facets the catalog's mappings derive from `raw`
     // (an audit derives them again, so a --catalog given then wins).
-    let catalog = crate::audit::load_catalog(None)?;
+    let catalog = crate::setup::load_catalog(None)?;
     catalog.apply_mappings(&mut inventory);
     let text = inventory.to_json_pretty() + "\n";
     crate::output::write_text(&crate::output::Target::new(Some(&args.out)), &text)?;

@@ -194,8 +194,8 @@ pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Re
     let store = open(&rt, args.store.store.as_ref())?;
     let report = rt.block_on(store.report(&args.run))?;
     let output = crate::output::Target::new(args.output.as_deref());
-    let formats = crate::audit::resolve_formats(&args.format, &output)?;
-    let written = crate::audit::write_outputs(&report, &formats, &output, style, &[])?;
+    let formats = crate::output::resolve_formats(&args.format, &output)?;
+    let written = crate::output::write_outputs(&report, &formats, &output, style, &[])?;
     if !written.is_empty() {
         crate::output::note(&format!("onus: wrote {}", crate::safe(&written.join(", "))));
     }

@@ -7,8 +7,8 @@ use onus_model::Layer;
 use onus_report::Style;
 
 use crate::EXIT_OK;
-use crate::audit::load_catalog;
 use crate::cli::{ExplainArgs, ListFormat, MatrixArgs, RulesArgs, SchemaArgs, SchemaKind};
+use crate::setup::load_catalog;
 
 pub(crate) fn rules(args: &RulesArgs, style: Style) -> anyhow::Result<u8> {
     let registry = onus_rules::registry();

@@ -13,14 +13,14 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
+mod baseline_files;
 mod cli;
 mod collect;
 mod history;
 mod info;
 mod output;
 mod plan;
-mod policy;
-mod stream;
+mod setup;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -138,7 +138,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Explain(args) => info::explain(&args),
         cli::Command::Matrix(args) => info::matrix(&args, style),
         cli::Command::Schema(args) => info::schema(&args),
-        cli::Command::Baseline(args) => policy::write_baseline(&args.from, &args.out),
+        cli::Command::Baseline(args) => baseline_files::write_baseline(&args.from, &args.out),
         cli::Command::Plan(args) => plan::run(&args, style),
         cli::Command::History(args) => history::history(&args),
         cli::Command::Diff(args) => history::diff(&args),

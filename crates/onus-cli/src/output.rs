@@ -13,10 +13,12 @@
 //! - a closed pipe (the reader went away: `onus rules | head -1`) ends the output
 //!   quietly; any other write error is an error (exit 2) naming the target.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
+use onus_model::AuditReport;
+use onus_report::{Format, RenderOptions, Style};
 
 /// Where output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +145,83 @@ pub(crate) fn note(text: &str) {
     let _ = writeln!(err, "{text}");
 }
 
+/// The formats to write: as asked (each once, in order), else the default for the
+/// output (by its extension; table on a terminal, JSON elsewhere); several need an
+/// output directory.
+pub(crate) fn resolve_formats(asked: &[Format], output: &Target) -> anyhow::Result<Vec<Format>> {
+    let mut formats: Vec<Format> = Vec::new();
+    for f in asked {
+        if !formats.contains(f) {
+            formats.push(*f);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(match output {
+            Target::Stdout if io::stdout().is_terminal() => Format::Table,
+            Target::Stdout => Format::Json,
+            Target::Path(p) => Format::for_file_name(&p.to_string_lossy()),
+        });
+    }
+    if formats.len() > 1 && *output == Target::Stdout {
+        bail!("several formats ({}) need --output DIR", formats.len());
+    }
+    Ok(formats)
+}
+
+/// Write `report` in `formats` to standard output, a file, or a directory (one
+/// `onus.<ext>` per format), all through the one writer.
+pub(crate) fn write_outputs(
+    report: &AuditReport,
+    formats: &[Format],
+    output: &Target,
+    style: Style,
+    trend: &[onus_model::TrendPoint],
+) -> anyhow::Result<Vec<String>> {
+    // The table's prose wraps to the terminal, else to 100 columns.
+    let width = match output {
+        Target::Stdout if io::stdout().is_terminal() => terminal_size::terminal_size()
+            .map_or(100, |(w, _)| usize::from(w.0))
+            .clamp(40, 200),
+        _ => 100,
+    };
+    let options = |style| RenderOptions {
+        style,
+        trend,
+        width,
+    };
+    match output {
+        Target::Stdout => {
+            let format = formats[0];
+            write_with(output, |w| format.render(report, &options(style), w))?;
+            Ok(Vec::new())
+        }
+        Target::Path(p) if formats.len() == 1 && !output.is_dir() => {
+            let format = formats[0];
+            // Colour only ever goes to standard output on a terminal.
+            write_with(output, |w| format.render(report, &options(Style::PLAIN), w))?;
+            Ok(vec![p.display().to_string()])
+        }
+        Target::Path(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "cannot create output directory {}",
+                    crate::safe(&dir.display().to_string())
+                )
+            })?;
+            let mut written = Vec::new();
+            for format in formats {
+                let path = dir.join(format.file_name());
+                let target = Target::Path(path.clone());
+                write_with(&target, |w| {
+                    format.render(report, &options(Style::PLAIN), w)
+                })?;
+                written.push(path.display().to_string());
+            }
+            Ok(written)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +267,33 @@ mod tests {
     fn dash_is_standard_output() {
         assert_eq!(Target::new(Some(Path::new("-"))), Target::Stdout);
         assert_eq!(Target::new(None), Target::Stdout);
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_written_once_each_in_order() {
+        let asked = [
+            Format::Json,
+            Format::Sarif,
+            Format::Json,
+            Format::Html,
+            Format::Sarif,
+        ];
+        let dir = Target::new(Some(Path::new("out")));
+        let got = resolve_formats(&asked, &dir).unwrap();
+        assert_eq!(got, vec![Format::Json, Format::Sarif, Format::Html]);
+        assert_eq!(
+            resolve_formats(&[], &Target::new(Some(Path::new("r.sarif")))).unwrap(),
+            vec![Format::Sarif]
+        );
+        assert!(resolve_formats(&[Format::Json, Format::Csv], &Target::Stdout).is_err());
+        assert_eq!(
+            resolve_formats(&[Format::Json, Format::Json], &Target::Stdout).unwrap(),
+            vec![Format::Json]
+        );
     }
 }

@@ -9,7 +9,7 @@ use onus_plan::{Cloud, Strategy};
 use crate::cli::{PlanArgs, PlanFormat, PlanTarget, StrategyArg};
 
 pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<u8> {
-    let catalog = crate::audit::load_catalog(args.catalog.as_deref())?;
+    let catalog = crate::setup::load_catalog(args.catalog.as_deref())?;
     let name = args.assets.display().to_string();
     let text = std::fs::read_to_string(&args.assets)
         .with_context(|| format!("cannot read assets {name}"))?;

@@ -8,7 +8,6 @@
 
 mod evaluate;
 mod net;
-pub mod policy;
 mod registry;
 mod rule;
 mod rules;

@@ -16,14 +16,15 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, mpsc};
 
+use crate::baseline::BaselineMarker;
+use crate::waivers::Waivers;
 use onus_catalog::Catalog;
 use onus_model::stream::{StreamError, StreamedInventory};
 use onus_model::{AuditReport, Finding, ReportResource, RunInfo, Severity, Status};
 use onus_report::json;
-use onus_rules::policy::{BaselineMarker, Waivers};
 
 /// Where each evaluated resource goes.
-pub(crate) trait Sink {
+pub trait Sink {
     /// What a worker thread makes of one resource for this sink.
     type Item: Send;
     /// Prepare one resource's ledger and findings (baseline and waivers
@@ -35,14 +36,14 @@ pub(crate) trait Sink {
 
 /// Keep everything: the report in memory, for the formats that need it whole.
 #[derive(Debug, Default)]
-pub(crate) struct Collect {
+pub struct Collect {
     resources: Vec<ReportResource>,
     findings: Vec<Finding>,
 }
 
 impl Collect {
     /// The report: `head` with the resources and the findings in report order.
-    pub(crate) fn into_report(mut self, mut head: AuditReport) -> AuditReport {
+    pub fn into_report(mut self, mut head: AuditReport) -> AuditReport {
         self.findings.sort_by(onus_rules::finding_order);
         head.resources = self.resources;
         head.findings = self.findings;
@@ -66,7 +67,7 @@ impl Sink for Collect {
 /// [`onus_rules::finding_order`] (status, severity descending, rule, resource),
 /// then the finding's JSON. `key_len` bytes of `bytes` are the key.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Record {
+pub struct Record {
     key_len: usize,
     bytes: Vec<u8>,
 }
@@ -97,7 +98,13 @@ impl Record {
 }
 
 /// A writer that writes to both (the output, and the store's compressor).
-pub(crate) struct Tee<'a, B: Write>(pub(crate) &'a mut dyn Write, pub(crate) &'a mut B);
+pub struct Tee<'a, B: Write>(pub &'a mut dyn Write, pub &'a mut B);
+
+impl<B: Write> std::fmt::Debug for Tee<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tee").finish_non_exhaustive()
+    }
+}
 
 impl<B: Write> Write for Tee<'_, B> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -118,7 +125,7 @@ const RUN_BYTES: usize = 64 << 20;
 /// The JSON report as it streams: resources spooled in order, findings in
 /// sorted runs.
 #[derive(Debug)]
-pub(crate) struct JsonSpool {
+pub struct JsonSpool {
     resources: File,
     /// Resources not yet written to `resources` (each with its separator),
     /// and their size.
@@ -133,7 +140,7 @@ pub(crate) struct JsonSpool {
 }
 
 impl JsonSpool {
-    pub(crate) fn new() -> io::Result<JsonSpool> {
+    pub fn new() -> io::Result<JsonSpool> {
         Ok(JsonSpool {
             resources: tempfile::tempfile()?,
             pending: Vec::new(),
@@ -161,7 +168,7 @@ impl JsonSpool {
     }
 
     /// Write the report: `head` around the spooled resources and findings.
-    pub(crate) fn write(mut self, head: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
+    pub fn write(mut self, head: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         if !self.runs.is_empty() && !self.buffer.is_empty() {
             self.spill()?;
         }
@@ -332,38 +339,50 @@ fn merge(runs: Vec<File>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Scan an inventory's structure and read everything but its resources.
-pub(crate) fn open<R: Read + Seek>(input: R) -> Result<StreamedInventory<R>, Failure> {
+pub fn open<R: Read + Seek>(input: R) -> Result<StreamedInventory<R>, Failure> {
     StreamedInventory::open::<Failure>(input).map_err(failure)
 }
 
 /// What a streamed audit needs besides the input.
-pub(crate) struct Setup<'a> {
-    pub(crate) catalog: &'a Catalog,
-    pub(crate) ctx: &'a onus_rules::Context,
-    pub(crate) run: RunInfo,
-    pub(crate) baseline: Option<(&'a [onus_model::FindingRef], String)>,
-    pub(crate) waivers: &'a [onus_model::Waiver],
-    pub(crate) today: chrono::NaiveDate,
-    pub(crate) allow_unclassified: bool,
+pub struct Setup<'a> {
+    pub catalog: &'a Catalog,
+    pub ctx: &'a onus_rules::Context,
+    pub run: RunInfo,
+    pub baseline: Option<(&'a [onus_model::FindingRef], String)>,
+    pub waivers: &'a [onus_model::Waiver],
+    pub today: chrono::NaiveDate,
+    pub allow_unclassified: bool,
+}
+
+impl std::fmt::Debug for Setup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("run", &self.run)
+            .field("today", &self.today)
+            .field("allow_unclassified", &self.allow_unclassified)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A streamed audit that could not finish.
-#[derive(Debug)]
-pub(crate) enum Failure {
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
     /// The inventory is not valid (a message of the streamed reader; the
     /// caller names the place by reading it the classic way).
+    #[error("invalid inventory: {0}")]
     Invalid(String),
     /// Reading the input or writing a spool failed.
+    #[error(transparent)]
     Io(io::Error),
 }
 
 /// The counts the exit code needs (the findings themselves may be on disk).
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Tally {
+pub struct Tally {
     /// Unaddressed findings not waived.
-    pub(crate) open: usize,
+    pub open: usize,
     /// Of those, the ones the baseline does not have.
-    pub(crate) new: usize,
+    pub new: usize,
 }
 
 /// Resources per batch handed to a worker thread.
@@ -388,7 +407,7 @@ type Done<T> = (usize, Prepared<T>);
 /// waivers). The main thread cuts the resources out of the input; worker
 /// threads (one a core) parse, map, evaluate and prepare them in batches;
 /// the sink takes them back in inventory order.
-pub(crate) fn audit<R: Read + Seek, S: Sink>(
+pub fn audit<R: Read + Seek, S: Sink>(
     mut inventory: StreamedInventory<R>,
     setup: Setup<'_>,
     sink: &mut S,
@@ -604,7 +623,7 @@ fn evaluate<S: Sink>(
                 m.mark(f);
             }
             waivers.apply(f);
-            if f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f) {
+            if f.status == Status::Unaddressed && !crate::waivers::is_waived(f) {
                 tally.open += 1;
                 if f.baseline.as_deref() == Some("new") {
                     tally.new += 1;
@@ -680,8 +699,8 @@ mod tests {
                 .unwrap_or_else(|| Catalog::unclassified(kind))
         };
         let mut report = onus_rules::audit(&expected, &classify, &ctx, run.clone());
-        onus_rules::policy::apply_baseline(&mut report, &baseline, "base.json");
-        onus_rules::policy::apply_waivers(&mut report, &waivers, today);
+        crate::baseline::apply_baseline(&mut report, &baseline, "base.json");
+        crate::waivers::apply_waivers(&mut report, &waivers, today);
 
         let setup = Setup {
             catalog: &catalog,
@@ -706,7 +725,7 @@ mod tests {
         let open = report
             .findings
             .iter()
-            .filter(|f| f.status == Status::Unaddressed && !onus_rules::policy::is_waived(f))
+            .filter(|f| f.status == Status::Unaddressed && !crate::waivers::is_waived(f))
             .count();
         assert_eq!(tally.open, open);
         (String::from_utf8(out).unwrap(), json::render(&report))

@@ -28,7 +28,7 @@ pub(crate) fn load_baseline(path: &Path) -> anyhow::Result<Vec<FindingRef>> {
         Some(onus_model::REPORT_SCHEMA) => {
             let report: AuditReport = serde_json::from_value(value)
                 .map_err(|e| anyhow::anyhow!("{name}: not a readable onus.report/v1: {e}"))?;
-            Ok(onus_rules::policy::gap_refs(&report))
+            Ok(onus_engine::baseline::gap_refs(&report))
         }
         Some(BASELINE_SCHEMA) => {
             let file: BaselineFile = serde_json::from_value(value)
