@@ -519,35 +519,10 @@ fn azure_endless_throttling_is_named_throttled() {
 #[test]
 fn shards_split_subscriptions_between_runners() {
     let arm = MockArm::start();
-    let mut counts = Vec::new();
-    for shard in ["1/2", "2/2"] {
-        let out = onus()
-            .env("ONUS_AZURE_TOKEN", "t")
-            .args([
-                "audit",
-                "azure",
-                "--subscription",
-                SUB,
-                "--azure-endpoint",
-                &arm.url,
-                "--shard",
-                shard,
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        counts.push(report["resources"].as_array().unwrap().len());
-    }
+    let counts = shard_resource_counts(
+        ("ONUS_AZURE_TOKEN", "t"),
+        &["azure", "--subscription", SUB, "--azure-endpoint", &arm.url],
+    );
     assert_eq!(
         counts.iter().filter(|n| **n > 0).count(),
         1,

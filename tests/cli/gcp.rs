@@ -242,33 +242,10 @@ fn gcp_collect_evidence_pointers_resolve_in_raw() {
 #[test]
 fn gcp_default_scope_lists_projects_and_shards_split_them() {
     let mock = MockGcp::start(false);
-    let mut counts = Vec::new();
-    for shard in ["1/2", "2/2"] {
-        let out = onus()
-            .env("ONUS_GCP_TOKEN", TOKEN)
-            .args([
-                "audit",
-                "gcp",
-                "--gcp-endpoint",
-                &mock.url,
-                "--shard",
-                shard,
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        counts.push(report["resources"].as_array().unwrap().len());
-    }
+    let counts = shard_resource_counts(
+        ("ONUS_GCP_TOKEN", TOKEN),
+        &["gcp", "--gcp-endpoint", &mock.url],
+    );
     assert_eq!(counts.iter().filter(|n| **n > 0).count(), 1, "{counts:?}");
 }
 

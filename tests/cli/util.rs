@@ -167,3 +167,29 @@ pub(crate) fn serve_mock(
     });
     (url, requests)
 }
+
+/// The resources each of two shards (`--shard 1/2`, `--shard 2/2`) reports
+/// for `onus audit <args>` with `env` set; each run must exit 0.
+#[cfg(any(feature = "azure", feature = "gcp"))]
+pub(crate) fn shard_resource_counts(env: (&str, &str), args: &[&str]) -> Vec<usize> {
+    ["1/2", "2/2"]
+        .iter()
+        .map(|shard| {
+            let out = onus()
+                .env(env.0, env.1)
+                .arg("audit")
+                .args(args)
+                .args(["--shard", shard, "--format", "json", "--fail-on", "never"])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            report["resources"].as_array().unwrap().len()
+        })
+        .collect()
+}

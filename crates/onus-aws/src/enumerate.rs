@@ -300,41 +300,41 @@ pub(crate) async fn config(account: Account, region: String) -> Collected {
             return out;
         }
     }
-    let mut token: Option<String> = None;
-    let mut pages = onus_endpoint::Pages::new();
-    loop {
-        account.pace(Some(&region), CONFIG).await;
-        let result = client
-            .select_resource_config()
-            .expression(QUERY)
-            .set_next_token(token.clone())
-            .send()
-            .await;
-        let page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                fail(&mut out, &scope, CONFIG, "SelectResourceConfig", CONFIG, &e);
-                return out;
+    let listed = crate::token_pages(
+        |token| {
+            let call = client
+                .select_resource_config()
+                .expression(QUERY)
+                .set_next_token(token);
+            let pace = account.pace(Some(&region), CONFIG);
+            async move {
+                pace.await;
+                call.send().await
             }
-        };
-        out.resources
-            .extend(config_rows(page.results(), &account.id, Some(&region)));
-        match page.next_token().filter(|t| !t.is_empty()) {
-            None => break,
-            Some(t) => match pages.next(t) {
-                Ok(()) => token = Some(t.to_owned()),
-                Err(stop) => {
-                    truncated(
-                        &mut out,
-                        &scope,
-                        CONFIG,
-                        "SelectResourceConfig",
-                        CONFIG,
-                        stop.to_string(),
-                    );
-                    return out;
-                }
-            },
+        },
+        |page| page.next_token(),
+        |page| {
+            out.resources
+                .extend(config_rows(page.results(), &account.id, Some(&region)));
+        },
+    )
+    .await;
+    match listed {
+        Ok(()) => {}
+        Err(crate::TokenStop::Failed(e)) => {
+            fail(&mut out, &scope, CONFIG, "SelectResourceConfig", CONFIG, &e);
+            return out;
+        }
+        Err(crate::TokenStop::Stopped(why)) => {
+            truncated(
+                &mut out,
+                &scope,
+                CONFIG,
+                "SelectResourceConfig",
+                CONFIG,
+                why,
+            );
+            return out;
         }
     }
     out.sources.push(source(
@@ -354,49 +354,36 @@ pub(crate) async fn aggregator(account: Account, region: String, name: String) -
     let scope = account.scope(Some(&region));
     let label = format!("config-aggregator:{name}");
     let mut out = Collected::default();
-    let mut token: Option<String> = None;
-    let mut pages = onus_endpoint::Pages::new();
-    loop {
-        account.pace(Some(&region), CONFIG).await;
-        let result = client
-            .select_aggregate_resource_config()
-            .configuration_aggregator_name(&name)
-            .expression(QUERY)
-            .set_next_token(token.clone())
-            .send()
-            .await;
-        let page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                fail(
-                    &mut out,
-                    &scope,
-                    CONFIG,
-                    "SelectAggregateResourceConfig",
-                    &label,
-                    &e,
-                );
-                return out;
+    let listed = crate::token_pages(
+        |token| {
+            let call = client
+                .select_aggregate_resource_config()
+                .configuration_aggregator_name(&name)
+                .expression(QUERY)
+                .set_next_token(token);
+            let pace = account.pace(Some(&region), CONFIG);
+            async move {
+                pace.await;
+                call.send().await
             }
-        };
-        out.resources
-            .extend(config_rows(page.results(), &account.id, None));
-        match page.next_token().filter(|t| !t.is_empty()) {
-            None => break,
-            Some(t) => match pages.next(t) {
-                Ok(()) => token = Some(t.to_owned()),
-                Err(stop) => {
-                    truncated(
-                        &mut out,
-                        &scope,
-                        CONFIG,
-                        "SelectAggregateResourceConfig",
-                        &label,
-                        stop.to_string(),
-                    );
-                    return out;
-                }
-            },
+        },
+        |page| page.next_token(),
+        |page| {
+            out.resources
+                .extend(config_rows(page.results(), &account.id, None));
+        },
+    )
+    .await;
+    let operation = "SelectAggregateResourceConfig";
+    match listed {
+        Ok(()) => {}
+        Err(crate::TokenStop::Failed(e)) => {
+            fail(&mut out, &scope, CONFIG, operation, &label, &e);
+            return out;
+        }
+        Err(crate::TokenStop::Stopped(why)) => {
+            truncated(&mut out, &scope, CONFIG, operation, &label, why);
+            return out;
         }
     }
     out.sources.push(source(
@@ -524,80 +511,82 @@ pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) ->
     };
     let explorer = client(&region);
     let scope = account.scope(Some(&region));
-    let mut token: Option<String> = None;
-    let mut pages = onus_endpoint::Pages::new();
-    loop {
-        account.pace(Some(&region), RESOURCE_EXPLORER).await;
-        let page = match explorer
-            .list_resources()
-            .max_results(1000)
-            .set_next_token(token.clone())
-            .send()
-            .await
-        {
-            Ok(page) => page,
-            Err(e) => {
-                fail(
-                    &mut out,
-                    &scope,
-                    RESOURCE_EXPLORER,
-                    "ListResources",
-                    RESOURCE_EXPLORER,
-                    &e,
-                );
-                return out;
+    let listed = crate::token_pages(
+        |token| {
+            let call = explorer
+                .list_resources()
+                .max_results(1000)
+                .set_next_token(token);
+            let pace = account.pace(Some(&region), RESOURCE_EXPLORER);
+            async move {
+                pace.await;
+                call.send().await
             }
-        };
-        for r in page.resources() {
-            let Some(arn) = r.arn() else { continue };
-            let in_scope = r
-                .region()
-                .is_none_or(|g| g.is_empty() || g == "global" || regions.iter().any(|s| s == g));
-            let Some((kind, name)) = kind_for_arn(arn).filter(|_| in_scope) else {
-                continue;
-            };
-            let properties: Vec<Value> = r
-                .properties()
-                .iter()
-                .map(|p| json!({"Name": p.name(), "Data": p.data().map(document_json)}))
-                .collect();
-            let properties = Value::Array(properties);
-            let tags = explorer_tags(&properties);
-            let raw = json!({
-                "Arn": arn,
-                "ResourceType": r.resource_type(),
-                "Service": r.service(),
-                "Region": r.region(),
-                "OwningAccountId": r.owning_account_id(),
-                "Properties": properties,
-            });
-            let owner = r.owning_account_id().unwrap_or(&account.id).to_owned();
-            out.resources.push(enumerated(
-                arn,
-                kind,
-                Some(name),
-                &owner,
-                r.region().filter(|g| !g.is_empty() && *g != "global"),
-                tags,
-                raw,
-            ));
+        },
+        |page| page.next_token(),
+        |page| {
+            for r in page.resources() {
+                let Some(arn) = r.arn() else { continue };
+                let in_scope = r.region().is_none_or(|g| {
+                    g.is_empty() || g == "global" || regions.iter().any(|s| s == g)
+                });
+                let Some((kind, name)) = kind_for_arn(arn).filter(|_| in_scope) else {
+                    continue;
+                };
+                let properties: Vec<Value> = r
+                    .properties()
+                    .iter()
+                    .map(|p| json!({"Name": p.name(), "Data": p.data().map(document_json)}))
+                    .collect();
+                let properties = Value::Array(properties);
+                let tags = explorer_tags(&properties);
+                let raw = json!({
+                    "Arn": arn,
+                    "ResourceType": r.resource_type(),
+                    "Service": r.service(),
+                    "Region": r.region(),
+                    "OwningAccountId": r.owning_account_id(),
+                    "Properties": properties,
+                });
+                let owner = r.owning_account_id().unwrap_or(&account.id).to_owned();
+                out.resources.push(enumerated(
+                    arn,
+                    kind,
+                    Some(name),
+                    &owner,
+                    r.region().filter(|g| !g.is_empty() && *g != "global"),
+                    tags,
+                    raw,
+                ));
+            }
+        },
+    )
+    .await;
+    match listed {
+        Ok(()) => {}
+        Err(crate::TokenStop::Failed(e)) => {
+            let operation = "ListResources";
+            fail(
+                &mut out,
+                &scope,
+                RESOURCE_EXPLORER,
+                operation,
+                RESOURCE_EXPLORER,
+                &e,
+            );
+            return out;
         }
-        match page.next_token().filter(|t| !t.is_empty()) {
-            None => break,
-            Some(t) => match pages.next(t) {
-                Ok(()) => token = Some(t.to_owned()),
-                Err(stop) => {
-                    truncated(
-                        &mut out,
-                        &scope,
-                        RESOURCE_EXPLORER,
-                        "ListResources",
-                        RESOURCE_EXPLORER,
-                        stop.to_string(),
-                    );
-                    return out;
-                }
-            },
+        Err(crate::TokenStop::Stopped(why)) => {
+            let operation = "ListResources";
+            truncated(
+                &mut out,
+                &scope,
+                RESOURCE_EXPLORER,
+                operation,
+                RESOURCE_EXPLORER,
+                why,
+            );
+            return out;
         }
     }
     out.sources.push(source(

@@ -21,73 +21,66 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     );
     let scope = account.scope(Some(&region));
     let mut out = Collected::default();
-    // ListEventBuses has no paginator in the SDK: follow NextToken under the
-    // shared paging guard.
-    let mut guard = onus_endpoint::Pages::new();
-    let mut token: Option<String> = None;
-    loop {
-        account.pace(Some(&region), "events").await;
-        let page = match events
-            .list_event_buses()
-            .set_next_token(token.clone())
-            .send()
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                out.gaps.push(gap(
-                    &scope,
-                    "events",
-                    "ListEventBuses",
-                    &e,
-                    &[BUS],
-                    &[],
-                    vec![],
-                ));
-                break;
+    // ListEventBuses has no paginator in the SDK.
+    let mut buses = Vec::new();
+    let listed = crate::token_pages(
+        |token| {
+            let call = events.list_event_buses().set_next_token(token);
+            let pace = account.pace(Some(&region), "events");
+            async move {
+                pace.await;
+                call.send().await
             }
+        },
+        |page| page.next_token(),
+        |page| buses.extend(page.event_buses().iter().cloned()),
+    )
+    .await;
+    match listed {
+        Ok(()) => {}
+        Err(crate::TokenStop::Failed(e)) => out.gaps.push(gap(
+            &scope,
+            "events",
+            "ListEventBuses",
+            &e,
+            &[BUS],
+            &[],
+            vec![],
+        )),
+        Err(crate::TokenStop::Stopped(why)) => out.gaps.push(crate::gap::recorded(
+            &scope,
+            "events",
+            "ListEventBuses",
+            onus_model::GapCause::ApiError,
+            why,
+            &[BUS],
+            &[],
+            vec![],
+        )),
+    }
+    for b in &buses {
+        let (Some(name), Some(arn)) = (b.name(), b.arn()) else {
+            continue;
         };
-        for b in page.event_buses() {
-            let (Some(name), Some(arn)) = (b.name(), b.arn()) else {
-                continue;
-            };
-            let mut r = resource(arn, &account.id, Some(&region), BUS, Some(name));
-            r.raw = json!({
-                "Name": name,
-                "Arn": arn,
-                "Description": b.description(),
-                "Policy": b.policy(),
-                "CreationTime": b.creation_time().and_then(to_chrono),
-                "LastModifiedTime": b.last_modified_time().and_then(to_chrono),
-            });
-            let answer = crate::policy::embedded_policy_public(&r.raw, "", "Policy");
-            crate::sqs::set_policy_public(
-                &mut r,
-                answer,
-                &scope,
-                &mut out.gaps,
-                "events",
-                "ListEventBuses",
-            );
-            out.resources.push(r);
-        }
-        token = page.next_token().map(str::to_owned);
-        let Some(next) = &token else {
-            break;
-        };
-        if let Err(stop) = guard.next(next) {
-            out.gaps.push(crate::gap::recorded(
-                &scope,
-                "events",
-                "ListEventBuses",
-                onus_model::GapCause::ApiError,
-                stop.to_string(),
-                &[BUS],
-                &[],
-                vec![],
-            ));
-            break;
-        }
+        let mut r = resource(arn, &account.id, Some(&region), BUS, Some(name));
+        r.raw = json!({
+            "Name": name,
+            "Arn": arn,
+            "Description": b.description(),
+            "Policy": b.policy(),
+            "CreationTime": b.creation_time().and_then(to_chrono),
+            "LastModifiedTime": b.last_modified_time().and_then(to_chrono),
+        });
+        let answer = crate::policy::embedded_policy_public(&r.raw, "", "Policy");
+        crate::sqs::set_policy_public(
+            &mut r,
+            answer,
+            &scope,
+            &mut out.gaps,
+            "events",
+            "ListEventBuses",
+        );
+        out.resources.push(r);
     }
     out
 }

@@ -16,7 +16,6 @@
 
 mod acm;
 mod apigateway;
-mod aurora;
 mod backup;
 mod budget;
 mod cloudfront;
@@ -583,6 +582,62 @@ fn schedule(
             progress.task_done(&label);
             out
         });
+    }
+}
+
+/// How a token-paged listing ([`token_pages`]) ended early.
+pub(crate) enum TokenStop<E> {
+    /// A call failed.
+    Failed(
+        Box<
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    ),
+    /// The shared paging guard stopped the listing (a repeated token, too
+    /// many pages): why.
+    Stopped(String),
+}
+
+/// Follow `NextToken` through an operation the SDK has no paginator for:
+/// `send` makes one call with the token (pacing included), `next` reads a
+/// page's token, `each` takes every page as it comes, so what was read before
+/// a failure is kept. [`onus_endpoint::Pages`] stops loops and runaway
+/// listings as on every other collector.
+pub(crate) async fn token_pages<P, E, F, Fut>(
+    mut send: F,
+    next: impl Fn(&P) -> Option<&str>,
+    mut each: impl FnMut(P),
+) -> Result<(), TokenStop<E>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<
+        Output = Result<
+            P,
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    >,
+{
+    let mut token = None;
+    let mut guard = onus_endpoint::Pages::new();
+    loop {
+        let page = send(token.take())
+            .await
+            .map_err(|e| TokenStop::Failed(Box::new(e)))?;
+        let following = next(&page).filter(|t| !t.is_empty()).map(str::to_owned);
+        each(page);
+        let Some(t) = following else {
+            return Ok(());
+        };
+        guard
+            .next(&t)
+            .map_err(|stop| TokenStop::Stopped(stop.to_string()))?;
+        token = Some(t);
     }
 }
 

@@ -14,13 +14,7 @@ const SNAPSHOT: &str = "aws.rds.db-snapshot";
 const CLUSTER_SNAPSHOT: &str = "aws.rds.cluster-snapshot";
 
 pub(crate) async fn collect(account: Account, region: String) -> Collected {
-    let config = account.in_region(&region);
-    let rds = aws_sdk_rds::Client::from_conf(
-        aws_sdk_rds::config::Builder::from(&config)
-            .interceptor(account.guard.clone())
-            .interceptor(account.retries.clone())
-            .build(),
-    );
+    let rds = crate::rds::client(&account, &region);
     let (mut out, clusters) = tokio::join!(
         db_snapshots(&account, &region, &rds),
         cluster_snapshots(&account, &region, &rds)

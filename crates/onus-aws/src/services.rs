@@ -8,10 +8,9 @@
 //! and a row here; adding a kind is a catalog entry.
 
 use crate::{
-    Account, Task, acm, apigateway, aurora, backup, cloudfront, cloudtrail, dynamodb, ec2, ecr,
-    efs, eks, elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, iam, kinesis, kms,
-    lambda, logs, network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns,
-    sqs, vpcs,
+    Account, Task, acm, apigateway, backup, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
+    elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, iam, kinesis, kms, lambda, logs,
+    network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs, vpcs,
 };
 
 /// How often a service is read.
@@ -197,7 +196,7 @@ pub(crate) const SERVICES: &[Service] = &[
         scope: Scope::Regional,
         kinds: &["aws.rds.instance"],
         operations: &[("RDS", "DescribeDBInstances", "rds:DescribeDBInstances")],
-        fetch: |a, w| Box::pin(rds::collect(a, w.region)),
+        fetch: |a, w| Box::pin(rds::instances(a, w.region)),
     },
     Service {
         name: "dynamodb",
@@ -468,7 +467,7 @@ pub(crate) const SERVICES: &[Service] = &[
         scope: Scope::Regional,
         kinds: &["aws.rds.db-cluster"],
         operations: &[("RDS", "DescribeDBClusters", "rds:DescribeDBClusters")],
-        fetch: |a, w| Box::pin(aurora::collect(a, w.region)),
+        fetch: |a, w| Box::pin(rds::clusters(a, w.region)),
     },
     Service {
         name: "opensearch",

@@ -231,6 +231,29 @@ pub(crate) fn check_ports(
     )
 }
 
+/// Addressed when the resource's public network access is off
+/// (`public_access.internet_reachable` false): private access is a stronger
+/// control than any address list, so the list need not be read. `then` ends
+/// the message ("Public network access is disabled, so {then}").
+pub(crate) fn private_access_only(resource: &Resource, then: &str) -> Option<Outcome> {
+    let off = resource
+        .facets
+        .public_access
+        .as_ref()
+        .and_then(|p| p.internet_reachable)
+        == Some(false);
+    off.then(|| {
+        Outcome::addressed(
+            format!("Public network access is disabled, so {then}"),
+            vec![evidence(
+                resource,
+                "public_access.internet_reachable",
+                false.into(),
+            )],
+        )
+    })
+}
+
 /// The outcome of a list of allowed address ranges (a service firewall, storage
 /// `ipRules`): unaddressed when they are open to the internet as the address
 /// model defines it, medium for Azure's "all Azure services" entry alone,

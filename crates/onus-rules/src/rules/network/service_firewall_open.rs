@@ -1,7 +1,7 @@
 use onus_model::{Duty, Resource, Severity};
 
-use crate::net::ranges_outcome;
-use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
+use crate::net::{private_access_only, ranges_outcome};
+use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -47,21 +47,9 @@ impl Rule for ServiceFirewallOpen {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        if resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.internet_reachable)
-            == Some(false)
+        if let Some(private) = private_access_only(resource, "no firewall rule admits the internet")
         {
-            return Outcome::addressed(
-                "Public network access is disabled, so no firewall rule admits the internet",
-                vec![evidence(
-                    resource,
-                    "public_access.internet_reachable",
-                    false.into(),
-                )],
-            );
+            return private;
         }
         let Some(ranges) = resource
             .facets

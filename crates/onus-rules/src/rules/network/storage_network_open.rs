@@ -1,6 +1,6 @@
 use onus_model::{Duty, Resource, RuleAccess, Severity};
 
-use crate::net::ranges_outcome;
+use crate::net::{private_access_only, ranges_outcome};
 use crate::rule::{Context, Outcome, Rule, RuleMeta, declare_rule, evidence};
 
 declare_rule! {
@@ -44,21 +44,10 @@ impl Rule for StorageNetworkOpen {
     }
 
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
-        if resource
-            .facets
-            .public_access
-            .as_ref()
-            .and_then(|p| p.internet_reachable)
-            == Some(false)
+        if let Some(private) =
+            private_access_only(resource, "the network rules admit no internet traffic")
         {
-            return Outcome::addressed(
-                "Public network access is disabled, so the network rules admit no internet traffic",
-                vec![evidence(
-                    resource,
-                    "public_access.internet_reachable",
-                    false.into(),
-                )],
-            );
+            return private;
         }
         let network = resource.facets.network.as_ref();
         match network.and_then(|n| n.default_action) {
