@@ -31,51 +31,44 @@ pub(crate) async fn collect(account: Account, region: String) -> Collected {
     let scope = account.scope(Some(&region));
     let mut out = Collected::default();
     let mut environments = Vec::new();
-    let mut token: Option<String> = None;
-    // DescribeEnvironments has no SDK paginator: the same guard as every listing.
-    let mut guard = onus_endpoint::Pages::new();
-    loop {
-        account.pace(Some(&region), "elasticbeanstalk").await;
-        match eb
-            .describe_environments()
-            .include_deleted(false)
-            .set_next_token(token.clone())
-            .send()
-            .await
-        {
-            Ok(page) => {
-                environments.extend(page.environments().iter().cloned());
-                token = page.next_token().map(str::to_owned);
-                let Some(next) = &token else {
-                    break;
-                };
-                if let Err(stop) = guard.next(next) {
-                    out.gaps.push(crate::gap::recorded(
-                        &scope,
-                        "elasticbeanstalk",
-                        "DescribeEnvironments",
-                        onus_model::GapCause::ApiError,
-                        stop.to_string(),
-                        &[ENV],
-                        &[],
-                        vec![],
-                    ));
-                    break;
-                }
+    // DescribeEnvironments has no SDK paginator.
+    let listed = crate::token_pages(
+        |token| {
+            let call = eb
+                .describe_environments()
+                .include_deleted(false)
+                .set_next_token(token);
+            let pace = account.pace(Some(&region), "elasticbeanstalk");
+            async move {
+                pace.await;
+                call.send().await
             }
-            Err(e) => {
-                out.gaps.push(gap(
-                    &scope,
-                    "elasticbeanstalk",
-                    "DescribeEnvironments",
-                    &e,
-                    &[ENV],
-                    &[],
-                    vec![],
-                ));
-                break;
-            }
-        }
+        },
+        |page| page.next_token(),
+        |page| environments.extend(page.environments().iter().cloned()),
+    )
+    .await;
+    match listed {
+        Ok(()) => {}
+        Err(crate::TokenStop::Failed(e)) => out.gaps.push(gap(
+            &scope,
+            "elasticbeanstalk",
+            "DescribeEnvironments",
+            &e,
+            &[ENV],
+            &[],
+            vec![],
+        )),
+        Err(crate::TokenStop::Stopped(why)) => out.gaps.push(crate::gap::recorded(
+            &scope,
+            "elasticbeanstalk",
+            "DescribeEnvironments",
+            onus_model::GapCause::ApiError,
+            why,
+            &[ENV],
+            &[],
+            vec![],
+        )),
     }
     let items: Vec<aws_sdk_elasticbeanstalk::types::EnvironmentDescription> = environments;
     let read = |env: aws_sdk_elasticbeanstalk::types::EnvironmentDescription| {
