@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::inventory::Gap;
 use crate::ledger::{Finding, LedgerEntry};
-use crate::resource::Provider;
 use crate::vocabulary::{Duty, ServiceModel, Severity, Status};
 
 /// The schema identifier every report carries in its `schema` field.
@@ -112,30 +111,15 @@ pub struct Summary {
     pub complete: bool,
 }
 
-/// One resource with its service model and duty ledger.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ReportResource {
-    /// The provider's identifier.
-    pub id: String,
-    /// Who runs it.
-    pub provider: Provider,
-    /// Account, subscription or tenant.
-    pub account: String,
-    /// Region or location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The resource kind.
-    pub kind: String,
-    /// Human-readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Tags, for matching resources to planned assets and waivers.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+crate::resource::resource_struct! {
+    /// One resource with its service model and duty ledger.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    pub struct ReportResource {
     /// The service model; `null` when the kind is unclassified.
     pub service_model: Option<ServiceModel>,
     /// The duty ledger: every duty with its owner, status and reason.
     pub duties: BTreeMap<Duty, LedgerEntry>,
+    }
 }
 
 /// The JSON report of one audit run.

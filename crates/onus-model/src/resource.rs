@@ -51,27 +51,42 @@ impl fmt::Display for Provider {
     }
 }
 
-/// One deployed resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Resource {
-    /// The provider's own identifier (ARN, Azure resource ID, tenant ID).
-    pub id: String,
-    /// Who runs it.
-    pub provider: Provider,
-    /// AWS account ID, Azure subscription ID, SaaS tenant.
-    pub account: String,
-    /// Region or location; absent for global resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Dotted lowercase kind, e.g. `aws.ec2.instance`, `azure.compute.virtual-machine`.
-    pub kind: String,
-    /// Human-readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Tags or labels.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+/// Define a struct whose first fields say which resource it is (id,
+/// provider, account, region, kind, name, tags), followed by its own: one
+/// definition of those fields for the inventory's [`Resource`] and the
+/// report's [`crate::ReportResource`].
+macro_rules! resource_struct {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            /// The provider's own identifier (ARN, Azure resource ID, tenant ID).
+            pub id: String,
+            /// Who runs it.
+            pub provider: $crate::resource::Provider,
+            /// AWS account ID, Azure subscription ID, SaaS tenant.
+            pub account: String,
+            /// Region or location; absent for global resources.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub region: Option<String>,
+            /// Dotted lowercase kind, e.g. `aws.ec2.instance`, `azure.compute.virtual-machine`.
+            pub kind: String,
+            /// Human-readable name.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
+            /// Tags or labels (matched by planned assets and waivers).
+            #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            pub tags: std::collections::BTreeMap<String, String>,
+            $($own)*
+        }
+    };
+}
+pub(crate) use resource_struct;
+
+resource_struct! {
+    /// One deployed resource.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Resource {
     /// Normalised observations. Absent means not observed.
     #[serde(default)]
     pub facets: Facets,
@@ -87,6 +102,7 @@ pub struct Resource {
     /// are `unknown` ("enumerated, not evaluated in depth").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enumerated_only: bool,
+    }
 }
 
 impl Resource {
