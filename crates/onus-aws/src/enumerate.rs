@@ -562,10 +562,10 @@ pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) ->
         },
     )
     .await;
+    let operation = "ListResources";
     match listed {
         Ok(()) => {}
         Err(crate::TokenStop::Failed(e)) => {
-            let operation = "ListResources";
             fail(
                 &mut out,
                 &scope,
@@ -577,7 +577,6 @@ pub(crate) async fn resource_explorer(account: Account, regions: Vec<String>) ->
             return out;
         }
         Err(crate::TokenStop::Stopped(why)) => {
-            let operation = "ListResources";
             truncated(
                 &mut out,
                 &scope,

@@ -411,7 +411,7 @@ async fn roles(
             .collect()
             .await
     };
-    let mut failed: BTreeMap<&str, (&PolicyReadError, Vec<String>)> = BTreeMap::new();
+    let mut failed: BTreeMap<String, (&PolicyReadError, Vec<String>)> = BTreeMap::new();
     for r in &mut roles.resources {
         let mut attached = r.raw["AttachedPolicies"].take();
         for p in attached.as_array_mut().into_iter().flatten() {
@@ -424,14 +424,11 @@ async fn roles(
                 .or_else(|| fetched.get(&arn).map(Result::as_ref))
             {
                 Some(Ok(version)) => p["PolicyVersion"] = version.clone(),
-                Some(Err(e)) => {
-                    let (arn, _) = fetched.get_key_value(&arn).expect("fetched");
-                    failed
-                        .entry(arn)
-                        .or_insert((e, Vec::new()))
-                        .1
-                        .push(r.id.clone());
-                }
+                Some(Err(e)) => failed
+                    .entry(arn)
+                    .or_insert((e, Vec::new()))
+                    .1
+                    .push(r.id.clone()),
                 None => {}
             }
         }

@@ -66,7 +66,7 @@ async fn db_snapshots(account: &Account, region: &str, rds: &aws_sdk_rds::Client
                 "Engine": s.engine(),
                 "Encrypted": s.encrypted(),
                 "KmsKeyId": s.kms_key_id(),
-                "SnapshotCreateTime": s.snapshot_create_time().map(ToString::to_string),
+                "SnapshotCreateTime": s.snapshot_create_time().and_then(crate::ssm::to_chrono),
             });
             account.pace(Some(&region), "rds").await;
             match rds
