@@ -11,6 +11,7 @@
 //! error messages.
 
 pub mod address;
+mod compliance;
 mod coverage;
 mod facets;
 mod inventory;
@@ -22,6 +23,7 @@ mod resource;
 pub mod stream;
 mod vocabulary;
 
+pub use compliance::{ControlGap, ControlResult, ControlSummary, FrameworkResult, Ownership};
 pub use coverage::{
     Coverage, CoverageTotals, EnumerationSource, KindCoverage, NotEvaluated, SourceStatus,
 };
@@ -43,7 +45,9 @@ pub use report::{
     StatusCounts, Summary, TrendPoint, report_json_schema,
 };
 pub use resource::{Provider, Resource, in_shard, is_valid_kind};
-pub use vocabulary::{Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status};
+pub use vocabulary::{
+    ControlStatus, Duty, Layer, Owner, ParseError, ServiceModel, Severity, Status,
+};
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`, for
 /// error messages that name a place in a file.

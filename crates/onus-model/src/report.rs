@@ -153,6 +153,11 @@ pub struct AuditReport {
     /// with the texts it was produced with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleInfo>,
+    /// The compliance view, one entry per framework asked for with
+    /// `--framework`: each control with its owner per service model and the
+    /// status of the customer's part, from the ledger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<crate::compliance::FrameworkResult>,
 }
 
 /// One rule as a report carries it.

@@ -188,6 +188,37 @@ impl Status {
 }
 
 vocabulary! {
+    /// The rolled-up state of one control of a compliance framework.
+    ///
+    /// The first four are [`Status`]'s, over the resources the control applies
+    /// to; `manual` is a control onus cannot read from an API (a governance
+    /// programme, a training): verify by hand, never `addressed`.
+    ControlStatus ("control status") {
+        /// The customer's part does not hold on at least one resource.
+        Unaddressed = "unaddressed",
+        /// What the control needs was not observed on at least one resource.
+        Unknown = "unknown",
+        /// The customer's part holds on every resource it applies to.
+        Addressed = "addressed",
+        /// The provider owns it for every resource in scope, or nothing it checks is in scope.
+        NotApplicable = "not_applicable",
+        /// Not readable from an API: verify by hand.
+        Manual = "manual",
+    }
+}
+
+impl From<Status> for ControlStatus {
+    fn from(status: Status) -> ControlStatus {
+        match status {
+            Status::Unaddressed => ControlStatus::Unaddressed,
+            Status::Unknown => ControlStatus::Unknown,
+            Status::Addressed => ControlStatus::Addressed,
+            Status::NotApplicable => ControlStatus::NotApplicable,
+        }
+    }
+}
+
+vocabulary! {
     /// How urgent an unaddressed finding is.
     Severity ("severity") {
         /// Informational.

@@ -519,6 +519,7 @@ impl<'a> Auditor<'a> {
             },
             baseline: None,
             expired_waivers: Vec::new(),
+            compliance: Vec::new(),
             rules: registry()
                 .iter()
                 .map(|r| r.meta())

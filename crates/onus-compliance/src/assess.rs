@@ -1,0 +1,254 @@
+//! From the ledger to per-control status, with the owner per resource.
+
+use std::collections::{BTreeMap, HashMap};
+
+use onus_model::{
+    AuditReport, ControlGap, ControlResult, ControlStatus, ControlSummary, Finding,
+    FrameworkResult, Owner, ReportResource, ServiceModel, Status, StatusCounts,
+};
+
+use crate::framework::{Control, Framework};
+
+/// The compliance view of `report` for each of `frameworks`.
+pub fn assess(frameworks: &[&Framework], report: &AuditReport) -> Vec<FrameworkResult> {
+    let findings = findings_by_resource(&report.findings);
+    frameworks
+        .iter()
+        .map(|f| assess_framework(f, &report.resources, &findings))
+        .collect()
+}
+
+/// The findings of each resource, for controls evidenced by rules.
+fn findings_by_resource(findings: &[Finding]) -> HashMap<&str, Vec<&Finding>> {
+    let mut by: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        by.entry(f.resource.as_str()).or_default().push(f);
+    }
+    by
+}
+
+/// One framework over the resources (with their findings).
+pub fn assess_framework(
+    framework: &Framework,
+    resources: &[ReportResource],
+    findings: &HashMap<&str, Vec<&Finding>>,
+) -> FrameworkResult {
+    let mut summary = ControlSummary {
+        controls: framework.controls.len(),
+        automated: framework.automated(),
+        statuses: BTreeMap::new(),
+    };
+    let controls: Vec<ControlResult> = framework
+        .controls
+        .iter()
+        .map(|c| {
+            let result = assess_control(framework, c, resources, findings);
+            *summary.statuses.entry(result.status).or_default() += 1;
+            result
+        })
+        .collect();
+    FrameworkResult {
+        id: framework.id.clone(),
+        title: framework.title.clone(),
+        version: framework.version.clone(),
+        source: framework.source.clone(),
+        summary,
+        controls,
+    }
+}
+
+/// Who owns `control` for `resource` and the status of the customer's part,
+/// or `None` when nothing the control checks applies to the resource.
+///
+/// The owner comes from the framework's ownership for the resource's service
+/// model (on premises: the customer); where the framework gives none, from the
+/// ledger's owners of the mapped duties and rules. A provider-owned control is
+/// `not_applicable`. Otherwise the status rolls up the mapped duties' ledger
+/// statuses and the mapped rules' conclusions on the resource: unaddressed if
+/// any is, else unknown if any is, else addressed. A manual control yields the
+/// owner with `unknown` ("verify by hand"), or `not_applicable` where the
+/// provider owns it.
+pub fn control_resource(
+    control: &Control,
+    resource: &ReportResource,
+    findings: &[&Finding],
+) -> Option<(Option<Owner>, Status)> {
+    let framework_owner = match (&control.ownership, resource.service_model) {
+        (Some(o), Some(model)) => Some(o.owner(model)),
+        _ => None,
+    };
+    if !control.is_automated() {
+        let owner = framework_owner.or(if control.ownership.is_none() {
+            Some(Owner::Customer)
+        } else {
+            None
+        });
+        let status = if owner == Some(Owner::Provider) {
+            Status::NotApplicable
+        } else {
+            Status::Unknown
+        };
+        return Some((owner, status));
+    }
+    let mut status = Status::NotApplicable;
+    let mut ledger_owner: Option<Owner> = None;
+    let mut note_owner = |o: Owner| {
+        // Customer over shared over provider: the strongest claim on the customer.
+        ledger_owner = Some(match ledger_owner {
+            None => o,
+            Some(prev) => prev.min(o),
+        });
+    };
+    for duty in &control.duties {
+        let Some(entry) = resource.duties.get(duty) else {
+            continue;
+        };
+        match entry.owner {
+            Some(Owner::Provider) => note_owner(Owner::Provider),
+            Some(o) => {
+                note_owner(o);
+                status = status.roll_up(entry.status);
+            }
+            // An unclassified resource: nobody knows who owns it, so unknown.
+            None => status = status.roll_up(entry.status),
+        }
+    }
+    for f in findings {
+        if control.rules.contains(&f.rule) && f.owner.is_customers() {
+            note_owner(f.owner);
+            status = status.roll_up(f.status);
+        }
+    }
+    if status == Status::NotApplicable {
+        return None;
+    }
+    match framework_owner {
+        Some(Owner::Provider) => Some((Some(Owner::Provider), Status::NotApplicable)),
+        Some(o) => Some((Some(o), status)),
+        None if resource.service_model.is_none() => Some((None, status)),
+        None => Some((ledger_owner, status)),
+    }
+}
+
+fn assess_control(
+    framework: &Framework,
+    control: &Control,
+    resources: &[ReportResource],
+    findings: &HashMap<&str, Vec<&Finding>>,
+) -> ControlResult {
+    let mut counts = StatusCounts::default();
+    let mut owners: BTreeMap<Owner, usize> = BTreeMap::new();
+    let mut gaps = Vec::new();
+    let mut customers = 0usize;
+    let mut resources_seen = 0usize;
+    for r in resources {
+        let fs = findings.get(r.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let Some((owner, status)) = control_resource(control, r, fs) else {
+            continue;
+        };
+        resources_seen += 1;
+        if let Some(o) = owner {
+            *owners.entry(o).or_default() += 1;
+        }
+        if owner != Some(Owner::Provider) {
+            customers += 1;
+        }
+        if !control.is_automated() {
+            continue;
+        }
+        counts.add(status);
+        if matches!(status, Status::Unaddressed | Status::Unknown) {
+            gaps.push(ControlGap {
+                resource: r.id.clone(),
+                kind: r.kind.clone(),
+                owner,
+                status,
+            });
+        }
+    }
+    gaps.sort_by(|a, b| (a.status, &a.resource).cmp(&(b.status, &b.resource)));
+    let (status, reason) = if let Some(why) = &control.manual {
+        if resources_seen > 0 && customers == 0 {
+            (
+                ControlStatus::NotApplicable,
+                "the provider owns it for every resource in scope".to_owned(),
+            )
+        } else {
+            (ControlStatus::Manual, format!("verify by hand: {why}"))
+        }
+    } else {
+        let status = [Status::Unaddressed, Status::Unknown, Status::Addressed]
+            .into_iter()
+            .find(|s| counts.get(*s) > 0)
+            .unwrap_or(Status::NotApplicable);
+        let applicable = counts.unaddressed + counts.unknown + counts.addressed;
+        let reason = match status {
+            Status::Unaddressed => format!(
+                "unaddressed on {} of {applicable} resource(s){}",
+                counts.unaddressed,
+                if counts.unknown > 0 {
+                    format!(", unknown on {}", counts.unknown)
+                } else {
+                    String::new()
+                }
+            ),
+            Status::Unknown => format!(
+                "not observed on {} of {applicable} resource(s)",
+                counts.unknown
+            ),
+            Status::Addressed => format!("addressed on all {applicable} resource(s) it applies to"),
+            Status::NotApplicable if counts.not_applicable > 0 => {
+                "the provider owns it for every resource in scope".to_owned()
+            }
+            Status::NotApplicable => "nothing it checks is in scope".to_owned(),
+        };
+        (ControlStatus::from(status), reason)
+    };
+    ControlResult {
+        id: control.id.clone(),
+        title: control.title.clone(),
+        domain: framework.domain_title(control).map(str::to_owned),
+        ownership: control.ownership,
+        duties: control.duties.clone(),
+        rules: control.rules.clone(),
+        manual: control.manual.clone(),
+        status,
+        reason,
+        counts,
+        owners,
+        gaps,
+    }
+}
+
+/// A control whose owner changes when a resource moves between service models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerChange<'f> {
+    /// The control.
+    pub control: &'f Control,
+    /// Its owner before the move.
+    pub from: Owner,
+    /// Its owner after.
+    pub to: Owner,
+}
+
+/// The controls of `framework` whose owner differs between `from` and `to`
+/// (only frameworks that give ownership have any).
+pub fn owner_changes(
+    framework: &Framework,
+    from: ServiceModel,
+    to: ServiceModel,
+) -> Vec<OwnerChange<'_>> {
+    framework
+        .controls
+        .iter()
+        .filter_map(|c| {
+            let o = c.ownership?;
+            let (a, b) = (o.owner(from), o.owner(to));
+            (a != b).then_some(OwnerChange {
+                control: c,
+                from: a,
+                to: b,
+            })
+        })
+        .collect()
+}
