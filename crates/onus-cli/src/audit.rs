@@ -163,6 +163,8 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let formats = crate::output::resolve_formats(&args.format, &output)?;
 
     let catalog = crate::setup::load_catalog(args.catalog.as_deref())?;
+    let frameworks = crate::setup::selected_frameworks(&args.frameworks)?;
+    crate::setup::check_compliance_formats(&formats, &frameworks)?;
     // Read every input file before collecting, so a typo fails in a second, not after a collection.
     let baseline = match &args.baseline {
         Some(path) => Some((path.clone(), crate::baseline_files::load_baseline(path)?)),
@@ -218,7 +220,7 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             today: now.date_naive(),
             allow_unclassified: args.allow_unclassified,
         };
-        if formats == [Format::Json] {
+        if formats == [Format::Json] && frameworks.is_empty() {
             let mut spool = onus_engine::stream::JsonSpool::new()
                 .context("cannot create a temporary file for the report")?;
             let (head, tally) = match onus_engine::stream::audit(inventory, setup, &mut spool) {
@@ -303,6 +305,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         let tally = tally(&report);
         (report, tally)
     };
+
+    let mut report = report;
+    crate::setup::add_compliance(&mut report, &frameworks);
 
     let mut trend = Vec::new();
     if let Some(store) = &args.store {

@@ -64,8 +64,10 @@ pub enum Command {
     Collect(CollectArgs),
     /// List the rules: code, duty, severity, title.
     Rules(RulesArgs),
-    /// Print a rule's documentation.
+    /// Print a rule's documentation, or a compliance control's owners and assessment.
     Explain(ExplainArgs),
+    /// List the compliance frameworks: id, title, version, controls, automated share.
+    Frameworks(FrameworksArgs),
     /// Print the responsibility matrix, or one kind's duties with --kind.
     Matrix(MatrixArgs),
     /// Print the JSON Schema of the inventory or report format.
@@ -339,6 +341,9 @@ pub struct AuditArgs {
     #[arg(help_heading = "Policy", long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
 
+    #[command(flatten, next_help_heading = "Compliance")]
+    pub frameworks: FrameworkArgs,
+
     /// Output formats, comma-separated. Default: table on a terminal, json otherwise.
     #[arg(help_heading = "Outputs", long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
     pub format: Vec<Format>,
@@ -414,8 +419,40 @@ pub enum ListFormat {
 /// Arguments of `onus explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The rule code, e.g. NET001.
+    /// A rule code (NET001), `firewall`, or a control id (CEK-03, or
+    /// cis-aws-5.0:1.4 where several frameworks use the id).
     pub code: String,
+    #[command(flatten)]
+    pub frameworks: FrameworkDirArg,
+}
+
+/// `--frameworks DIR`: framework files of the user's own.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FrameworkDirArg {
+    /// Load every *.toml framework file of this directory besides the built-in ones.
+    #[arg(long = "frameworks", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `--framework ID` and `--frameworks DIR`: the compliance view of a report.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FrameworkArgs {
+    /// Add the compliance view of a framework (repeatable or comma-separated;
+    /// `onus frameworks` lists them), e.g. ccm-4.0.
+    #[arg(long = "framework", value_name = "ID", value_delimiter = ',')]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub dir: FrameworkDirArg,
+}
+
+/// Arguments of `onus frameworks`.
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    #[command(flatten)]
+    pub dir: FrameworkDirArg,
+    /// Output format (table or JSON).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// Arguments of `onus matrix`.
@@ -585,6 +622,8 @@ pub struct ReportArgs {
     /// The run (`onus history` lists them).
     #[arg(long, value_name = "ID")]
     pub run: String,
+    #[command(flatten)]
+    pub frameworks: FrameworkArgs,
     /// Output formats, comma-separated.
     #[arg(long, value_parser = format_parser(), value_delimiter = ',', value_name = "F,...")]
     pub format: Vec<Format>,

@@ -192,9 +192,12 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
 pub(crate) fn report(args: &ReportArgs, style: onus_report::Style) -> anyhow::Result<u8> {
     let rt = runtime()?;
     let store = open(&rt, args.store.store.as_ref())?;
-    let report = rt.block_on(store.report(&args.run))?;
+    let frameworks = crate::setup::selected_frameworks(&args.frameworks)?;
+    let mut report = rt.block_on(store.report(&args.run))?;
+    crate::setup::add_compliance(&mut report, &frameworks);
     let output = crate::output::Target::new(args.output.as_deref());
     let formats = crate::output::resolve_formats(&args.format, &output)?;
+    crate::setup::check_compliance_formats(&formats, &frameworks)?;
     let written = crate::output::write_outputs(&report, &formats, &output, style, &[])?;
     if !written.is_empty() {
         crate::output::note(&format!("onus: wrote {}", crate::safe(&written.join(", "))));

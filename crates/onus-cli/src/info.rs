@@ -122,12 +122,17 @@ pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let Some(rule) = onus_rules::find(args.code.trim()) else {
+        let frameworks = crate::setup::load_frameworks(args.frameworks.dir.as_deref())?;
+        if let Some(text) = explain_control(&frameworks, args.code.trim())? {
+            crate::output::stdout(&text)?;
+            return Ok(EXIT_OK);
+        }
         let codes: Vec<&str> = onus_rules::registry()
             .iter()
             .map(|r| r.meta().code)
             .collect();
         bail!(
-            "unknown rule '{}' (known rules: {}; `onus rules` lists them; `onus explain firewall` explains the address model)",
+            "unknown rule or control '{}' (known rules: {}; `onus rules` lists them; `onus frameworks` lists the frameworks whose controls it explains; `onus explain firewall` explains the address model)",
             args.code,
             codes.join(", ")
         );
@@ -218,4 +223,115 @@ pub(crate) fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
     };
     crate::output::stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))?;
     Ok(EXIT_OK)
+}
+
+/// `onus frameworks`: every framework loaded, with how much of it onus assesses.
+pub(crate) fn frameworks(args: &crate::cli::FrameworksArgs, style: Style) -> anyhow::Result<u8> {
+    let all = crate::setup::load_frameworks(args.dir.dir.as_deref())?;
+    let text = match args.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = all
+                .all
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "id": f.id, "title": f.title, "version": f.version, "source": f.source,
+                        "url": f.url, "file": f.file, "controls": f.controls.len(),
+                        "automated": f.automated(), "ownership": f.ownership,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list)? + "\n"
+        }
+        ListFormat::Table | ListFormat::Markdown => {
+            let rows: Vec<[String; 5]> = all
+                .all
+                .iter()
+                .map(|f| {
+                    let automated = f.automated();
+                    [
+                        f.id.clone(),
+                        f.title.clone(),
+                        f.version.clone(),
+                        f.controls.len().to_string(),
+                        format!(
+                            "{automated} ({:.0}%)",
+                            100.0 * automated as f64 / f.controls.len().max(1) as f64
+                        ),
+                    ]
+                })
+                .collect();
+            format!(
+                "{}\n{} frameworks. `--framework ID` on `onus audit` or `onus report` adds one's compliance view; `onus explain CONTROL` shows a control.\n",
+                onus_report::matrix::render_frameworks(&rows, style),
+                rows.len()
+            )
+        }
+    };
+    crate::output::stdout(&text)?;
+    Ok(EXIT_OK)
+}
+
+/// `onus explain CEK-03`: a control, its owner per service model, and how onus assesses it.
+fn explain_control(
+    frameworks: &onus_compliance::Frameworks,
+    query: &str,
+) -> anyhow::Result<Option<String>> {
+    let found = frameworks.find_control(query);
+    if found.is_empty() {
+        return Ok(None);
+    }
+    if found.len() > 1 {
+        let names: Vec<String> = found
+            .iter()
+            .map(|(f, c)| format!("{}:{}", f.id, c.id))
+            .collect();
+        bail!(
+            "control '{query}' is in several frameworks; name one: {}",
+            names.join(", ")
+        );
+    }
+    let (f, c) = found[0];
+    let mut text = format!("{} {}: {}\n", f.id, c.id, c.title);
+    if let Some(d) = f.domain_title(c) {
+        let _ = writeln!(text, "domain: {d}");
+    }
+    let _ = writeln!(text, "framework: {} {} ({})", f.title, f.version, f.source);
+    match &c.ownership {
+        Some(o) => {
+            let _ = writeln!(
+                text,
+                "\nowner per service model:\n  iaas  {}\n  paas  {}\n  saas  {}\n  on-premises  customer",
+                o.iaas, o.paas, o.saas
+            );
+        }
+        None => {
+            let _ = writeln!(
+                text,
+                "\nowner: the framework gives none; each resource's ledger owner of the duties below"
+            );
+        }
+    }
+    if let Some(why) = &c.manual {
+        let _ = writeln!(
+            text,
+            "\nassessed: by hand ({why}); onus reports it `manual`, never `addressed`"
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "\nassessed from the ledger: unaddressed if any of these is unaddressed on a resource, else unknown if any is unknown, else addressed"
+        );
+        for d in &c.duties {
+            let _ = writeln!(text, "  duty {d}");
+        }
+        for code in &c.rules {
+            let title = onus_rules::find(code).map_or("", |r| r.meta().title);
+            let _ = writeln!(text, "  rule {code}  {title}");
+        }
+    }
+    if let Some(note) = &c.note {
+        let _ = writeln!(text, "\nnote: {note}");
+    }
+    Ok(Some(onus_report::escape::terminal_lines(&text)))
 }

@@ -136,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         cli::Command::Collect(args) => collect::run(args),
         cli::Command::Rules(args) => info::rules(&args, style),
         cli::Command::Explain(args) => info::explain(&args),
+        cli::Command::Frameworks(args) => info::frameworks(&args, style),
         cli::Command::Matrix(args) => info::matrix(&args, style),
         cli::Command::Schema(args) => info::schema(&args),
         cli::Command::Baseline(args) => baseline_files::write_baseline(&args.from, &args.out),

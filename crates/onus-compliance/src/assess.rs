@@ -58,76 +58,35 @@ pub fn assess_framework(
 }
 
 /// Who owns `control` for `resource` and the status of the customer's part,
-/// or `None` when nothing the control checks applies to the resource.
-///
-/// The owner comes from the framework's ownership for the resource's service
-/// model (on premises: the customer); where the framework gives none, from the
-/// ledger's owners of the mapped duties and rules. A provider-owned control is
-/// `not_applicable`. Otherwise the status rolls up the mapped duties' ledger
-/// statuses and the mapped rules' conclusions on the resource: unaddressed if
-/// any is, else unknown if any is, else addressed. A manual control yields the
-/// owner with `unknown` ("verify by hand"), or `not_applicable` where the
-/// provider owns it.
+/// or `None` when nothing the control checks applies to the resource (see
+/// [`onus_model::control_on_resource`]). A manual control yields the owner
+/// with `unknown` ("verify by hand"), or `not_applicable` where the provider
+/// owns it.
 pub fn control_resource(
     control: &Control,
     resource: &ReportResource,
     findings: &[&Finding],
 ) -> Option<(Option<Owner>, Status)> {
-    let framework_owner = match (&control.ownership, resource.service_model) {
+    if control.is_automated() {
+        return onus_model::control_on_resource(
+            control.ownership.as_ref(),
+            &control.duties,
+            &control.rules,
+            resource,
+            findings,
+        );
+    }
+    let owner = match (&control.ownership, resource.service_model) {
         (Some(o), Some(model)) => Some(o.owner(model)),
-        _ => None,
+        (Some(_), None) => None,
+        (None, _) => Some(Owner::Customer),
     };
-    if !control.is_automated() {
-        let owner = framework_owner.or(if control.ownership.is_none() {
-            Some(Owner::Customer)
-        } else {
-            None
-        });
-        let status = if owner == Some(Owner::Provider) {
-            Status::NotApplicable
-        } else {
-            Status::Unknown
-        };
-        return Some((owner, status));
-    }
-    let mut status = Status::NotApplicable;
-    let mut ledger_owner: Option<Owner> = None;
-    let mut note_owner = |o: Owner| {
-        // Customer over shared over provider: the strongest claim on the customer.
-        ledger_owner = Some(match ledger_owner {
-            None => o,
-            Some(prev) => prev.min(o),
-        });
+    let status = if owner == Some(Owner::Provider) {
+        Status::NotApplicable
+    } else {
+        Status::Unknown
     };
-    for duty in &control.duties {
-        let Some(entry) = resource.duties.get(duty) else {
-            continue;
-        };
-        match entry.owner {
-            Some(Owner::Provider) => note_owner(Owner::Provider),
-            Some(o) => {
-                note_owner(o);
-                status = status.roll_up(entry.status);
-            }
-            // An unclassified resource: nobody knows who owns it, so unknown.
-            None => status = status.roll_up(entry.status),
-        }
-    }
-    for f in findings {
-        if control.rules.contains(&f.rule) && f.owner.is_customers() {
-            note_owner(f.owner);
-            status = status.roll_up(f.status);
-        }
-    }
-    if status == Status::NotApplicable {
-        return None;
-    }
-    match framework_owner {
-        Some(Owner::Provider) => Some((Some(Owner::Provider), Status::NotApplicable)),
-        Some(o) => Some((Some(o), status)),
-        None if resource.service_model.is_none() => Some((None, status)),
-        None => Some((ledger_owner, status)),
-    }
+    Some((owner, status))
 }
 
 fn assess_control(

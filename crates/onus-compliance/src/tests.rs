@@ -259,7 +259,10 @@ fn a_control_is_unaddressed_if_any_resource_is_then_unknown_then_addressed() {
         Some("paas"),
         &[("encryption-at-rest", Some("shared"), "unknown")],
     );
-    assert_eq!(statuses(&[ok.clone()])["ENC"].0, ControlStatus::Addressed);
+    assert_eq!(
+        statuses(std::slice::from_ref(&ok))["ENC"].0,
+        ControlStatus::Addressed
+    );
     assert_eq!(
         statuses(&[ok.clone(), unseen.clone()])["ENC"].0,
         ControlStatus::Unknown

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::report::StatusCounts;
+use crate::ledger::Finding;
+use crate::report::{ReportResource, StatusCounts};
 use crate::vocabulary::{ControlStatus, Duty, Owner, ServiceModel, Status};
 
 /// Who owns a control under each cloud service model (the CSA CCM's shared
@@ -116,4 +117,60 @@ pub struct FrameworkResult {
     pub summary: ControlSummary,
     /// Every control, in the framework's order.
     pub controls: Vec<ControlResult>,
+}
+
+/// Who owns a control for `resource` and the status of the customer's part,
+/// or `None` when nothing the control checks applies to the resource: the one
+/// definition the assessment and every per-resource output share.
+///
+/// The owner comes from `ownership` for the resource's service model (on
+/// premises: the customer); without it, from the ledger's owners of the mapped
+/// duties and rules. A provider-owned control is `not_applicable`. Otherwise
+/// the status rolls up the mapped duties' ledger statuses and the mapped
+/// rules' conclusions on the resource (`findings`, the resource's own):
+/// unaddressed if any is, else unknown if any is, else addressed.
+pub fn control_on_resource(
+    ownership: Option<&Ownership>,
+    duties: &[Duty],
+    rules: &[String],
+    resource: &ReportResource,
+    findings: &[&Finding],
+) -> Option<(Option<Owner>, Status)> {
+    let framework_owner = match (ownership, resource.service_model) {
+        (Some(o), Some(model)) => Some(o.owner(model)),
+        _ => None,
+    };
+    let mut status = Status::NotApplicable;
+    let mut ledger_owner: Option<Owner> = None;
+    // Customer over shared over provider: the strongest claim on the customer.
+    let mut note_owner = |o: Owner| ledger_owner = Some(ledger_owner.map_or(o, |p| p.min(o)));
+    for duty in duties {
+        let Some(entry) = resource.duties.get(duty) else {
+            continue;
+        };
+        match entry.owner {
+            Some(Owner::Provider) => note_owner(Owner::Provider),
+            Some(o) => {
+                note_owner(o);
+                status = status.roll_up(entry.status);
+            }
+            // An unclassified resource: nobody knows who owns it, so unknown.
+            None => status = status.roll_up(entry.status),
+        }
+    }
+    for f in findings {
+        if rules.contains(&f.rule) && f.owner.is_customers() {
+            note_owner(f.owner);
+            status = status.roll_up(f.status);
+        }
+    }
+    if status == Status::NotApplicable {
+        return None;
+    }
+    Some(match framework_owner {
+        Some(Owner::Provider) => (Some(Owner::Provider), Status::NotApplicable),
+        Some(o) => (Some(o), status),
+        None if resource.service_model.is_none() => (None, status),
+        None => (ledger_owner, status),
+    })
 }

@@ -23,7 +23,9 @@ mod resource;
 pub mod stream;
 mod vocabulary;
 
-pub use compliance::{ControlGap, ControlResult, ControlSummary, FrameworkResult, Ownership};
+pub use compliance::{
+    ControlGap, ControlResult, ControlSummary, FrameworkResult, Ownership, control_on_resource,
+};
 pub use coverage::{
     Coverage, CoverageTotals, EnumerationSource, KindCoverage, NotEvaluated, SourceStatus,
 };

@@ -38,7 +38,7 @@ impl std::fmt::Display for Esc<'_> {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}\
 td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f3f3f3}\
-.unaddressed{background:#fde2e1}.unknown{background:#fff4cc}.addressed{background:#e3f6e5}.not_applicable{color:#888}\
+.unaddressed{background:#fde2e1}.unknown{background:#fff4cc}.addressed{background:#e3f6e5}.not_applicable{color:#888}.manual{background:#eef1fb}\
 .customer{font-weight:bold}.provider{color:#888}.cards span{display:inline-block;margin-right:1.5rem;font-size:1.2rem}\
 select{margin-right:1rem}button.badge{font:inherit;border:1px solid #bbb;border-radius:1rem;padding:.2rem .8rem;margin-right:.6rem;cursor:pointer}\
 td.reason,td.fix{min-width:18rem;max-width:34rem;overflow-wrap:break-word}#ledger{width:100%}#ledger td{font-size:.88rem}td.sev{white-space:nowrap}td.acct{max-width:9rem;overflow-wrap:anywhere}.sev-critical{color:#fff;background:#8e1b10}.sev-high{color:#8e1b10;font-weight:bold}\
@@ -276,6 +276,7 @@ pub fn render_with_trend(report: &AuditReport, trend: &[TrendPoint]) -> String {
     }
     ledger(report, &mut out);
     matrix(report, &mut out);
+    crate::compliance::html(report, &mut out);
     let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }

@@ -9,6 +9,7 @@
 //! Every data-derived string passes through [`escape`] for its medium: no
 //! terminal escape, spreadsheet formula or Markdown markup comes from data.
 
+pub mod compliance;
 pub mod csv;
 pub mod escape;
 pub mod html;
@@ -53,6 +54,8 @@ pub enum Format {
     Csv,
     /// A self-contained HTML page.
     Html,
+    /// CSV of the compliance view (one row per control and resource).
+    ComplianceCsv,
 }
 
 /// What a renderer needs besides the report.
@@ -68,7 +71,7 @@ pub struct RenderOptions<'a> {
 
 impl Format {
     /// Every format, in the order of `--help`.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Sarif,
@@ -77,6 +80,7 @@ impl Format {
         Format::Markdown,
         Format::Csv,
         Format::Html,
+        Format::ComplianceCsv,
     ];
 
     /// The name on the command line.
@@ -90,6 +94,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::ComplianceCsv => "compliance-csv",
         }
     }
 
@@ -112,6 +117,9 @@ impl Format {
             Format::Markdown => "Markdown (pull-request comment, job summary)",
             Format::Csv => "CSV (one row per resource and duty)",
             Format::Html => "A self-contained HTML page",
+            Format::ComplianceCsv => {
+                "CSV of the compliance view: one row per control and resource (needs --framework)"
+            }
         }
     }
 
@@ -133,6 +141,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::ComplianceCsv => "compliance.csv",
         }
     }
 
@@ -156,6 +165,8 @@ impl Format {
             Format::Junit
         } else if ext("md") || ext("markdown") {
             Format::Markdown
+        } else if ext("compliance.csv") {
+            Format::ComplianceCsv
         } else if ext("csv") {
             Format::Csv
         } else if ext("html") || ext("htm") {
@@ -181,6 +192,7 @@ impl Format {
             Format::Markdown => markdown::render(report),
             Format::Csv => csv::render(report),
             Format::Html => html::render_with_trend(report, options.trend),
+            Format::ComplianceCsv => compliance::csv(report),
         };
         out.write_all(text.as_bytes())
     }

@@ -149,6 +149,7 @@ pub fn render(report: &AuditReport) -> String {
         gap_table(&mut out, &names, &gaps);
         out.push_str("\n</details>\n\n");
     }
+    crate::compliance::markdown(report, &mut out);
     if !report.expired_waivers.is_empty() {
         out.push_str("### Expired waivers\n\n");
         for w in &report.expired_waivers {

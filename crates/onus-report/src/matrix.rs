@@ -87,3 +87,19 @@ pub fn render_rules(rules: &[(&str, Duty, Severity, &str)], style: Style) -> Str
     }
     table.to_string()
 }
+
+/// The framework list of `onus frameworks`: id, title, version, controls,
+/// automated (count and share). Text from a user's framework file is shown
+/// escaped.
+pub fn render_frameworks(rows: &[[String; 5]], _style: Style) -> String {
+    let mut table = new_table();
+    table.set_header(vec!["id", "title", "version", "controls", "automated"]);
+    for row in rows {
+        table.add_row(
+            row.iter()
+                .map(|cell| crate::escape::terminal(cell).into_owned())
+                .collect::<Vec<_>>(),
+        );
+    }
+    table.to_string()
+}

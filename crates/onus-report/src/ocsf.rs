@@ -67,8 +67,9 @@ struct FindingInfo<'a> {
 #[derive(Serialize)]
 struct Compliance<'a> {
     control: &'a str,
-    standards: [&'static str; 1],
-    requirements: [&'a str; 1],
+    standards: Vec<&'a str>,
+    requirements: Vec<String>,
+    status: &'static str,
     status_id: u8,
 }
 
@@ -97,6 +98,7 @@ struct Unmapped<'a> {
 pub fn render(report: &AuditReport) -> String {
     let time = report.run.generated_at.timestamp_millis();
     let resources = crate::sarif::by_id(report);
+    let controls = crate::compliance::ControlIndex::new(report);
     // One event at a time, laid out as `to_string_pretty` of the whole array.
     let mut out: Vec<u8> = b"[".to_vec();
     let mut count = 0;
@@ -141,11 +143,23 @@ pub fn render(report: &AuditReport) -> String {
                 desc: &f.message,
                 types: [f.duty.as_str()],
             },
-            compliance: Compliance {
-                control: &f.rule,
-                standards: ["onus shared responsibility duties"],
-                requirements: [f.duty.as_str()],
-                status_id: 3,
+            compliance: {
+                // The duty, then every framework control the finding evidences.
+                let mut standards = vec!["onus shared responsibility duties"];
+                let mut requirements = vec![f.duty.as_str().to_owned()];
+                for (framework, control) in controls.controls(&f.rule, f.duty) {
+                    if !standards.contains(&framework) {
+                        standards.push(framework);
+                    }
+                    requirements.push(format!("{framework} {control}"));
+                }
+                Compliance {
+                    control: &f.rule,
+                    standards,
+                    requirements,
+                    status: "Fail",
+                    status_id: 3,
+                }
             },
             remediation: Desc {
                 desc: &f.remediation,

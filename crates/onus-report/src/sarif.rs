@@ -150,6 +150,7 @@ fn result(resources: &ById, f: &Finding, index: i64) -> SarifResult {
 /// `tool.driver.rules` (with the texts the report carries), a result per
 /// unaddressed finding.
 pub fn render(report: &AuditReport) -> String {
+    let controls = crate::compliance::ControlIndex::new(report);
     let rules: Vec<ReportingDescriptor> = report
         .rules
         .iter()
@@ -193,10 +194,22 @@ pub fn render(report: &AuditReport) -> String {
                         .build(),
                 )
                 .properties(props(&[
-                    (
-                        "tags",
-                        serde_json::json!(["security", "shared-responsibility", m.duty.as_str()]),
-                    ),
+                    ("tags", {
+                        // The compliance controls the rule evidences, as tags
+                        // (`ccm-4.0/CEK-03`), when the report carries them.
+                        let mut tags = vec![
+                            "security".to_owned(),
+                            "shared-responsibility".to_owned(),
+                            m.duty.as_str().to_owned(),
+                        ];
+                        tags.extend(
+                            controls
+                                .controls(&m.code, m.duty)
+                                .into_iter()
+                                .map(|(f, c)| format!("{f}/{c}")),
+                        );
+                        serde_json::json!(tags)
+                    }),
                     (
                         "security-severity",
                         serde_json::json!(security_severity(m.severity)),

@@ -24,12 +24,13 @@ pub fn render(report: &AuditReport, style: Style, width: usize) -> String {
     gaps(report, style, width, &mut out);
     unknowns(report, style, width, &mut out);
     collection_gaps(report, style, width, &mut out);
+    crate::compliance::table(report, style, width, &mut out);
     out
 }
 
 /// `text` wrapped to `width`, the first line after `first`, the others after
 /// `rest` (ANSI styling does not count towards the width).
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let options = textwrap::Options::new(width.max(20))
         .initial_indent(first)
         .subsequent_indent(rest)
