@@ -593,6 +593,10 @@ pub struct HistoryArgs {
     /// Check the store's integrity first (SQLite `integrity_check`, orphan rows).
     #[arg(long)]
     pub check: bool,
+    /// Show the trend of a framework's controls instead: the runs stored with
+    /// `--framework ID`, oldest first, controls per status and the failing ones.
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
     pub format: HistoryFormat,

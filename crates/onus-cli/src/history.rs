@@ -82,6 +82,12 @@ pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
     if args.check {
         rt.block_on(store.check())?;
     }
+    if let Some(framework) = &args.framework {
+        let points = rt.block_on(store.control_trend(framework, args.limit))?;
+        let text = control_trend_text(framework, &points, args.format)?;
+        crate::output::stdout(&text)?;
+        return Ok(crate::EXIT_OK);
+    }
     let runs = rt.block_on(store.runs(args.limit))?;
     let text = match args.format {
         HistoryFormat::Json => serde_json::to_string_pretty(&runs)? + "\n",
@@ -112,6 +118,52 @@ pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<u8> {
     };
     crate::output::stdout(&text)?;
     Ok(crate::EXIT_OK)
+}
+
+/// `onus history --framework ID`: one row per run, controls per status, and
+/// the failing controls (with their unaddressed resources).
+fn control_trend_text(
+    framework: &str,
+    points: &[onus_store::ControlTrendPoint],
+    format: HistoryFormat,
+) -> anyhow::Result<String> {
+    use onus_model::ControlStatus;
+    if format == HistoryFormat::Json {
+        return Ok(serde_json::to_string_pretty(points)? + "\n");
+    }
+    let mut out = String::from(
+        "| run | created | scope | unaddressed | unknown | addressed | not applicable | manual | failing controls (unaddressed resources) |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for p in points {
+        let n = |s: ControlStatus| p.statuses.get(&s).copied().unwrap_or(0);
+        let failing: Vec<String> = p
+            .failing
+            .iter()
+            .map(|(c, k)| format!("{c} ({k})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            p.run,
+            p.created_at.format("%Y-%m-%d %H:%M"),
+            crate::safe(&p.scope),
+            n(ControlStatus::Unaddressed),
+            n(ControlStatus::Unknown),
+            n(ControlStatus::Addressed),
+            n(ControlStatus::NotApplicable),
+            n(ControlStatus::Manual),
+            crate::safe(&failing.join(", "))
+        );
+    }
+    if points.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n(no run stored with the {} view yet: `onus audit ... --framework {} --store`)",
+            crate::safe(framework),
+            crate::safe(framework)
+        );
+    }
+    Ok(out)
 }
 
 fn render_diff(d: &RunDiff, format: HistoryFormat) -> anyhow::Result<String> {

@@ -87,6 +87,21 @@ pub struct RunSummary {
     pub complete: bool,
 }
 
+/// One stored run's compliance view of one framework.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ControlTrendPoint {
+    /// Run identifier.
+    pub run: String,
+    /// When it ran.
+    pub created_at: DateTime<Utc>,
+    /// What it audited.
+    pub scope: String,
+    /// Controls per status.
+    pub statuses: std::collections::BTreeMap<onus_model::ControlStatus, usize>,
+    /// The unaddressed controls, each with its count of unaddressed resources.
+    pub failing: Vec<(String, usize)>,
+}
+
 /// Migrations, applied in order, each in its own transaction; portable SQL for SQLite and PostgreSQL.
 const MIGRATIONS: &[&[&str]] = &[
     &[
@@ -109,6 +124,13 @@ const MIGRATIONS: &[&[&str]] = &[
         "ALTER TABLE onus_runs ADD COLUMN report_lz4 TEXT",
         "CREATE TABLE onus_duty_counts (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, duty TEXT NOT NULL, \
      unaddressed BIGINT NOT NULL, unknown BIGINT NOT NULL, addressed BIGINT NOT NULL, not_applicable BIGINT NOT NULL, PRIMARY KEY (run_id, duty))",
+    ],
+    // 3: the compliance view of a run (`--framework`): per control its status
+    // and resources per status, so `onus history --framework` shows the trend.
+    &[
+        "CREATE TABLE onus_control_counts (run_id TEXT NOT NULL REFERENCES onus_runs (id) ON DELETE CASCADE, framework TEXT NOT NULL, \
+     control TEXT NOT NULL, status TEXT NOT NULL, unaddressed BIGINT NOT NULL, unknown BIGINT NOT NULL, addressed BIGINT NOT NULL, \
+     not_applicable BIGINT NOT NULL, PRIMARY KEY (run_id, framework, control))",
     ],
 ];
 
@@ -279,6 +301,23 @@ impl Store {
                 .await
                 .map_err(|e| self.err(e))?;
         }
+        for f in &head.compliance {
+            for c in &f.controls {
+                sqlx::query("INSERT INTO onus_control_counts (run_id, framework, control, status, unaddressed, unknown, addressed, not_applicable) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(&id)
+                    .bind(&f.id)
+                    .bind(&c.id)
+                    .bind(c.status.as_str())
+                    .bind(c.counts.unaddressed as i64)
+                    .bind(c.counts.unknown as i64)
+                    .bind(c.counts.addressed as i64)
+                    .bind(c.counts.not_applicable as i64)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(e))?;
+            }
+        }
         for (i, g) in head.gaps.iter().enumerate() {
             sqlx::query("INSERT INTO onus_gaps (run_id, idx, provider, account, service, operation, cause, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .bind(&id)
@@ -377,6 +416,63 @@ impl Store {
                     .unwrap_or_default(),
                 coverage: r.try_get("coverage").map_err(|e| self.err(e))?,
                 gaps,
+            });
+        }
+        Ok(points)
+    }
+
+    /// The last `limit` runs stored with `framework`'s compliance view, oldest
+    /// first: controls per status, and the failing controls with their
+    /// unaddressed resources.
+    pub async fn control_trend(
+        &self,
+        framework: &str,
+        limit: i64,
+    ) -> Result<Vec<ControlTrendPoint>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, scope FROM onus_runs WHERE id IN (SELECT run_id FROM onus_control_counts WHERE framework = $1) \
+             ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(framework)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let mut points = Vec::new();
+        for r in rows.iter().rev() {
+            let id: String = r.try_get("id").map_err(|e| self.err(e))?;
+            let counts = sqlx::query(
+                "SELECT control, status, unaddressed FROM onus_control_counts WHERE run_id = $1 AND framework = $2 ORDER BY control",
+            )
+            .bind(&id)
+            .bind(framework)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+            let mut statuses = std::collections::BTreeMap::new();
+            let mut failing = Vec::new();
+            for c in &counts {
+                let control: String = c.try_get(0).map_err(|e| self.err(e))?;
+                let status: String = c.try_get(1).map_err(|e| self.err(e))?;
+                let unaddressed: i64 = c.try_get(2).map_err(|e| self.err(e))?;
+                let Ok(status) = status.parse::<onus_model::ControlStatus>() else {
+                    continue;
+                };
+                *statuses.entry(status).or_insert(0usize) += 1;
+                if status == onus_model::ControlStatus::Unaddressed {
+                    failing.push((control, usize::try_from(unaddressed).unwrap_or(0)));
+                }
+            }
+            points.push(ControlTrendPoint {
+                run: id,
+                created_at: r
+                    .try_get::<String, _>("created_at")
+                    .map_err(|e| self.err(e))?
+                    .parse()
+                    .unwrap_or_default(),
+                scope: r.try_get("scope").map_err(|e| self.err(e))?,
+                statuses,
+                failing,
             });
         }
         Ok(points)
