@@ -559,6 +559,10 @@ pub struct PlanArgs {
     /// A catalog file merged over the built-in catalog.
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+    /// Show which controls of a framework that gives ownership per service
+    /// model (ccm-4.0) change owner with each move.
+    #[command(flatten)]
+    pub frameworks: FrameworkArgs,
 }
 
 /// The store of the history commands.

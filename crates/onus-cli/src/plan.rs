@@ -57,8 +57,15 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
             PlanFormat::Json
         },
     );
+    let frameworks = crate::setup::selected_frameworks(&args.frameworks)?;
+    if let Some(f) = frameworks.iter().find(|f| !f.ownership) {
+        anyhow::bail!(
+            "--framework {}: the framework gives no owner per service model, so no control changes owner in a move; use one that does (ccm-4.0)",
+            f.id
+        );
+    }
     let target = crate::output::Target::new(args.output.as_deref());
-    if format == PlanFormat::Json {
+    if format == PlanFormat::Json && frameworks.is_empty() {
         // JSON streams: one planned asset in memory at a time.
         let mut gaps = false;
         crate::output::write_with(&target, |w| {
@@ -83,6 +90,25 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
         });
     }
     let mut plan = onus_plan::plan(&catalog, &assets, &clouds, strategy);
+    for f in &frameworks {
+        for (from, to) in plan.model_moves() {
+            let controls = onus_compliance::owner_changes(f, from, to)
+                .into_iter()
+                .map(|c| onus_plan::ControlShift {
+                    id: c.control.id.clone(),
+                    title: c.control.title.clone(),
+                    from: c.from,
+                    to: c.to,
+                })
+                .collect();
+            plan.compliance.push(onus_plan::OwnershipShift {
+                framework: f.id.clone(),
+                from,
+                to,
+                controls,
+            });
+        }
+    }
     let mut code = crate::EXIT_OK;
     if let Some(v) = &verifier {
         for pa in &mut plan.assets {

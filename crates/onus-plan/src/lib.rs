@@ -17,6 +17,6 @@ pub use assets::{
 };
 pub use onus_catalog::Strategy;
 pub use plan::{
-    Cloud, ControlItem, DutyShift, PLAN_SCHEMA, Plan, PlannedAsset, Shift, TargetPlan, Totals,
-    TotalsBuilder, Verification, Verifier, plan, plan_asset, verify,
+    Cloud, ControlItem, ControlShift, DutyShift, OwnershipShift, PLAN_SCHEMA, Plan, PlannedAsset,
+    Shift, TargetPlan, Totals, TotalsBuilder, Verification, Verifier, plan, plan_asset, verify,
 };

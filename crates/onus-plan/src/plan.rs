@@ -184,6 +184,62 @@ pub struct Plan {
     pub assets: Vec<PlannedAsset>,
     /// Totals per strategy and cloud.
     pub totals: Vec<Totals>,
+    /// With `--framework`: the controls whose owner changes with each move
+    /// between service models the plan makes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<OwnershipShift>,
+}
+
+/// The controls of a framework whose owner changes between two service models.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnershipShift {
+    /// The framework's id.
+    pub framework: String,
+    /// The service model the workload leaves (on premises: the customer owns everything).
+    pub from: ServiceModel,
+    /// The service model it moves to.
+    pub to: ServiceModel,
+    /// Every control that changes owner.
+    pub controls: Vec<ControlShift>,
+}
+
+/// One control's owner before and after a move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlShift {
+    /// The control's id.
+    pub id: String,
+    /// Its short title.
+    pub title: String,
+    /// Its owner before.
+    pub from: Owner,
+    /// Its owner after.
+    pub to: Owner,
+}
+
+impl Plan {
+    /// The moves between service models the plan makes: from on premises to
+    /// each target's model, and from IaaS to PaaS or SaaS where the plan
+    /// offers both (rehost against replatform or repurchase).
+    pub fn model_moves(&self) -> Vec<(ServiceModel, ServiceModel)> {
+        let models: std::collections::BTreeSet<ServiceModel> = self
+            .assets
+            .iter()
+            .flat_map(|a| a.targets.iter().map(|t| t.service_model))
+            .collect();
+        let mut moves: Vec<(ServiceModel, ServiceModel)> = models
+            .iter()
+            .filter(|m| **m != ServiceModel::OnPremises)
+            .map(|m| (ServiceModel::OnPremises, *m))
+            .collect();
+        if models.contains(&ServiceModel::Iaas) {
+            for m in [ServiceModel::Paas, ServiceModel::Saas] {
+                if models.contains(&m) {
+                    moves.push((ServiceModel::Iaas, m));
+                }
+            }
+        }
+        moves
+    }
 }
 
 fn weight(c: Classification) -> u8 {
@@ -323,6 +379,7 @@ pub fn plan(
         clouds: clouds.to_vec(),
         assets: planned,
         totals: totals.finish(clouds),
+        compliance: Vec::new(),
     }
 }
 

@@ -168,6 +168,7 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
         out,
         "Duty-instances per strategy and cloud (against on-premises, where every duty is yours):\n{totals}"
     );
+    compliance_text(plan, &mut out);
     out
 }
 
@@ -193,6 +194,7 @@ pub fn json_streamed(
             clouds: clouds.to_vec(),
             assets: Vec::new(),
             totals,
+            compliance: Vec::new(),
         });
         let (before, after) = onus_report::json::around_array(&text, "assets", 2)
             .map_or((text.clone(), String::new()), |(b, a)| {
@@ -274,6 +276,7 @@ pub fn markdown(plan: &Plan) -> String {
             }
         }
     }
+    compliance_markdown(plan, &mut out);
     out
 }
 
@@ -352,6 +355,7 @@ body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse
         }
         out.push_str("</table>");
     }
+    compliance_html(plan, &mut out);
     out.push_str("</body></html>\n");
     out
 }
@@ -380,5 +384,96 @@ mod tests {
         json_streamed(&catalog, &[], &[crate::Cloud::Aws], None, |_| {}, &mut out).unwrap();
         let empty = crate::plan(&catalog, &[], &[crate::Cloud::Aws], None);
         assert_eq!(String::from_utf8(out).unwrap(), json(&empty));
+    }
+}
+
+fn shift_heading(shift: &crate::OwnershipShift) -> String {
+    format!(
+        "{}: {} → {}: {} control(s) change owner",
+        shift.framework,
+        shift.from,
+        shift.to,
+        shift.controls.len()
+    )
+}
+
+/// The plan's `--framework` section for the terminal: per move, the
+/// controls grouped by their change of owner (ids only; Markdown, HTML and
+/// JSON give titles).
+fn compliance_text(plan: &Plan, out: &mut String) {
+    use onus_report::escape::terminal as t;
+    for shift in &plan.compliance {
+        let _ = writeln!(out, "\n{}", t(&shift_heading(shift)));
+        let mut groups: std::collections::BTreeMap<
+            (onus_model::Owner, onus_model::Owner),
+            Vec<&str>,
+        > = std::collections::BTreeMap::new();
+        for c in &shift.controls {
+            groups.entry((c.from, c.to)).or_default().push(&c.id);
+        }
+        for ((from, to), ids) in groups {
+            let line = if ids.len() <= 40 {
+                let ids: Vec<String> = ids.iter().map(|i| t(i).into_owned()).collect();
+                format!("{from} → {to} ({}): {}", ids.len(), ids.join(" "))
+            } else {
+                format!(
+                    "{from} → {to}: {} controls (--format markdown, html or json lists them)",
+                    ids.len()
+                )
+            };
+            let options = textwrap::Options::new(100)
+                .initial_indent("  ")
+                .subsequent_indent("    ")
+                .break_words(false)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            let _ = writeln!(out, "{}", textwrap::fill(&line, options));
+        }
+    }
+}
+
+/// The plan's `--framework` section in Markdown.
+fn compliance_markdown(plan: &Plan, out: &mut String) {
+    use onus_report::escape::{markdown_code as code, markdown_text as text};
+    for shift in &plan.compliance {
+        let _ = writeln!(
+            out,
+            "\n### {}\n\n<details><summary>controls</summary>\n\n| control | title | before | after |\n|---|---|---|---|",
+            text(&shift_heading(shift))
+        );
+        for c in &shift.controls {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                code(&c.id),
+                text(&c.title),
+                c.from,
+                c.to
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+}
+
+/// The plan's `--framework` section in HTML.
+fn compliance_html(plan: &Plan, out: &mut String) {
+    for shift in &plan.compliance {
+        let _ = write!(
+            out,
+            "<h2>{}</h2><table><tr><th>control</th><th>title</th><th>before</th><th>after</th></tr>",
+            esc(&shift_heading(shift))
+        );
+        for c in &shift.controls {
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>",
+                esc(&c.id),
+                esc(&c.title),
+                c.from,
+                c.from,
+                c.to,
+                c.to
+            );
+        }
+        out.push_str("</table>");
     }
 }
