@@ -403,3 +403,42 @@ fn logs_into_a_file_carry_no_colour_codes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn compliance_views_escape_every_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = hostile_inventory(dir.path());
+    let fw = ["--framework", "ccm-4.0,nist-800-53-r5"];
+    // The compliance CSV lists every resource a control applies to: no live formula.
+    let text = render(&inv, "compliance-csv", &fw);
+    let mut reader = csv::Reader::from_reader(text.as_slice());
+    let mut rows = 0;
+    for record in reader.records() {
+        rows += 1;
+        for cell in record.expect("the CSV parses").iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a live formula cell: {cell:?}"
+            );
+        }
+    }
+    assert!(rows > 197, "{rows}");
+    // HTML folds the resources with gaps under each control: escaped.
+    let html = String::from_utf8(render(&inv, "html", &fw)).unwrap();
+    assert!(html.contains("resource(s) with gaps"));
+    assert_eq!(html.matches("<script").count(), 1, "onus's own script only");
+    for h in HOSTILE
+        .iter()
+        .filter(|h| h.contains('<') || h.contains('"'))
+    {
+        assert!(!html.contains(h), "unescaped: {h}");
+    }
+    let table = String::from_utf8(render(
+        &inv,
+        "table",
+        &[&fw[..], &["--color", "never"]].concat(),
+    ))
+    .unwrap();
+    assert!(table.contains("Compliance: CSA Cloud Controls Matrix"));
+    assert!(!table.chars().any(data_control));
+}

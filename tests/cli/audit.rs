@@ -578,7 +578,7 @@ fn usage_errors_exit_2() {
         .args(["explain", "NET999"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown rule 'NET999'"));
+        .stderr(predicate::str::contains("unknown rule or control 'NET999'"));
     onus()
         .args(["matrix", "--kind", "aws.nosuchservice.instances"])
         .assert()

@@ -20,6 +20,7 @@ mod audit;
 mod aws;
 #[cfg(feature = "azure")]
 mod azure;
+mod compliance;
 mod formats;
 #[cfg(feature = "gcp")]
 mod gcp;

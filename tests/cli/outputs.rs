@@ -212,6 +212,36 @@ fn printing_commands(store: &str) -> Vec<(Vec<String>, i32)> {
         (v(&["rules", "--format", "json"]), 0),
         (v(&["rules", "--format", "markdown"]), 0),
         (v(&["explain", "NET001"]), 0),
+        (v(&["explain", "CEK-03"]), 0),
+        (v(&["frameworks"]), 0),
+        (
+            v(&[
+                "audit",
+                "--inventory",
+                demo,
+                "--format",
+                "table",
+                "--framework",
+                "ccm-4.0",
+            ]),
+            1,
+        ),
+        (
+            v(&[
+                "plan",
+                "--assets",
+                "examples/premigration/assets.csv",
+                "--format",
+                "table",
+                "--framework",
+                "ccm-4.0",
+            ]),
+            0,
+        ),
+        (
+            v(&["history", "--framework", "ccm-4.0", "--store", store]),
+            0,
+        ),
         (v(&["matrix"]), 0),
         (v(&["matrix", "--kind", "aws.s3.bucket"]), 0),
         (v(&["schema", "inventory"]), 0),
@@ -425,6 +455,8 @@ fn audit_help_groups_flags_by_purpose() {
         ("--output", "Outputs:"),
         ("--quiet", "Outputs:"),
         ("--store", "History store:"),
+        ("--framework <", "Compliance:"),
+        ("--frameworks", "Compliance:"),
     ] {
         assert_eq!(section(flag), heading, "{flag}");
     }

@@ -58,10 +58,10 @@ pub enum Command {
     /// Audit a cloud (collecting now) or an inventory file: classify every resource,
     /// check every customer duty, report the duty ledger.
     #[command(after_help = EXIT_CODES)]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Collect an inventory from a cloud and write it to a file, to audit later with --inventory.
     #[command(after_help = EXIT_CODES)]
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// List the rules: code, duty, severity, title.
     Rules(RulesArgs),
     /// Print a rule's documentation, or a compliance control's owners and assessment.

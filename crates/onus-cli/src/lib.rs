@@ -132,8 +132,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         color: cli.color.enabled(std::io::stdout().is_terminal()),
     };
     match cli.command {
-        cli::Command::Audit(args) => audit::run(args, style),
-        cli::Command::Collect(args) => collect::run(args),
+        cli::Command::Audit(args) => audit::run(*args, style),
+        cli::Command::Collect(args) => collect::run(*args),
         cli::Command::Rules(args) => info::rules(&args, style),
         cli::Command::Explain(args) => info::explain(&args),
         cli::Command::Frameworks(args) => info::frameworks(&args, style),

@@ -360,33 +360,6 @@ body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_streamed_plan_is_the_plan_built_in_memory() {
-        let catalog = onus_catalog::Catalog::builtin().unwrap();
-        let kinds: Vec<&str> = catalog.asset_kinds().collect();
-        let text = include_str!("../../../examples/premigration/assets.csv");
-        let assets = crate::read_assets(text, "assets.csv", &kinds).unwrap();
-        for clouds in [
-            vec![crate::Cloud::Aws],
-            vec![crate::Cloud::Aws, crate::Cloud::Azure],
-        ] {
-            let plan = crate::plan(&catalog, &assets, &clouds, None);
-            assert!(!plan.assets.is_empty() && !plan.totals.is_empty());
-            let mut out = Vec::new();
-            json_streamed(&catalog, &assets, &clouds, None, |_| {}, &mut out).unwrap();
-            assert_eq!(String::from_utf8(out).unwrap(), json(&plan));
-        }
-        let mut out = Vec::new();
-        json_streamed(&catalog, &[], &[crate::Cloud::Aws], None, |_| {}, &mut out).unwrap();
-        let empty = crate::plan(&catalog, &[], &[crate::Cloud::Aws], None);
-        assert_eq!(String::from_utf8(out).unwrap(), json(&empty));
-    }
-}
-
 fn shift_heading(shift: &crate::OwnershipShift) -> String {
     format!(
         "{}: {} → {}: {} control(s) change owner",
@@ -475,5 +448,32 @@ fn compliance_html(plan: &Plan, out: &mut String) {
             );
         }
         out.push_str("</table>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_plan_is_the_plan_built_in_memory() {
+        let catalog = onus_catalog::Catalog::builtin().unwrap();
+        let kinds: Vec<&str> = catalog.asset_kinds().collect();
+        let text = include_str!("../../../examples/premigration/assets.csv");
+        let assets = crate::read_assets(text, "assets.csv", &kinds).unwrap();
+        for clouds in [
+            vec![crate::Cloud::Aws],
+            vec![crate::Cloud::Aws, crate::Cloud::Azure],
+        ] {
+            let plan = crate::plan(&catalog, &assets, &clouds, None);
+            assert!(!plan.assets.is_empty() && !plan.totals.is_empty());
+            let mut out = Vec::new();
+            json_streamed(&catalog, &assets, &clouds, None, |_| {}, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), json(&plan));
+        }
+        let mut out = Vec::new();
+        json_streamed(&catalog, &[], &[crate::Cloud::Aws], None, |_| {}, &mut out).unwrap();
+        let empty = crate::plan(&catalog, &[], &[crate::Cloud::Aws], None);
+        assert_eq!(String::from_utf8(out).unwrap(), json(&empty));
     }
 }
