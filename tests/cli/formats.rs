@@ -89,6 +89,10 @@ pub(crate) fn all_formats(dir: &Path) {
             "examples/demo/inventory.json",
             "--format",
             "json,sarif,junit,ocsf,markdown,csv,html",
+            // The validators check the compliance view too (SARIF tags,
+            // OCSF compliance objects, the HTML pages in a browser).
+            "--framework",
+            "ccm-4.0",
             "--output",
         ])
         .arg(dir)

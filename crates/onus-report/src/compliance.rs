@@ -177,6 +177,17 @@ pub fn markdown(report: &AuditReport, out: &mut String) {
     }
 }
 
+/// A control status as a person reads it.
+pub fn status_label(s: ControlStatus) -> &'static str {
+    match s {
+        ControlStatus::Unaddressed => "unaddressed",
+        ControlStatus::Unknown => "unknown",
+        ControlStatus::Addressed => "addressed",
+        ControlStatus::NotApplicable => "not applicable",
+        ControlStatus::Manual => "verify by hand",
+    }
+}
+
 fn owner_class(o: Owner) -> &'static str {
     match o {
         Owner::Customer => "customer",
@@ -237,7 +248,7 @@ pub fn html(report: &AuditReport, out: &mut String) {
                         detail,
                         "<li class=\"{}\">{} <code>{}</code> ({}{})</li>",
                         g.status.as_str(),
-                        g.status,
+                        g.status.as_str().replace('_', " "),
                         esc(&g.resource),
                         esc(&g.kind),
                         g.owner.map_or(String::new(), |o| format!(", owner {o}"))
@@ -259,7 +270,7 @@ pub fn html(report: &AuditReport, out: &mut String) {
                 esc(&c.id),
                 esc(&c.title),
                 ownership,
-                c.status,
+                status_label(c.status),
                 detail
             );
         }
