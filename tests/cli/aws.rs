@@ -25,6 +25,8 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
             "us-east-1,eu-west-1",
             "--format",
             "json",
+            "--framework",
+            "ccm-4.0",
         ])
         .output()
         .unwrap();
@@ -59,6 +61,29 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+
+    // The compliance view of the live estate: every CCM control with its three
+    // owners; the estate's unencrypted stores and open groups make the
+    // encryption and network-security controls unaddressed; a control no API
+    // shows is never addressed.
+    let ccm = &report["compliance"][0];
+    let controls = ccm["controls"].as_array().unwrap();
+    assert_eq!(controls.len(), 197);
+    for c in controls {
+        assert!(c["ownership"]["iaas"].is_string() && c["ownership"]["saas"].is_string());
+        if c.get("manual").is_some() {
+            assert_ne!(c["status"], "addressed", "{}", c["id"]);
+        }
+    }
+    let status = |id: &str| {
+        controls
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap_or_default().to_owned())
+    };
+    for id in ["CEK-03", "IVS-03", "IVS-09"] {
+        assert_eq!(status(id).as_deref(), Some("unaddressed"), "{id}");
+    }
 
     // Whole-estate enumeration: the tagging API was read in both regions, the
     // kinds onus does not evaluate are in the ledger, and the coverage says so.
