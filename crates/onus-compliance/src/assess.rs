@@ -38,11 +38,27 @@ pub fn assess_framework(
         automated: framework.automated(),
         statuses: BTreeMap::new(),
     };
+    // Looked up once, not once per control.
+    let per_resource: Vec<&[&Finding]> = resources
+        .iter()
+        .map(|r| findings.get(r.id.as_str()).map_or(&[][..], Vec::as_slice))
+        .collect();
+    let scope = Scope {
+        resources,
+        findings: &per_resource,
+        models: {
+            let mut models: BTreeMap<Option<ServiceModel>, usize> = BTreeMap::new();
+            for r in resources {
+                *models.entry(r.service_model).or_default() += 1;
+            }
+            models
+        },
+    };
     let controls: Vec<ControlResult> = framework
         .controls
         .iter()
         .map(|c| {
-            let result = assess_control(framework, c, resources, findings);
+            let result = assess_control(framework, c, &scope);
             *summary.statuses.entry(result.status).or_default() += 1;
             result
         })
@@ -89,19 +105,52 @@ pub fn control_resource(
     Some((owner, status))
 }
 
-fn assess_control(
-    framework: &Framework,
-    control: &Control,
-    resources: &[ReportResource],
-    findings: &HashMap<&str, Vec<&Finding>>,
-) -> ControlResult {
+/// The resources of a run, with what every control reads of them.
+struct Scope<'a> {
+    resources: &'a [ReportResource],
+    /// The findings of each resource, in the order of `resources`.
+    findings: &'a [&'a [&'a Finding]],
+    /// Resources per service model (`None`: unclassified).
+    models: BTreeMap<Option<ServiceModel>, usize>,
+}
+
+/// A manual control's owners: one per resource, from its service model alone,
+/// so counted per service model rather than per resource.
+fn manual_owners(control: &Control, scope: &Scope<'_>) -> (BTreeMap<Owner, usize>, usize, usize) {
+    let mut owners: BTreeMap<Owner, usize> = BTreeMap::new();
+    let (mut seen, mut customers) = (0, 0);
+    for (model, n) in &scope.models {
+        let owner = match (&control.ownership, model) {
+            (Some(o), Some(m)) => Some(o.owner(*m)),
+            (Some(_), None) => None,
+            (None, _) => Some(Owner::Customer),
+        };
+        seen += n;
+        if let Some(o) = owner {
+            *owners.entry(o).or_default() += n;
+        }
+        if owner != Some(Owner::Provider) {
+            customers += n;
+        }
+    }
+    (owners, seen, customers)
+}
+
+fn assess_control(framework: &Framework, control: &Control, scope: &Scope<'_>) -> ControlResult {
     let mut counts = StatusCounts::default();
     let mut owners: BTreeMap<Owner, usize> = BTreeMap::new();
     let mut gaps = Vec::new();
     let mut customers = 0usize;
     let mut resources_seen = 0usize;
-    for r in resources {
-        let fs = findings.get(r.id.as_str()).map_or(&[][..], Vec::as_slice);
+    if !control.is_automated() {
+        (owners, resources_seen, customers) = manual_owners(control, scope);
+    }
+    let automated = if control.is_automated() {
+        scope.resources
+    } else {
+        &[]
+    };
+    for (r, fs) in automated.iter().zip(scope.findings) {
         let Some((owner, status)) = control_resource(control, r, fs) else {
             continue;
         };
@@ -111,9 +160,6 @@ fn assess_control(
         }
         if owner != Some(Owner::Provider) {
             customers += 1;
-        }
-        if !control.is_automated() {
-            continue;
         }
         counts.add(status);
         if matches!(status, Status::Unaddressed | Status::Unknown) {
