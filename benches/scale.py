@@ -11,7 +11,9 @@ wall time and peak resident memory of each job:
   * `onus audit --store` on SQLite (and PostgreSQL when ONUS_BENCH_POSTGRES
     holds a connection URL), with the database's size per resource, and
     `onus diff` of the two stored runs;
-  * `onus plan --assets` of the asset list.
+  * `onus plan --assets` of the asset list;
+  * `onus audit --framework` (the compliance view: CCM alone, then all five
+    built-in frameworks) against the in-memory table of the same audit.
 
 Usage (from the repository root):
 
@@ -99,7 +101,7 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=20_000, help="the small size for the format ratios (default 20 000)")
     ap.add_argument("--medium", type=int, default=100_000, help="the size for every format, the store and the planner (default 100 000)")
     ap.add_argument("--binary", default=None, help="the onus binary (default: the release build)")
-    ap.add_argument("--only", default="reference,json,formats,store,plan", help="comma-separated jobs")
+    ap.add_argument("--only", default="reference,json,formats,store,plan,compliance", help="comma-separated jobs")
     ap.add_argument("--keep", metavar="DIR", help="build the files in DIR and keep them")
     ap.add_argument("--runs", type=int, default=3, help="runs per format measurement, best kept (default 3)")
     args = ap.parse_args()
@@ -160,6 +162,18 @@ def main() -> None:
                 show(f"history --store {name}", t, rss)
                 t, rss, _ = run([onus, "diff", "--store", url, "--format", "json"])
                 show(f"diff of the two runs ({name})", t, rss)
+        if "compliance" in only:
+            # The compliance view holds the report in memory (the JSON is not
+            # streamed then): against the in-memory table of the same audit.
+            n = args.medium
+            t0, rss0 = best([onus, "audit", "--inventory", str(files[n]), "--format", "table"], args.runs)
+            show(f"audit {n} -> table (best of {args.runs})", t0, rss0)
+            for fw in ("ccm-4.0", "ccm-4.0,cis-aws-5.0,cis-azure-4.0,cis-gcp-4.0,nist-800-53-r5"):
+                for fmt in ("table", "json"):
+                    cmd = [onus, "audit", "--inventory", str(files[n]), "--format", fmt, "--framework", fw]
+                    t, rss = best(cmd, args.runs)
+                    label = "ccm-4.0" if fw == "ccm-4.0" else "all five"
+                    show(f"audit {n} --framework {label} -> {fmt}", t, rss, f"{t / t0:.2f} x the table")
         if "plan" in only:
             for n in (args.medium, args.resources):
                 assets = work / f"assets-{n}.csv"
