@@ -63,6 +63,33 @@ struct CatalogFile {
     services: BTreeMap<String, ServiceFile>,
     #[serde(default)]
     migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
+    #[serde(default)]
+    duty_scope: BTreeMap<Duty, DutyScopeFile>,
+}
+
+/// `[duty_scope.<duty>]`: a duty that has an object on some kinds only.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DutyScopeFile {
+    /// The kinds the duty applies to (added to the built-in list).
+    #[serde(default)]
+    kinds: Vec<String>,
+    /// Its owner on those kinds in every service model, when the layer's
+    /// default does not say it (threat detection is the customer's everywhere).
+    owner: Option<Owner>,
+    /// Why it has no object on every other kind.
+    reason: Option<String>,
+}
+
+/// A duty that has an object on some kinds only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyScope {
+    /// The kinds it applies to.
+    pub kinds: std::collections::BTreeSet<String>,
+    /// Its owner on them in every service model, when set.
+    pub owner: Option<Owner>,
+    /// Why it has no object on every other kind.
+    pub reason: String,
 }
 
 /// A migration strategy (the "R"s of cloud migration that `onus plan` knows).
@@ -198,6 +225,7 @@ pub struct Catalog {
     services: BTreeMap<String, KindEntry>,
     mappings: BTreeMap<String, Vec<mapping::FacetMapping>>,
     migration: BTreeMap<String, BTreeMap<Strategy, BTreeMap<String, String>>>,
+    duty_scope: BTreeMap<Duty, DutyScope>,
     info: CatalogInfo,
 }
 
@@ -211,6 +239,7 @@ impl Catalog {
             services: BTreeMap::new(),
             mappings: BTreeMap::new(),
             migration: BTreeMap::new(),
+            duty_scope: BTreeMap::new(),
             info: CatalogInfo {
                 source: "built-in".to_owned(),
                 sha256: String::new(),
@@ -264,6 +293,33 @@ impl Catalog {
                 return Err(invalid(
                     format!("matrix.{model}"),
                     format!("missing layer '{layer}'"),
+                ));
+            }
+        }
+        for (duty, scope) in file.duty_scope {
+            let path = format!("duty_scope.{duty}");
+            if let Some(kind) = scope.kinds.iter().find(|k| !is_valid_kind(k)) {
+                return Err(invalid(
+                    format!("{path}.kinds"),
+                    format!("malformed kind '{}'", onus_model::excerpt(kind, 60)),
+                ));
+            }
+            let entry = self.duty_scope.entry(duty).or_insert_with(|| DutyScope {
+                kinds: Default::default(),
+                owner: None,
+                reason: String::new(),
+            });
+            entry.kinds.extend(scope.kinds);
+            if scope.owner.is_some() {
+                entry.owner = scope.owner;
+            }
+            if let Some(reason) = scope.reason {
+                entry.reason = reason;
+            }
+            if entry.reason.trim().is_empty() {
+                return Err(invalid(
+                    format!("{path}.reason"),
+                    "say why the duty has no object on the other kinds".to_owned(),
                 ));
             }
         }
@@ -400,6 +456,11 @@ impl Catalog {
         self.migration.keys().map(String::as_str)
     }
 
+    /// The scope of a duty that has an object on some kinds only.
+    pub fn duty_scope(&self, duty: Duty) -> Option<&DutyScope> {
+        self.duty_scope.get(&duty)
+    }
+
     /// Who owns `layer` under `model` by default.
     pub fn layer_owner(&self, model: ServiceModel, layer: Layer) -> Owner {
         // merge() guarantees every model has every layer.
@@ -506,16 +567,28 @@ impl Catalog {
             .iter()
             .map(|&duty| {
                 let layer = duty.layer();
-                let default = self.layer_owner(entry.service_model, layer);
+                let scope = self.duty_scope.get(&duty);
+                let default = scope
+                    .and_then(|s| s.owner)
+                    .unwrap_or_else(|| self.layer_owner(entry.service_model, layer));
                 let (owner, note) = match entry.shifts.get(&duty) {
                     Some((owner, note)) => (*owner, note.clone()),
                     None => (default, None),
                 };
+                // A scoped duty has no object outside its kinds (a VPC holds
+                // no data to classify; threat detection is the account's).
+                let out_of_scope = scope
+                    .filter(|s| !s.kinds.contains(kind))
+                    .map(|s| s.reason.clone());
                 let assignment = DutyAssignment {
                     owner,
                     layer,
                     note,
-                    not_applicable: entry.not_applicable.get(&duty).cloned(),
+                    not_applicable: entry
+                        .not_applicable
+                        .get(&duty)
+                        .cloned()
+                        .or(out_of_scope),
                 };
                 (duty, assignment)
             })

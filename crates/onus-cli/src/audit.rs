@@ -174,15 +174,17 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         .config
         .clone()
         .or_else(|| Some(PathBuf::from("onus.toml")).filter(|p| p.is_file()));
-    let waivers = match &config {
-        Some(path) => crate::baseline_files::load_waivers(path)?,
-        None => Vec::new(),
+    let config = match &config {
+        Some(path) => crate::baseline_files::load_config(path)?,
+        None => crate::baseline_files::Config::default(),
     };
+    let waivers = config.waivers;
     let now = Utc::now();
     let context = |reference_time| {
         let mut ctx = onus_rules::Context::new(reference_time);
         ctx.require_customer_managed_keys = args.require_customer_managed_keys;
         ctx.max_access_key_age_days = args.max_access_key_age;
+        ctx.classification = config.classification.clone();
         ctx
     };
     let run_info = |reference_time, inventory: Option<String>, collected_at| RunInfo {

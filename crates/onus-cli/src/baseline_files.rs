@@ -58,6 +58,66 @@ pub(crate) fn write_baseline(from: &Path, out: &Path) -> anyhow::Result<u8> {
 struct ConfigFile {
     #[serde(default)]
     waivers: Vec<WaiverFile>,
+    #[serde(default)]
+    classification: Option<ClassificationFile>,
+}
+
+/// `[classification]`: the tag keys that carry a data store's label, the
+/// accepted values, and the values whose gaps are raised one severity level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassificationFile {
+    keys: Option<Vec<String>>,
+    scale: Option<Vec<String>>,
+    raise: Option<Vec<String>>,
+}
+
+/// What `onus.toml` configures.
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    /// Accepted gaps.
+    pub(crate) waivers: Vec<Waiver>,
+    /// How data stores say how sensitive their data is.
+    pub(crate) classification: onus_rules::ClassificationPolicy,
+}
+
+/// Read a configuration file (`onus.toml`): waivers and the classification policy.
+pub(crate) fn load_config(path: &Path) -> anyhow::Result<Config> {
+    let name = path.display().to_string();
+    let waivers = load_waivers(path)?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration {name}"))?;
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let mut classification = onus_rules::ClassificationPolicy::default();
+    if let Some(c) = file.classification {
+        let list = |field: &str, v: Option<Vec<String>>| -> anyhow::Result<Option<Vec<String>>> {
+            match v {
+                Some(v) if v.is_empty() || v.iter().any(|s| s.trim().is_empty()) => bail!(
+                    "{name}: at classification.{field}: give at least one value, none of them empty"
+                ),
+                other => Ok(other),
+            }
+        };
+        if let Some(keys) = list("keys", c.keys)? {
+            classification.keys = keys;
+        }
+        if let Some(scale) = list("scale", c.scale)? {
+            classification.scale = scale;
+        }
+        if let Some(raise) = c.raise {
+            if let Some(v) = raise.iter().find(|v| !classification.on_scale(v)) {
+                bail!(
+                    "{name}: at classification.raise: '{v}' is not on the scale ({})",
+                    classification.scale.join(", ")
+                );
+            }
+            classification.raise = raise;
+        }
+    }
+    Ok(Config {
+        waivers,
+        classification,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,7 +132,7 @@ struct WaiverFile {
 }
 
 /// Read the waivers of a configuration file (`onus.toml`).
-pub(crate) fn load_waivers(path: &Path) -> anyhow::Result<Vec<Waiver>> {
+fn load_waivers(path: &Path) -> anyhow::Result<Vec<Waiver>> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration {name}"))?;

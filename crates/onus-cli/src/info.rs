@@ -116,9 +116,75 @@ fn explain_firewall() -> String {
     text
 }
 
+/// `onus explain DUTY`: what the duty asks, who owns it per service model,
+/// the kinds it applies to, the rules and the compliance controls it evidences.
+fn explain_duty(
+    duty: onus_model::Duty,
+    catalog: &onus_catalog::Catalog,
+    frameworks: &onus_compliance::Frameworks,
+) -> String {
+    use onus_model::ServiceModel;
+    let mut text = format!("duty {duty}: {}\nlayer: {}\n\nowner per service model:\n", duty.description(), duty.layer());
+    let scope = catalog.duty_scope(duty);
+    for model in ServiceModel::ALL {
+        let owner = scope
+            .and_then(|s| s.owner)
+            .filter(|_| *model != ServiceModel::OnPremises)
+            .unwrap_or_else(|| catalog.layer_owner(*model, duty.layer()));
+        let _ = writeln!(text, "  {:<12} {owner}", model.as_str());
+    }
+    match scope {
+        Some(s) => {
+            let kinds: Vec<&str> = s.kinds.iter().map(String::as_str).collect();
+            let _ = writeln!(
+                text,
+                "\napplies to {} kinds: {}\n(not applicable elsewhere: {})",
+                kinds.len(),
+                kinds.join(", "),
+                s.reason
+            );
+        }
+        None => {
+            let _ = writeln!(text, "\napplies to every kind, unless a kind's catalog entry says it has no object there (`onus matrix --kind KIND`)");
+        }
+    }
+    let rules: Vec<_> = onus_rules::registry()
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.duty == duty)
+        .collect();
+    let _ = writeln!(text, "\nrules that evidence it ({}):", rules.len());
+    for m in &rules {
+        let _ = writeln!(text, "  {}  {} ({})", m.code, m.title, m.severity);
+    }
+    if rules.is_empty() {
+        text.push_str("  none yet: the duty is unknown wherever it applies\n");
+    }
+    let mut controls = Vec::new();
+    for f in &frameworks.all {
+        for c in &f.controls {
+            let by_rule = c.rules.iter().any(|r| rules.iter().any(|m| m.code == r));
+            if c.duties.contains(&duty) || by_rule {
+                controls.push(format!("{}:{}", f.id, c.id));
+            }
+        }
+    }
+    if !controls.is_empty() {
+        let _ = writeln!(text, "\ncompliance controls it evidences: {}", controls.join(", "));
+    }
+    onus_report::escape::terminal_lines(&text)
+}
+
 pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
-    if args.code.trim().eq_ignore_ascii_case("firewall") {
-        crate::output::stdout(&explain_firewall())?;
+    if let Ok(duty) = args.code.trim().to_ascii_lowercase().parse::<onus_model::Duty>() {
+        let mut text = String::new();
+        if duty == onus_model::Duty::Firewall {
+            text.push_str(&explain_firewall());
+            text.push('\n');
+        }
+        let frameworks = crate::setup::load_frameworks(args.frameworks.dir.as_deref())?;
+        text.push_str(&explain_duty(duty, &onus_catalog::Catalog::builtin()?, &frameworks));
+        crate::output::stdout(&text)?;
         return Ok(EXIT_OK);
     }
     let Some(rule) = onus_rules::find(args.code.trim()) else {

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// All facets of one resource.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -41,6 +42,28 @@ pub struct Facets {
     /// Runtime and platform versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<Runtime>,
+    /// Threat detection over an account, subscription, project or tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat_detection: Option<ThreatDetection>,
+}
+
+/// Threat detection over an account, subscription, project or tenant: where
+/// it must be on (each audited region, each plan a present resource type
+/// needs), and whether it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatDetection {
+    /// The service that detects (`GuardDuty`, `Microsoft Defender for Cloud`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Each place detection must cover (a region, a plan) with whether it is
+    /// on; `null` where it could not be read.
+    #[serde(default)]
+    pub coverage: BTreeMap<String, Option<bool>>,
+    /// Other detection services seen on (Security Hub, Inspector, Macie),
+    /// named in the message as supporting evidence, never a substitute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supporting: Vec<String>,
 }
 
 /// Who manages the key that encrypts stored data.

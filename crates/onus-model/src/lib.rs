@@ -31,7 +31,7 @@ pub use coverage::{
 };
 pub use facets::{
     AccessKey, Backup, Certificate, EncryptionAtRest, Facets, Identity, IngressRule, IpRange,
-    KeySource, Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, TlsVersion,
+    KeySource, Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, ThreatDetection, TlsVersion,
     Transport, Usage,
 };
 pub use inventory::{

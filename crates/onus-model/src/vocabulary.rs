@@ -124,6 +124,11 @@ vocabulary! {
         Backup = "backup",
         /// Supported runtime and platform versions, managed platform updates.
         RuntimeUpdates = "runtime-updates",
+        /// Threats to the account's identities and data are detected (the
+        /// provider watches its infrastructure, not your account).
+        ThreatDetection = "threat-detection",
+        /// The data a store holds is labelled with its sensitivity.
+        DataClassification = "data-classification",
     }
 }
 
@@ -134,12 +139,50 @@ impl Duty {
             Duty::EncryptionAtRest
             | Duty::EncryptionInTransit
             | Duty::PublicAccess
-            | Duty::Backup => Layer::Data,
+            | Duty::Backup
+            | Duty::DataClassification => Layer::Data,
             Duty::IdentityAccess => Layer::Identity,
             Duty::GuestOsPatching => Layer::GuestOs,
             Duty::Firewall => Layer::NetworkControls,
-            Duty::Logging => Layer::Monitoring,
+            Duty::Logging | Duty::ThreatDetection => Layer::Monitoring,
             Duty::RuntimeUpdates => Layer::Runtime,
+        }
+    }
+
+    /// What the duty asks of the customer, in a sentence or two (`onus explain DUTY`).
+    pub const fn description(self) -> &'static str {
+        match self {
+            Duty::EncryptionAtRest => {
+                "Stored data is encrypted, with customer-managed keys where the configuration requires them."
+            }
+            Duty::EncryptionInTransit => {
+                "Only TLS is accepted, at TLS 1.2 or later, with valid certificates and strong keys."
+            }
+            Duty::PublicAccess => {
+                "Data is not readable or listable by anonymous or any-principal callers: no public grants, policies, snapshots or links."
+            }
+            Duty::IdentityAccess => {
+                "Least privilege, MFA, key and secret rotation, no roles anyone can assume, narrow instance identities."
+            }
+            Duty::GuestOsPatching => {
+                "The operating system inside a virtual machine is enrolled in patch management and reports compliant."
+            }
+            Duty::Firewall => {
+                "No inbound rule exposes administrative, database or all ports to the internet; service firewalls do not admit everyone."
+            }
+            Duty::Logging => "Audit and access logging is on, recorded everywhere, and kept long enough.",
+            Duty::Backup => {
+                "Backups, point-in-time recovery or versioning are on, and backup vaults are locked against deletion."
+            }
+            Duty::RuntimeUpdates => {
+                "Language runtimes and platforms are supported versions, with managed updates on."
+            }
+            Duty::ThreatDetection => {
+                "Someone would notice an intrusion: a threat detection service watches the account, subscription or project in every region audited. The provider watches its own infrastructure, not your identities and data, so this is yours in every service model."
+            }
+            Duty::DataClassification => {
+                "Every data store says how sensitive its data is: a classification label (a tag) with a value from the configured scale. Knowing which store holds customer records comes before protecting it, and a gap on a confidential or restricted store is raised one severity level."
+            }
         }
     }
 }
@@ -235,6 +278,16 @@ vocabulary! {
 }
 
 impl Severity {
+    /// One step more severe (a gap on data labelled confidential or restricted).
+    pub const fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Low,
+            Severity::Low => Severity::Medium,
+            Severity::Medium => Severity::High,
+            Severity::High | Severity::Critical => Severity::Critical,
+        }
+    }
+
     /// One step less severe (attachment evidence may lower severity, never status).
     pub const fn lowered(self) -> Severity {
         match self {
@@ -272,7 +325,7 @@ mod tests {
         for s in Status::ALL {
             assert_eq!(s.as_str().parse::<Status>(), Ok(*s));
         }
-        assert_eq!(Duty::ALL.len(), 9);
+        assert_eq!(Duty::ALL.len(), 11);
         let err = "firewal".parse::<Duty>().unwrap_err();
         assert!(err.to_string().contains("unknown duty 'firewal'"));
     }

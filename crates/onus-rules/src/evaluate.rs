@@ -177,12 +177,27 @@ fn ledger_indexed(
                 meta.code,
                 outcome.message()
             ));
-            let severity = match &outcome {
+            let mut severity = match &outcome {
                 Outcome::Unaddressed {
                     severity: Some(s), ..
                 } => *s,
                 _ => meta.severity,
             };
+            let mut message = outcome.message().to_owned();
+            // A gap on data labelled sensitive weighs more: one level up,
+            // said in the message so every output shows why.
+            if outcome.status() == Status::Unaddressed
+                && let Some(label) = ctx.classification.raising(&resource.tags)
+            {
+                let raised = severity.raised();
+                if raised != severity {
+                    message.push_str(&format!(
+                        " (severity raised from {severity} to {raised}: the data is labelled '{}')",
+                        onus_model::excerpt(label.trim(), 40)
+                    ));
+                    severity = raised;
+                }
+            }
             if outcome.status() != Status::NotApplicable {
                 findings.push(Finding {
                     rule: meta.code.to_owned(),
@@ -192,7 +207,7 @@ fn ledger_indexed(
                     owner,
                     status: outcome.status(),
                     severity,
-                    message: outcome.message().to_owned(),
+                    message,
                     evidence: outcome.evidence().to_vec(),
                     remediation: meta.remediation.to_owned(),
                     baseline: None,

@@ -16,4 +16,4 @@ pub mod testing;
 
 pub use evaluate::{Auditor, audit, finding_order, ledger_for};
 pub use registry::{find, registry};
-pub use rule::{Context, Outcome, Rule, RuleMeta, doc_sections};
+pub use rule::{ClassificationPolicy, Context, Outcome, Rule, RuleMeta, doc_sections};

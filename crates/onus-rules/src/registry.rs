@@ -2,7 +2,8 @@
 
 use crate::rule::Rule;
 use crate::rules::{
-    backup, encryption, identity, logging, network, patching, public, runtime, transport,
+    backup, classification, detection, encryption, identity, logging, network, patching, public,
+    runtime, transport,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -11,6 +12,8 @@ static RULES: &[&dyn Rule] = &[
     &backup::versioning_off::VersioningOff,
     &backup::backup_not_geo_redundant::BackupNotGeoRedundant,
     &backup::vault_not_locked::VaultNotLocked,
+    &classification::data_unclassified::DataUnclassified,
+    &detection::threat_detection_off::ThreatDetectionOff,
     &encryption::storage_unencrypted::StorageUnencrypted,
     &encryption::ebs_default_encryption_off::EbsDefaultEncryptionOff,
     &encryption::database_unencrypted::DatabaseUnencrypted,

@@ -14,6 +14,64 @@ pub struct Context {
     pub max_patch_assessment_age_days: i64,
     /// Encryption at rest must use customer-managed keys.
     pub require_customer_managed_keys: bool,
+    /// How data stores say how sensitive their data is.
+    pub classification: ClassificationPolicy,
+}
+
+/// How a data store says how sensitive its data is: a tag with one of `keys`
+/// (compared case-insensitively, the first configured key found wins) whose
+/// value is on `scale` (case-insensitively). A gap on a resource whose label
+/// is in `raise` is raised one severity level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassificationPolicy {
+    /// The tag keys that carry the label, in order of preference.
+    pub keys: Vec<String>,
+    /// The accepted values, least sensitive first.
+    pub scale: Vec<String>,
+    /// The values whose gaps are raised one severity level.
+    pub raise: Vec<String>,
+}
+
+impl Default for ClassificationPolicy {
+    fn default() -> Self {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect();
+        ClassificationPolicy {
+            keys: words(&["data-classification", "DataClassification", "classification", "confidentiality"]),
+            scale: words(&["public", "internal", "confidential", "restricted"]),
+            raise: words(&["confidential", "restricted"]),
+        }
+    }
+}
+
+impl ClassificationPolicy {
+    /// The resource's label: `(tag key, value)` of the first configured key it carries.
+    pub fn label<'r>(
+        &self,
+        tags: &'r std::collections::BTreeMap<String, String>,
+    ) -> Option<(&'r str, &'r str)> {
+        self.keys.iter().find_map(|key| {
+            tags.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+        })
+    }
+
+    /// Whether `value` is on the scale.
+    pub fn on_scale(&self, value: &str) -> bool {
+        self.scale.iter().any(|s| s.eq_ignore_ascii_case(value.trim()))
+    }
+
+    /// The label that raises the severity of the resource's gaps, if any.
+    pub fn raising<'r>(
+        &self,
+        tags: &'r std::collections::BTreeMap<String, String>,
+    ) -> Option<&'r str> {
+        let (_, value) = self.label(tags)?;
+        self.raise
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(value.trim()))
+            .then_some(value)
+    }
 }
 
 impl Context {
@@ -24,6 +82,7 @@ impl Context {
             max_access_key_age_days: 90,
             max_patch_assessment_age_days: 30,
             require_customer_managed_keys: false,
+            classification: ClassificationPolicy::default(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! One file per rule, grouped by concern.
 
 pub(crate) mod backup;
+pub(crate) mod classification;
+pub(crate) mod detection;
 pub(crate) mod encryption;
 pub(crate) mod identity;
 pub(crate) mod logging;

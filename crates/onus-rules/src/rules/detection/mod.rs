@@ -1,0 +1,1 @@
+pub(crate) mod threat_detection_off;
