@@ -146,13 +146,17 @@ s3.create_bucket(Bucket="onus-access-logs")
 s3.put_bucket_acl(Bucket="onus-access-logs", ACL="log-delivery-write")
 s3.put_bucket_logging(Bucket="onus-good-bucket", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "onus-access-logs", "TargetPrefix": "good/"}})
 # moto answers GetBucketVersioning with a root element the SDK rejects: versioning is not observable there.
-expect("onus-good-bucket", encryption_at_rest="addressed", encryption_in_transit="addressed", backup="unknown", logging="addressed")
+# Labelled with its classification (a tag the tagging API reports): the bad bucket is not.
+s3.put_bucket_tagging(Bucket="onus-good-bucket", Tagging={"TagSet": [{"Key": "data-classification", "Value": "confidential"}]})
+expect("onus-good-bucket", encryption_at_rest="addressed", encryption_in_transit="addressed", backup="unknown", logging="addressed",
+       data_classification="addressed")
 
 s3.create_bucket(Bucket="onus-bad-bucket")
 s3.put_bucket_acl(Bucket="onus-bad-bucket", ACL="public-read")
 s3.put_bucket_policy(Bucket="onus-bad-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::onus-bad-bucket/*"}]}))
-expect("onus-bad-bucket", public_access="unaddressed", encryption_in_transit="unaddressed", backup="unknown", logging="unaddressed")
+expect("onus-bad-bucket", public_access="unaddressed", encryption_in_transit="unaddressed", backup="unknown", logging="unaddressed",
+       data_classification="unaddressed")
 
 client("s3", "eu-west-1").create_bucket(Bucket="onus-eu-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
 expect("onus-eu-bucket", encryption_in_transit="unaddressed", backup="unknown")
@@ -172,6 +176,11 @@ iam.create_user(UserName="ci-bot")
 iam.create_access_key(UserName="ci-bot")
 expect("ci-bot", identity_access="addressed")
 expect(f"account {ACCOUNT} (root user)", identity_access="unaddressed", logging="addressed")
+
+# ---- GuardDuty ------------------------------------------------------------------------
+# A detector in us-east-1 only: eu-west-1, also audited, is unwatched.
+client("guardduty", "us-east-1").create_detector(Enable=True)
+expect(f"account {ACCOUNT} (root user)", threat_detection="unaddressed")
 
 # ---- CloudTrail ------------------------------------------------------------------------
 s3.create_bucket(Bucket="onus-trail-logs")

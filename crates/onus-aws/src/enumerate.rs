@@ -623,8 +623,25 @@ pub(crate) fn merge(resources: Vec<Resource>) -> Vec<Resource> {
                     }
                     _ => (None, r),
                 };
+                let both_deep = !existing.enumerated_only && !other.enumerated_only;
                 if let Some(k) = keep {
                     *existing = k;
+                }
+                if both_deep {
+                    // One resource several services read (the account: IAM,
+                    // CloudTrail, GuardDuty): each record adds the facets,
+                    // evidence pointers and raw members the first lacks.
+                    existing.facets.absorb(other.facets);
+                    for (facet, pointer) in other.sources {
+                        existing.sources.entry(facet).or_insert(pointer);
+                    }
+                    if let (Some(into), serde_json::Value::Object(from)) =
+                        (existing.raw.as_object_mut(), other.raw)
+                    {
+                        for (key, value) in from {
+                            into.entry(key).or_insert(value);
+                        }
+                    }
                 }
                 for (key, value) in other.tags {
                     existing.tags.entry(key).or_insert(value);

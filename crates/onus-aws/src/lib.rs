@@ -34,6 +34,7 @@ mod gap;
 pub mod guard;
 mod iam;
 mod kinds;
+mod guardduty;
 mod kinesis;
 mod kms;
 mod lambda;

@@ -9,7 +9,7 @@
 
 use crate::{
     Account, Task, acm, apigateway, backup, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
-    elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, iam, kinesis, kms, lambda, logs,
+    elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, guardduty, iam, kinesis, kms, lambda, logs,
     network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs, vpcs,
 };
 
@@ -340,6 +340,16 @@ pub(crate) const SERVICES: &[Service] = &[
         kinds: &["aws.events.event-bus"],
         operations: &[("EventBridge", "ListEventBuses", "events:ListEventBuses")],
         fetch: |a, w| Box::pin(eventbridge::collect(a, w.region)),
+    },
+    Service {
+        name: "guardduty",
+        scope: Scope::Account,
+        kinds: &["aws.iam.account"],
+        operations: &[
+            ("GuardDuty", "GetDetector", "guardduty:GetDetector"),
+            ("GuardDuty", "ListDetectors", "guardduty:ListDetectors"),
+        ],
+        fetch: |a, w| Box::pin(guardduty::collect(a, w.regions)),
     },
     Service {
         name: "kinesis",

@@ -47,6 +47,44 @@ pub struct Facets {
     pub threat_detection: Option<ThreatDetection>,
 }
 
+impl Facets {
+    /// Take every facet `other` has and this lacks: the records of one
+    /// resource that several reads described (an account's IAM settings,
+    /// trails and threat detection) become one.
+    pub fn absorb(&mut self, other: Facets) {
+        // Destructured, so a facet added later cannot be forgotten here.
+        let Facets {
+            encryption_at_rest,
+            transport,
+            public_access,
+            network,
+            identity,
+            patching,
+            logging,
+            backup,
+            runtime,
+            threat_detection,
+        } = other;
+        macro_rules! fill {
+            ($($field:ident),+) => {
+                $(if self.$field.is_none() { self.$field = $field; })+
+            };
+        }
+        fill!(
+            encryption_at_rest,
+            transport,
+            public_access,
+            network,
+            identity,
+            patching,
+            logging,
+            backup,
+            runtime,
+            threat_detection
+        );
+    }
+}
+
 /// Threat detection over an account, subscription, project or tenant: where
 /// it must be on (each audited region, each plan a present resource type
 /// needs), and whether it is.
