@@ -280,6 +280,20 @@ pub(crate) fn audit_mock_arm_failing(
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
+    // Threat detection is judged on the subscription: storage accounts are
+    // present and their Defender plan is Free, the other plans Standard.
+    let subscription = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == format!("/subscriptions/{SUB}"))
+        .expect("the subscription resource");
+    let td = &subscription["duties"]["threat-detection"];
+    assert_eq!(td["status"], "unaddressed", "{td}");
+    let reason = td["reason"].as_str().unwrap();
+    assert!(reason.contains("Defender for StorageAccounts"), "{reason}");
+    assert!(!reason.contains("Defender for VirtualMachines"), "{reason}");
+
     // Every resource of the estate is in the ledger, on every read path.
     let names: std::collections::BTreeSet<&str> = report["resources"]
         .as_array()

@@ -379,6 +379,23 @@ pub(crate) fn arm_route(base: &str, path: &str, target: &str) -> (u16, &'static 
             ]}))
         }
         _ if path == format!("/subscriptions/{SUB}/resources") => ok(generic_list(base, target)),
+        // Defender for Cloud: servers and SQL covered, storage left on Free.
+        _ if path == format!("{p}/Microsoft.Security/pricings") => {
+            let plan = |name: &str, tier: &str| {
+                json!({"id": format!("{p}/Microsoft.Security/pricings/{name}"), "name": name,
+                       "type": "Microsoft.Security/pricings", "properties": {"pricingTier": tier}})
+            };
+            ok(json!({"value": [
+                plan("VirtualMachines", "Standard"),
+                plan("SqlServers", "Standard"),
+                plan("AppServices", "Standard"),
+                plan("StorageAccounts", "Free"),
+                plan("KeyVaults", "Standard"),
+                plan("Containers", "Standard"),
+                plan("OpenSourceRelationalDatabases", "Standard"),
+                plan("CosmosDbs", "Standard"),
+            ]}))
+        }
         _ if path.ends_with("pg-open/firewallRules") => ok(json!({"value": [
             {"name": "AllowAll", "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}]})),
         _ if path.ends_with("mysql-open/firewallRules") => ok(json!({"value": [

@@ -26,6 +26,11 @@ pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
 /// Azure RBAC action). `config/azure-reader-role.json` lists exactly these actions.
 pub const API: &[(&str, &str, &str)] = &[
     (
+        "Microsoft.Security/pricings",
+        "2024-01-01",
+        "Microsoft.Security/pricings/read",
+    ),
+    (
         "subscriptions",
         "2022-12-01",
         "Microsoft.Resources/subscriptions/read",

@@ -9,6 +9,7 @@
 
 pub mod arm;
 pub mod credential;
+pub mod defender;
 pub mod kinds;
 pub mod map;
 pub mod types;
@@ -531,6 +532,36 @@ async fn subscription(
             ));
         }
     }
+
+    // Defender for Cloud: the plans the present types need, on the
+    // subscription resource (threat detection is judged there).
+    let present: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter_map(|r| r["type"].as_str().map(str::to_owned))
+        .collect();
+    let (pricings, err) = arm
+        .list(
+            &format!("subscriptions/{sub}/providers/Microsoft.Security/pricings"),
+            "Microsoft.Security/pricings",
+        )
+        .await;
+    let pricings = match err {
+        Some(e) => {
+            out.gaps.push(gap(
+                s,
+                "Microsoft.Security",
+                "pricings/list",
+                &e,
+                &[defender::SUBSCRIPTION],
+                &["threat_detection"],
+                vec![],
+            ));
+            Err(e.message)
+        }
+        None => Ok(pricings),
+    };
+    out.resources
+        .push(defender::subscription(sub, &present, pricings));
 
     // Rows by type: the evaluated types, the helpers' rows, and the rest.
     let mut deep: std::collections::BTreeMap<&'static str, Vec<Value>> = Default::default();

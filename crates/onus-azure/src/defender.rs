@@ -1,0 +1,154 @@
+//! Microsoft Defender for Cloud: the plans a subscription's present resource
+//! types need, and whether each is on (`Standard`) or off (`Free`). Recorded
+//! on the subscription resource, `raw.pricings` as the API returned them and
+//! `raw.presentTypes` the types they were matched against.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onus_model::{Provider, Resource, ThreatDetection};
+use serde_json::{Value, json};
+
+/// The kind of a subscription resource.
+pub const SUBSCRIPTION: &str = "azure.resources.subscription";
+
+/// The service detecting threats to an Azure subscription.
+const SERVICE: &str = "Microsoft Defender for Cloud";
+
+/// The Defender plan (its `pricings` name) that covers each resource type onus sees.
+const PLANS: &[(&str, &str)] = &[
+    ("Microsoft.Compute/virtualMachines", "VirtualMachines"),
+    ("Microsoft.Compute/virtualMachineScaleSets", "VirtualMachines"),
+    ("Microsoft.Storage/storageAccounts", "StorageAccounts"),
+    ("Microsoft.Sql/servers", "SqlServers"),
+    ("Microsoft.KeyVault/vaults", "KeyVaults"),
+    ("Microsoft.Web/sites", "AppServices"),
+    ("Microsoft.ContainerService/managedClusters", "Containers"),
+    ("Microsoft.ContainerRegistry/registries", "Containers"),
+    ("Microsoft.DBforPostgreSQL/flexibleServers", "OpenSourceRelationalDatabases"),
+    ("Microsoft.DBforMySQL/flexibleServers", "OpenSourceRelationalDatabases"),
+    ("Microsoft.DocumentDB/databaseAccounts", "CosmosDbs"),
+];
+
+/// The subscription resource, with its Defender plans read (or the read's
+/// error) and the types present in it.
+pub fn subscription(sub: &str, present: &BTreeSet<String>, pricings: Result<Vec<Value>, String>) -> Resource {
+    let mut raw = json!({
+        "id": format!("/subscriptions/{sub}"),
+        "presentTypes": present.iter().collect::<Vec<_>>(),
+    });
+    match pricings {
+        Ok(p) => raw["pricings"] = Value::Array(p),
+        Err(e) => raw["pricingsError"] = Value::String(onus_model::api_text(&e)),
+    }
+    let coverage = coverage(&raw);
+    let mut r = Resource {
+        id: format!("/subscriptions/{sub}"),
+        provider: Provider::Azure,
+        account: sub.to_owned(),
+        region: None,
+        kind: SUBSCRIPTION.to_owned(),
+        name: None,
+        tags: Default::default(),
+        facets: Default::default(),
+        sources: Default::default(),
+        raw: Value::Null,
+        enumerated_only: false,
+    };
+    r.facets.threat_detection = Some(ThreatDetection {
+        service: Some(SERVICE.to_owned()),
+        coverage,
+        supporting: Vec::new(),
+    });
+    r.sources
+        .insert("threat_detection.coverage".to_owned(), "/pricings".to_owned());
+    r.raw = raw;
+    r
+}
+
+/// Per plan a present type needs (`Defender for StorageAccounts`): on when
+/// its pricing tier is `Standard`, off when `Free`; not known when the plans
+/// could not be read or the plan is not in the answer.
+pub fn coverage(raw: &Value) -> BTreeMap<String, Option<bool>> {
+    let present: BTreeSet<String> = raw["presentTypes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let needed: BTreeSet<&str> = PLANS
+        .iter()
+        .filter(|(t, _)| present.contains(&t.to_ascii_lowercase()))
+        .map(|(_, plan)| *plan)
+        .collect();
+    let tiers: BTreeMap<String, String> = raw["pricings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?.to_ascii_lowercase(),
+                p["properties"]["pricingTier"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    needed
+        .into_iter()
+        .map(|plan| {
+            let on = match tiers.get(&plan.to_ascii_lowercase()).map(String::as_str) {
+                Some(t) if t.eq_ignore_ascii_case("Standard") => Some(true),
+                Some(t) if t.eq_ignore_ascii_case("Free") => Some(false),
+                _ => None,
+            };
+            (format!("Defender for {plan}"), on)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(types: &[&str], pricings: Value) -> Value {
+        json!({"presentTypes": types, "pricings": pricings})
+    }
+
+    #[test]
+    fn only_the_plans_of_present_types_count_and_free_is_off() {
+        let pricings = json!([
+            {"name": "VirtualMachines", "properties": {"pricingTier": "Standard"}},
+            {"name": "StorageAccounts", "properties": {"pricingTier": "Free"}},
+            {"name": "SqlServers", "properties": {"pricingTier": "Free"}},
+        ]);
+        let c = coverage(&raw(
+            &["Microsoft.Compute/virtualMachines", "microsoft.storage/storageaccounts", "Microsoft.Network/virtualNetworks"],
+            pricings.clone(),
+        ));
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert_eq!(c["Defender for VirtualMachines"], Some(true));
+        assert_eq!(c["Defender for StorageAccounts"], Some(false));
+        // A plan the answer lacks is not known, never off or on.
+        let c = coverage(&raw(&["Microsoft.KeyVault/vaults"], pricings));
+        assert_eq!(c["Defender for KeyVaults"], None);
+        // Plans that could not be read: every needed plan unknown.
+        let failed = json!({"presentTypes": ["Microsoft.Sql/servers"], "pricingsError": "HTTP 403"});
+        assert_eq!(coverage(&failed)["Defender for SqlServers"], None);
+        // Nothing Defender covers: nothing to require.
+        assert!(coverage(&raw(&["Microsoft.Network/virtualNetworks"], json!([]))).is_empty());
+    }
+
+    #[test]
+    fn the_subscription_resource_carries_the_plans_as_read() {
+        let present: BTreeSet<String> = ["Microsoft.Storage/storageAccounts".to_owned()].into();
+        let r = subscription(
+            "sub-1",
+            &present,
+            Ok(vec![json!({"name": "StorageAccounts", "properties": {"pricingTier": "Free"}})]),
+        );
+        assert_eq!(r.id, "/subscriptions/sub-1");
+        assert_eq!(r.kind, SUBSCRIPTION);
+        let td = r.facets.threat_detection.unwrap();
+        assert_eq!(td.coverage["Defender for StorageAccounts"], Some(false));
+        assert_eq!(r.raw["pricings"][0]["name"], "StorageAccounts");
+    }
+}
