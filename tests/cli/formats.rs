@@ -123,7 +123,7 @@ fn seven_formats_are_written() {
         .unwrap()
         .lines()
         .count();
-    assert_eq!(rows, 1 + report["resources"].as_array().unwrap().len() * 9);
+    assert_eq!(rows, 1 + report["resources"].as_array().unwrap().len() * 11);
     insta::assert_snapshot!(
         "demo_markdown",
         std::fs::read_to_string(dir.path().join("onus.md")).unwrap()

@@ -21,6 +21,7 @@ mod aws;
 #[cfg(feature = "azure")]
 mod azure;
 mod compliance;
+mod duties;
 mod formats;
 #[cfg(feature = "gcp")]
 mod gcp;
