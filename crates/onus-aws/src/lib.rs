@@ -512,6 +512,7 @@ pub async fn collect(
 
     summarise_trails(&mut collected);
     collected.resources = enumerate::merge(std::mem::take(&mut collected.resources));
+    mark_tags_read(&mut collected);
     Ok(Inventory::collected(
         "onus-aws",
         env!("CARGO_PKG_VERSION"),
@@ -696,6 +697,29 @@ pub(crate) fn tag_map<'a>(
     tags.into_iter()
         .filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or_default().to_owned())))
         .collect()
+}
+
+/// Where the tagging API listed a region's tagged resources, a resource of
+/// that region it did not list has no tags: its tags were read, and were none.
+/// Recorded as `sources.tags`, so that a missing classification label is a
+/// gap rather than unknown (tags not read).
+fn mark_tags_read(collected: &mut Collected) {
+    let used: std::collections::HashSet<(String, String)> = collected
+        .sources
+        .iter()
+        .filter(|s| {
+            s.source == enumerate::TAGGING && s.status == onus_model::SourceStatus::Used
+        })
+        .map(|s| (s.account.clone(), s.region.clone().unwrap_or_default()))
+        .collect();
+    for r in &mut collected.resources {
+        let region = r.region.clone().unwrap_or_default();
+        if !r.enumerated_only && used.contains(&(r.account.clone(), region)) {
+            r.sources
+                .entry("tags".to_owned())
+                .or_insert_with(|| enumerate::TAGGING.to_owned());
+        }
+    }
 }
 
 /// A trail as the account summary sees it: its raw, whether it logs

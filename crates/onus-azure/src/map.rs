@@ -28,7 +28,9 @@ fn base(kind: &str, subscription: &str, v: &Value) -> Option<Resource> {
             })
             .unwrap_or_default(),
         facets: Default::default(),
-        sources: Default::default(),
+        // The row is the resource as ARM describes it, tags included: an
+        // absent `tags` is a resource without tags, not tags unread.
+        sources: [("tags".to_owned(), "/tags".to_owned())].into(),
         raw: v.clone(),
         enumerated_only: false,
     })

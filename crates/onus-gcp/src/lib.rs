@@ -789,7 +789,8 @@ async fn deepen_and_map(
             name,
             tags,
             facets: Default::default(),
-            sources: Default::default(),
+            // The asset's data holds its labels when it has any.
+            sources: [("tags".to_owned(), "/labels".to_owned())].into(),
             raw: data,
             enumerated_only: !evaluated,
         };

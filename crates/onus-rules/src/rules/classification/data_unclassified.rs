@@ -13,6 +13,12 @@ declare_rule! {
     /// `restricted` by default). Configure both in `onus.toml`:
     /// `[classification] keys = [...]`, `scale = [...]`, `raise = [...]`.
     ///
+    /// A missing label is a gap only where the resource's tags were read:
+    /// it carries other tags, or the collector recorded where it read them
+    /// (`sources.tags`: the resource's own description, or the tagging API,
+    /// which lists every tagged resource of a region, so one it does not list
+    /// has none). Otherwise whether it is labelled is unknown.
+    ///
     /// ## Why it matters
     /// Knowing what data you hold and how sensitive it is stays with you in
     /// every service model: the provider stores the bytes, not their meaning.
@@ -37,7 +43,7 @@ declare_rule! {
         title: "Data store not classified",
         duty: Duty::DataClassification,
         severity: Severity::Medium,
-        facets: &[],
+        facets: &["tags"],
         remediation: "Tag the store with its classification (data-classification = public, internal, confidential or restricted).",
     }
 }
@@ -72,13 +78,20 @@ impl Rule for DataUnclassified {
                     )
                 }
             }
+            None if resource.tags.is_empty() && resource.source_of("tags").is_none() => {
+                Outcome::Unknown {
+                    reason: "the resource's tags were not read: whether it carries a classification label is unknown".to_owned(),
+                }
+            }
             None => Outcome::unaddressed(
                 format!(
-                    "No classification label: none of the tags {} is set",
-                    policy.keys.join(", ")
+                    "No classification label: none of the tags {} is set ({} tag(s) read)",
+                    policy.keys.join(", "),
+                    resource.tags.len()
                 ),
                 vec![Evidence {
                     facet: "tags".to_owned(),
+                    // Tags are the resource's own field, not a place in `raw`.
                     pointer: None,
                     observed: serde_json::json!(resource.tags.keys().collect::<Vec<_>>()),
                 }],
@@ -88,7 +101,7 @@ impl Rule for DataUnclassified {
 
     #[cfg(test)]
     fn fixtures(&self) -> Vec<crate::testing::Fixture> {
-        use crate::testing::fx;
+        use crate::testing::{fx, fx_with};
         use onus_model::Status::*;
         use serde_json::json;
         let tagged = |name, tags: serde_json::Value, expect| {
@@ -100,7 +113,14 @@ impl Rule for DataUnclassified {
             tagged("labelled-restricted", json!({"data-classification": "restricted"}), Addressed),
             tagged("labelled-other-key-and-case", json!({"DataClassification": "Internal"}), Addressed),
             tagged("no-label", json!({"team": "payments"}), Unaddressed),
-            tagged("no-tags", json!({}), Unaddressed),
+            tagged("tags-not-read", json!({}), Unknown),
+            fx_with(
+                "no-tags-read-as-none",
+                Unaddressed,
+                "aws.s3.bucket",
+                json!({}),
+                json!({"tags": "resourcegroupstaggingapi"}),
+            ),
             tagged("off-scale", json!({"classification": "top-secret"}), Unaddressed),
         ]
     }
