@@ -701,8 +701,9 @@ pub(crate) fn tag_map<'a>(
 
 /// Where the tagging API listed a region's tagged resources, a resource of
 /// that region it did not list has no tags: its tags were read, and were none.
-/// Recorded as `sources.tags`, so that a missing classification label is a
-/// gap rather than unknown (tags not read).
+/// Recorded in `raw.Tags` (the tag set as the tagging API gives it: `Key`,
+/// `Value`) with `sources.tags` pointing there, so that a missing
+/// classification label is a gap rather than unknown (tags not read).
 fn mark_tags_read(collected: &mut Collected) {
     let used: std::collections::HashSet<(String, String)> = collected
         .sources
@@ -714,10 +715,19 @@ fn mark_tags_read(collected: &mut Collected) {
         .collect();
     for r in &mut collected.resources {
         let region = r.region.clone().unwrap_or_default();
-        if !r.enumerated_only && used.contains(&(r.account.clone(), region)) {
+        if r.enumerated_only || !used.contains(&(r.account.clone(), region)) {
+            continue;
+        }
+        let tags: Vec<serde_json::Value> = r
+            .tags
+            .iter()
+            .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+            .collect();
+        if let Some(raw) = r.raw.as_object_mut() {
+            raw.entry("Tags").or_insert(serde_json::Value::Array(tags));
             r.sources
                 .entry("tags".to_owned())
-                .or_insert_with(|| enumerate::TAGGING.to_owned());
+                .or_insert_with(|| "/Tags".to_owned());
         }
     }
 }

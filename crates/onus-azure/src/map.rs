@@ -29,8 +29,13 @@ fn base(kind: &str, subscription: &str, v: &Value) -> Option<Resource> {
             .unwrap_or_default(),
         facets: Default::default(),
         // The row is the resource as ARM describes it, tags included: an
-        // absent `tags` is a resource without tags, not tags unread.
-        sources: [("tags".to_owned(), "/tags".to_owned())].into(),
+        // absent `tags` is a resource without tags, not tags unread (the
+        // pointer is then the whole description).
+        sources: [(
+            "tags".to_owned(),
+            if v.get("tags").is_some() { "/tags" } else { "" }.to_owned(),
+        )]
+        .into(),
         raw: v.clone(),
         enumerated_only: false,
     })

@@ -790,7 +790,11 @@ async fn deepen_and_map(
             tags,
             facets: Default::default(),
             // The asset's data holds its labels when it has any.
-            sources: [("tags".to_owned(), "/labels".to_owned())].into(),
+            sources: [(
+                "tags".to_owned(),
+                if data.get("labels").is_some() { "/labels" } else { "" }.to_owned(),
+            )]
+            .into(),
             raw: data,
             enumerated_only: !evaluated,
         };
