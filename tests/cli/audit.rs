@@ -73,7 +73,7 @@ fn demo_audit_json_meets_the_acceptance_criteria() {
             .map(String::from)
             .into()
     );
-    assert_eq!(duties.len(), 9, "{duties:?}");
+    assert_eq!(duties.len(), 11, "{duties:?}");
     assert!(models.len() >= 3, "{models:?}");
     assert!(
         providers.contains("aws") && providers.contains("azure"),

@@ -55,6 +55,7 @@ const INVENTORY: &str = r#"{"schema": "onus.inventory/v1", "collected_at": "2026
    "tags": {"data-classification": "restricted"},
    "facets": {"public_access": {"blocked": false}}},
   {"id": "arn:aws:s3:::unlabelled", "provider": "aws", "account": "111122223333", "region": "eu-west-1", "kind": "aws.s3.bucket",
+   "tags": {"team": "web"},
    "facets": {"public_access": {"blocked": false}}},
   {"id": "arn:aws:s3:::odd-label", "provider": "aws", "account": "111122223333", "region": "eu-west-1", "kind": "aws.s3.bucket",
    "tags": {"Classification": "Top-Secret"}},

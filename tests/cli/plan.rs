@@ -44,7 +44,7 @@ fn plan_shows_every_asset_for_aws_and_azure() {
             );
             for t in targets {
                 assert_eq!(t["cloud"], cloud);
-                assert_eq!(t["duties"].as_array().unwrap().len(), 9);
+                assert_eq!(t["duties"].as_array().unwrap().len(), 11);
                 let shifts: BTreeSet<&str> = t["duties"]
                     .as_array()
                     .unwrap()

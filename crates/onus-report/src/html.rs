@@ -128,9 +128,9 @@ pub fn trend_svg(points: &[TrendPoint]) -> String {
     const W: f64 = 720.0;
     const H: f64 = 220.0;
     const PAD: f64 = 30.0;
-    const COLORS: [&str; 9] = [
+    const COLORS: [&str; Duty::ALL.len()] = [
         "#c0392b", "#d35400", "#f39c12", "#8e44ad", "#2980b9", "#16a085", "#27ae60", "#7f8c8d",
-        "#2c3e50",
+        "#2c3e50", "#b03a2e", "#1f618d",
     ];
     let n = points.len().max(1) as f64;
     let max = points

@@ -644,7 +644,7 @@ mod tests {
             &[Duty::RuntimeUpdates],
         );
         let (ledger, findings) = ledger_for(&bucket, &class, &Context::new(reference_time()), &[]);
-        assert_eq!(ledger.len(), 9);
+        assert_eq!(ledger.len(), Duty::ALL.len());
 
         let public = &ledger[&Duty::PublicAccess];
         assert_eq!(

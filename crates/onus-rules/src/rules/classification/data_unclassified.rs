@@ -101,7 +101,7 @@ impl Rule for DataUnclassified {
 
     #[cfg(test)]
     fn fixtures(&self) -> Vec<crate::testing::Fixture> {
-        use crate::testing::{fx, fx_with};
+        use crate::testing::fx;
         use onus_model::Status::*;
         use serde_json::json;
         let tagged = |name, tags: serde_json::Value, expect| {
@@ -114,13 +114,13 @@ impl Rule for DataUnclassified {
             tagged("labelled-other-key-and-case", json!({"DataClassification": "Internal"}), Addressed),
             tagged("no-label", json!({"team": "payments"}), Unaddressed),
             tagged("tags-not-read", json!({}), Unknown),
-            fx_with(
-                "no-tags-read-as-none",
-                Unaddressed,
-                "aws.s3.bucket",
-                json!({}),
-                json!({"tags": "resourcegroupstaggingapi"}),
-            ),
+            {
+                // The collector read the tags (the tagging API lists none).
+                let mut f = fx("no-tags-read-as-none", Unaddressed, "aws.s3.bucket", json!({}));
+                f.resource.raw = json!({"Tags": []});
+                f.resource.sources.insert("tags".to_owned(), "/Tags".to_owned());
+                f
+            },
             tagged("off-scale", json!({"classification": "top-secret"}), Unaddressed),
         ]
     }
