@@ -12,7 +12,10 @@ import urllib.request
 # AWS Config's Select* operations run a read-only query over recorded resources.
 READ = ("Describe", "Get", "List", "Select")
 # REST APIs whose read operations are POSTs (a request body too large for a query string).
-READ_POSTS = {("es", "/2021-01-01/opensearch/domain-info"): "DescribeDomains"}
+READ_POSTS = {
+    ("es", "/2021-01-01/opensearch/domain-info"): "DescribeDomains",
+    ("inspector2", "/status/batch/get"): "BatchGetAccountStatus",
+}
 
 with urllib.request.urlopen(sys.argv[1] + "/moto-api/recorder/download-recording") as response:
     lines = [l for l in response.read().decode().splitlines() if l.strip()]

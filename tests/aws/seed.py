@@ -180,6 +180,8 @@ expect(f"account {ACCOUNT} (root user)", identity_access="unaddressed", logging=
 # ---- GuardDuty ------------------------------------------------------------------------
 # A detector in us-east-1 only: eu-west-1, also audited, is unwatched.
 client("guardduty", "us-east-1").create_detector(Enable=True)
+# Security Hub on in eu-west-1: supporting evidence, named, never a substitute.
+client("securityhub", "eu-west-1").enable_security_hub()
 expect(f"account {ACCOUNT} (root user)", threat_detection="unaddressed")
 
 # ---- CloudTrail ------------------------------------------------------------------------

@@ -62,6 +62,22 @@ fn aws_audit_against_moto_matches_the_seeded_estate_and_writes_nothing() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 
+    // GuardDuty is off in eu-west-1; Security Hub there is named beside it.
+    let account = resources
+        .iter()
+        .find(|r| r["kind"] == "aws.iam.account")
+        .unwrap();
+    let td = &account["duties"]["threat-detection"];
+    let reason = td["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("eu-west-1") && reason.contains("Security Hub (eu-west-1)"),
+        "{td:#}"
+    );
+    assert!(
+        !reason.contains("us-east-1)"),
+        "Security Hub is off in us-east-1: {td:#}"
+    );
+
     // The compliance view of the live estate: every CCM control with its three
     // owners; the estate's unencrypted stores and open groups make the
     // encryption and network-security controls unaddressed; a control no API

@@ -33,8 +33,14 @@ fn duty<'a>(report: &'a Value, id: &str, duty: &str) -> &'a Value {
 #[test]
 fn explain_describes_both_duties_and_every_other() {
     for (name, words) in [
-        ("threat-detection", ["customer", "DET001", "aws.iam.account"]),
-        ("data-classification", ["CLS001", "aws.s3.bucket", "restricted"]),
+        (
+            "threat-detection",
+            ["customer", "DET001", "aws.iam.account"],
+        ),
+        (
+            "data-classification",
+            ["CLS001", "aws.s3.bucket", "restricted"],
+        ),
         ("firewall", ["open to the internet", "NET001", "customer"]),
     ] {
         let out = onus().args(["explain", name]).output().unwrap();
@@ -44,8 +50,14 @@ fn explain_describes_both_duties_and_every_other() {
             assert!(text.contains(w), "{name}: {w} missing from\n{text}");
         }
     }
-    let out = onus().args(["explain", "threat-detection"]).output().unwrap();
-    insta::assert_snapshot!("explain_threat_detection", String::from_utf8_lossy(&out.stdout));
+    let out = onus()
+        .args(["explain", "threat-detection"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "explain_threat_detection",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 const INVENTORY: &str = r#"{"schema": "onus.inventory/v1", "collected_at": "2026-11-20T00:00:00Z", "resources": [
@@ -67,19 +79,39 @@ fn threat_detection_and_classification_in_the_ledger() {
     let dir = tempfile::tempdir().unwrap();
     let inv = write(dir.path(), "inventory.json", INVENTORY);
     let report = audit(&inv, &[]);
-    let td = duty(&report, "arn:aws:iam::111122223333:root", "threat-detection");
+    let td = duty(
+        &report,
+        "arn:aws:iam::111122223333:root",
+        "threat-detection",
+    );
     assert_eq!(td["status"], "unaddressed");
     assert_eq!(td["owner"], "customer");
     assert!(td["reason"].as_str().unwrap().contains("us-east-1"), "{td}");
-    assert_eq!(duty(&report, "arn:aws:s3:::labelled", "data-classification")["status"], "addressed");
-    assert_eq!(duty(&report, "arn:aws:s3:::unlabelled", "data-classification")["status"], "unaddressed");
+    assert_eq!(
+        duty(&report, "arn:aws:s3:::labelled", "data-classification")["status"],
+        "addressed"
+    );
+    assert_eq!(
+        duty(&report, "arn:aws:s3:::unlabelled", "data-classification")["status"],
+        "unaddressed"
+    );
     let odd = duty(&report, "arn:aws:s3:::odd-label", "data-classification");
     assert_eq!(odd["status"], "unaddressed");
-    assert!(odd["reason"].as_str().unwrap().contains("Top-Secret"), "{odd}");
+    assert!(
+        odd["reason"].as_str().unwrap().contains("Top-Secret"),
+        "{odd}"
+    );
     // Out of scope: a VPC holds no data, a bucket is not an account.
-    let vpc = duty(&report, "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-1", "data-classification");
+    let vpc = duty(
+        &report,
+        "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-1",
+        "data-classification",
+    );
     assert_eq!(vpc["status"], "not_applicable");
-    assert_eq!(duty(&report, "arn:aws:s3:::labelled", "threat-detection")["status"], "not_applicable");
+    assert_eq!(
+        duty(&report, "arn:aws:s3:::labelled", "threat-detection")["status"],
+        "not_applicable"
+    );
 }
 
 #[test]
@@ -94,12 +126,21 @@ fn a_gap_on_restricted_data_sorts_above_the_same_gap_on_unlabelled_data() {
             .position(|f| f["rule"] == "PUB001" && f["resource"] == resource)
             .unwrap_or_else(|| panic!("PUB001 on {resource}"))
     };
-    let (labelled, unlabelled) = (position("arn:aws:s3:::labelled"), position("arn:aws:s3:::unlabelled"));
+    let (labelled, unlabelled) = (
+        position("arn:aws:s3:::labelled"),
+        position("arn:aws:s3:::unlabelled"),
+    );
     assert!(labelled < unlabelled, "restricted first");
     let raised = &findings[labelled];
     let plain = &findings[unlabelled];
     assert_ne!(raised["severity"], plain["severity"]);
-    assert!(raised["message"].as_str().unwrap().contains("labelled 'restricted'"), "{raised}");
+    assert!(
+        raised["message"]
+            .as_str()
+            .unwrap()
+            .contains("labelled 'restricted'"),
+        "{raised}"
+    );
     // The table shows it too.
     let table = onus()
         .args(["audit", "--format", "table", "--inventory"])
@@ -119,8 +160,14 @@ fn the_classification_policy_is_configurable_and_checked() {
         "[classification]\nkeys = [\"Classification\"]\nscale = [\"public\", \"top-secret\"]\nraise = [\"top-secret\"]\n",
     );
     let report = audit(&inv, &["--config", config.to_str().unwrap()]);
-    assert_eq!(duty(&report, "arn:aws:s3:::odd-label", "data-classification")["status"], "addressed");
-    assert_eq!(duty(&report, "arn:aws:s3:::labelled", "data-classification")["status"], "unaddressed");
+    assert_eq!(
+        duty(&report, "arn:aws:s3:::odd-label", "data-classification")["status"],
+        "addressed"
+    );
+    assert_eq!(
+        duty(&report, "arn:aws:s3:::labelled", "data-classification")["status"],
+        "unaddressed"
+    );
     let bad = write(
         dir.path(),
         "bad.toml",

@@ -635,7 +635,7 @@ pub(crate) fn merge(resources: Vec<Resource>) -> Vec<Resource> {
                     for (facet, pointer) in other.sources {
                         existing.sources.entry(facet).or_insert(pointer);
                     }
-                    if let (Some(into), serde_json::Value::Object(from)) =
+                    if let (Some(into), Value::Object(from)) =
                         (existing.raw.as_object_mut(), other.raw)
                     {
                         for (key, value) in from {

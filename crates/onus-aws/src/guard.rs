@@ -125,7 +125,8 @@ mod tests {
         for (service, op, action) in operations() {
             assert!(
                 // Config's Select* run a read-only query over recorded resources.
-                ["Describe", "Get", "List", "Select"]
+                // BatchGet* read several at once (Inspector's account status).
+                ["Describe", "Get", "List", "Select", "BatchGet"]
                     .iter()
                     .any(|p| op.starts_with(p))
                     || (service == "STS" && op == "AssumeRole"),
@@ -134,7 +135,7 @@ mod tests {
             let (prefix, name) = action.split_once(':').unwrap();
             assert!(
                 !prefix.is_empty()
-                    && (["Describe", "Get", "List", "Select", "AssumeRole"]
+                    && (["Describe", "Get", "List", "Select", "AssumeRole", "BatchGet"]
                         .iter()
                         .any(|p| name.starts_with(p))
                         // API Gateway's IAM actions are HTTP verbs; GET is its read.

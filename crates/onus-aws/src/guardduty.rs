@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use crate::gap::gap;
 use crate::{Account, Collected, pages, resource, source};
 
+mod supporting;
+
 /// The service detecting threats to an AWS account.
 const SERVICE: &str = "GuardDuty";
 
@@ -21,18 +23,30 @@ pub(crate) async fn collect(account: Account, regions: Vec<String>) -> Collected
         out.gaps.extend(gaps);
         per_region.insert(region, raw);
     }
-    let raw = json!({ "GuardDuty": Value::Object(per_region) });
+    let mut raw = json!({ "GuardDuty": Value::Object(per_region) });
+    let (support, gaps) = supporting::read(&account, &regions_of(&raw)).await;
+    out.gaps.extend(gaps);
+    if let (Some(obj), Value::Object(more)) = (raw.as_object_mut(), support) {
+        obj.extend(more);
+    }
     let id = format!("arn:aws:iam::{}:root", account.id);
     let mut r = resource(&id, &account.id, None, crate::iam::ACCOUNT, None);
     r.facets.threat_detection = Some(onus_model::ThreatDetection {
         service: Some(SERVICE.to_owned()),
         coverage: coverage(&raw),
-        supporting: Vec::new(),
+        supporting: supporting::named(&raw),
     });
     source(&mut r, "threat_detection.coverage", "/GuardDuty");
     r.raw = raw;
     out.resources.push(r);
     out
+}
+
+fn regions_of(raw: &Value) -> Vec<String> {
+    raw["GuardDuty"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// One region's detectors as the API described them: `DetectorIds`
@@ -53,7 +67,15 @@ async fn read_region(account: &Account, region: &str) -> (Value, Vec<onus_model:
     account.pace(Some(region), "guardduty").await;
     let (list, err) = pages(gd.list_detectors().into_paginator().send()).await;
     if let Some(e) = err {
-        gaps.push(gap(&scope, "guardduty", "ListDetectors", &e, &kinds, &facets, vec![]));
+        gaps.push(gap(
+            &scope,
+            "guardduty",
+            "ListDetectors",
+            &e,
+            &kinds,
+            &facets,
+            vec![],
+        ));
         return (json!({"Error": "ListDetectors failed"}), gaps);
     }
     let ids: Vec<String> = list
@@ -88,7 +110,15 @@ async fn read_region(account: &Account, region: &str) -> (Value, Vec<onus_model:
             }
             Err(e) => {
                 failed = true;
-                gaps.push(gap(&scope, "guardduty", "GetDetector", &e, &kinds, &facets, vec![]));
+                gaps.push(gap(
+                    &scope,
+                    "guardduty",
+                    "GetDetector",
+                    &e,
+                    &kinds,
+                    &facets,
+                    vec![],
+                ));
             }
         }
     }

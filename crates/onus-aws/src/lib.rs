@@ -32,9 +32,9 @@ mod enumerate;
 mod eventbridge;
 mod gap;
 pub mod guard;
+mod guardduty;
 mod iam;
 mod kinds;
-mod guardduty;
 mod kinesis;
 mod kms;
 mod lambda;
@@ -708,9 +708,7 @@ fn mark_tags_read(collected: &mut Collected) {
     let used: std::collections::HashSet<(String, String)> = collected
         .sources
         .iter()
-        .filter(|s| {
-            s.source == enumerate::TAGGING && s.status == onus_model::SourceStatus::Used
-        })
+        .filter(|s| s.source == enumerate::TAGGING && s.status == onus_model::SourceStatus::Used)
         .map(|s| (s.account.clone(), s.region.clone().unwrap_or_default()))
         .collect();
     for r in &mut collected.resources {

@@ -9,8 +9,9 @@
 
 use crate::{
     Account, Task, acm, apigateway, backup, cloudfront, cloudtrail, dynamodb, ec2, ecr, efs, eks,
-    elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, guardduty, iam, kinesis, kms, lambda, logs,
-    network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns, sqs, vpcs,
+    elasticache, elasticbeanstalk, elbv2, enumerate, eventbridge, guardduty, iam, kinesis, kms,
+    lambda, logs, network_acls, opensearch, rds, rds_snapshots, redshift, s3, secretsmanager, sns,
+    sqs, vpcs,
 };
 
 /// How often a service is read.
@@ -348,6 +349,14 @@ pub(crate) const SERVICES: &[Service] = &[
         operations: &[
             ("GuardDuty", "GetDetector", "guardduty:GetDetector"),
             ("GuardDuty", "ListDetectors", "guardduty:ListDetectors"),
+            // Supporting evidence, named in the message.
+            ("SecurityHub", "DescribeHub", "securityhub:DescribeHub"),
+            (
+                "Inspector2",
+                "BatchGetAccountStatus",
+                "inspector2:BatchGetAccountStatus",
+            ),
+            ("Macie2", "GetMacieSession", "macie2:GetMacieSession"),
         ],
         fetch: |a, w| Box::pin(guardduty::collect(a, w.regions)),
     },

@@ -17,21 +17,34 @@ const SERVICE: &str = "Microsoft Defender for Cloud";
 /// The Defender plan (its `pricings` name) that covers each resource type onus sees.
 const PLANS: &[(&str, &str)] = &[
     ("Microsoft.Compute/virtualMachines", "VirtualMachines"),
-    ("Microsoft.Compute/virtualMachineScaleSets", "VirtualMachines"),
+    (
+        "Microsoft.Compute/virtualMachineScaleSets",
+        "VirtualMachines",
+    ),
     ("Microsoft.Storage/storageAccounts", "StorageAccounts"),
     ("Microsoft.Sql/servers", "SqlServers"),
     ("Microsoft.KeyVault/vaults", "KeyVaults"),
     ("Microsoft.Web/sites", "AppServices"),
     ("Microsoft.ContainerService/managedClusters", "Containers"),
     ("Microsoft.ContainerRegistry/registries", "Containers"),
-    ("Microsoft.DBforPostgreSQL/flexibleServers", "OpenSourceRelationalDatabases"),
-    ("Microsoft.DBforMySQL/flexibleServers", "OpenSourceRelationalDatabases"),
+    (
+        "Microsoft.DBforPostgreSQL/flexibleServers",
+        "OpenSourceRelationalDatabases",
+    ),
+    (
+        "Microsoft.DBforMySQL/flexibleServers",
+        "OpenSourceRelationalDatabases",
+    ),
     ("Microsoft.DocumentDB/databaseAccounts", "CosmosDbs"),
 ];
 
 /// The subscription resource, with its Defender plans read (or the read's
 /// error) and the types present in it.
-pub fn subscription(sub: &str, present: &BTreeSet<String>, pricings: Result<Vec<Value>, String>) -> Resource {
+pub fn subscription(
+    sub: &str,
+    present: &BTreeSet<String>,
+    pricings: Result<Vec<Value>, String>,
+) -> Resource {
     let mut raw = json!({
         "id": format!("/subscriptions/{sub}"),
         "presentTypes": present.iter().collect::<Vec<_>>(),
@@ -59,8 +72,10 @@ pub fn subscription(sub: &str, present: &BTreeSet<String>, pricings: Result<Vec<
         coverage,
         supporting: Vec::new(),
     });
-    r.sources
-        .insert("threat_detection.coverage".to_owned(), "/pricings".to_owned());
+    r.sources.insert(
+        "threat_detection.coverage".to_owned(),
+        "/pricings".to_owned(),
+    );
     r.raw = raw;
     r
 }
@@ -121,7 +136,11 @@ mod tests {
             {"name": "SqlServers", "properties": {"pricingTier": "Free"}},
         ]);
         let c = coverage(&raw(
-            &["Microsoft.Compute/virtualMachines", "microsoft.storage/storageaccounts", "Microsoft.Network/virtualNetworks"],
+            &[
+                "Microsoft.Compute/virtualMachines",
+                "microsoft.storage/storageaccounts",
+                "Microsoft.Network/virtualNetworks",
+            ],
             pricings.clone(),
         ));
         assert_eq!(c.len(), 2, "{c:?}");
@@ -131,7 +150,8 @@ mod tests {
         let c = coverage(&raw(&["Microsoft.KeyVault/vaults"], pricings));
         assert_eq!(c["Defender for KeyVaults"], None);
         // Plans that could not be read: every needed plan unknown.
-        let failed = json!({"presentTypes": ["Microsoft.Sql/servers"], "pricingsError": "HTTP 403"});
+        let failed =
+            json!({"presentTypes": ["Microsoft.Sql/servers"], "pricingsError": "HTTP 403"});
         assert_eq!(coverage(&failed)["Defender for SqlServers"], None);
         // Nothing Defender covers: nothing to require.
         assert!(coverage(&raw(&["Microsoft.Network/virtualNetworks"], json!([]))).is_empty());
@@ -143,7 +163,9 @@ mod tests {
         let r = subscription(
             "sub-1",
             &present,
-            Ok(vec![json!({"name": "StorageAccounts", "properties": {"pricingTier": "Free"}})]),
+            Ok(vec![
+                json!({"name": "StorageAccounts", "properties": {"pricingTier": "Free"}}),
+            ]),
         );
         assert_eq!(r.id, "/subscriptions/sub-1");
         assert_eq!(r.kind, SUBSCRIPTION);

@@ -584,11 +584,7 @@ impl Catalog {
                     owner,
                     layer,
                     note,
-                    not_applicable: entry
-                        .not_applicable
-                        .get(&duty)
-                        .cloned()
-                        .or(out_of_scope),
+                    not_applicable: entry.not_applicable.get(&duty).cloned().or(out_of_scope),
                 };
                 (duty, assignment)
             })

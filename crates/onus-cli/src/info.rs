@@ -124,7 +124,11 @@ fn explain_duty(
     frameworks: &onus_compliance::Frameworks,
 ) -> String {
     use onus_model::ServiceModel;
-    let mut text = format!("duty {duty}: {}\nlayer: {}\n\nowner per service model:\n", duty.description(), duty.layer());
+    let mut text = format!(
+        "duty {duty}: {}\nlayer: {}\n\nowner per service model:\n",
+        duty.description(),
+        duty.layer()
+    );
     let scope = catalog.duty_scope(duty);
     for model in ServiceModel::ALL {
         let owner = scope
@@ -145,7 +149,10 @@ fn explain_duty(
             );
         }
         None => {
-            let _ = writeln!(text, "\napplies to every kind, unless a kind's catalog entry says it has no object there (`onus matrix --kind KIND`)");
+            let _ = writeln!(
+                text,
+                "\napplies to every kind, unless a kind's catalog entry says it has no object there (`onus matrix --kind KIND`)"
+            );
         }
     }
     let rules: Vec<_> = onus_rules::registry()
@@ -170,20 +177,33 @@ fn explain_duty(
         }
     }
     if !controls.is_empty() {
-        let _ = writeln!(text, "\ncompliance controls it evidences: {}", controls.join(", "));
+        let _ = writeln!(
+            text,
+            "\ncompliance controls it evidences: {}",
+            controls.join(", ")
+        );
     }
     onus_report::escape::terminal_lines(&text)
 }
 
 pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
-    if let Ok(duty) = args.code.trim().to_ascii_lowercase().parse::<onus_model::Duty>() {
+    if let Ok(duty) = args
+        .code
+        .trim()
+        .to_ascii_lowercase()
+        .parse::<onus_model::Duty>()
+    {
         let mut text = String::new();
         if duty == onus_model::Duty::Firewall {
             text.push_str(&explain_firewall());
             text.push('\n');
         }
         let frameworks = crate::setup::load_frameworks(args.frameworks.dir.as_deref())?;
-        text.push_str(&explain_duty(duty, &onus_catalog::Catalog::builtin()?, &frameworks));
+        text.push_str(&explain_duty(
+            duty,
+            &onus_catalog::Catalog::builtin()?,
+            &frameworks,
+        ));
         crate::output::stdout(&text)?;
         return Ok(EXIT_OK);
     }

@@ -792,7 +792,12 @@ async fn deepen_and_map(
             // The asset's data holds its labels when it has any.
             sources: [(
                 "tags".to_owned(),
-                if data.get("labels").is_some() { "/labels" } else { "" }.to_owned(),
+                if data.get("labels").is_some() {
+                    "/labels"
+                } else {
+                    ""
+                }
+                .to_owned(),
             )]
             .into(),
             raw: data,

@@ -31,8 +31,8 @@ pub use coverage::{
 };
 pub use facets::{
     AccessKey, Backup, Certificate, EncryptionAtRest, Facets, Identity, IngressRule, IpRange,
-    KeySource, Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime, ThreatDetection, TlsVersion,
-    Transport, Usage,
+    KeySource, Logging, Network, Patching, Protocol, PublicAccess, RuleAccess, Runtime,
+    ThreatDetection, TlsVersion, Transport, Usage,
 };
 pub use inventory::{
     CollectorInfo, Gap, GapCause, INVENTORY_SCHEMA, Inventory, InventoryError,

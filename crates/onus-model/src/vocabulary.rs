@@ -170,7 +170,9 @@ impl Duty {
             Duty::Firewall => {
                 "No inbound rule exposes administrative, database or all ports to the internet; service firewalls do not admit everyone."
             }
-            Duty::Logging => "Audit and access logging is on, recorded everywhere, and kept long enough.",
+            Duty::Logging => {
+                "Audit and access logging is on, recorded everywhere, and kept long enough."
+            }
             Duty::Backup => {
                 "Backups, point-in-time recovery or versioning are on, and backup vaults are locked against deletion."
             }

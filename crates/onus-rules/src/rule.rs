@@ -36,7 +36,12 @@ impl Default for ClassificationPolicy {
     fn default() -> Self {
         let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect();
         ClassificationPolicy {
-            keys: words(&["data-classification", "DataClassification", "classification", "confidentiality"]),
+            keys: words(&[
+                "data-classification",
+                "DataClassification",
+                "classification",
+                "confidentiality",
+            ]),
             scale: words(&["public", "internal", "confidential", "restricted"]),
             raise: words(&["confidential", "restricted"]),
         }
@@ -58,7 +63,9 @@ impl ClassificationPolicy {
 
     /// Whether `value` is on the scale.
     pub fn on_scale(&self, value: &str) -> bool {
-        self.scale.iter().any(|s| s.eq_ignore_ascii_case(value.trim()))
+        self.scale
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(value.trim()))
     }
 
     /// The label that raises the severity of the resource's gaps, if any.

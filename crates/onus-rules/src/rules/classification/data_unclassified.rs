@@ -110,18 +110,37 @@ impl Rule for DataUnclassified {
             f
         };
         vec![
-            tagged("labelled-restricted", json!({"data-classification": "restricted"}), Addressed),
-            tagged("labelled-other-key-and-case", json!({"DataClassification": "Internal"}), Addressed),
+            tagged(
+                "labelled-restricted",
+                json!({"data-classification": "restricted"}),
+                Addressed,
+            ),
+            tagged(
+                "labelled-other-key-and-case",
+                json!({"DataClassification": "Internal"}),
+                Addressed,
+            ),
             tagged("no-label", json!({"team": "payments"}), Unaddressed),
             tagged("tags-not-read", json!({}), Unknown),
             {
                 // The collector read the tags (the tagging API lists none).
-                let mut f = fx("no-tags-read-as-none", Unaddressed, "aws.s3.bucket", json!({}));
+                let mut f = fx(
+                    "no-tags-read-as-none",
+                    Unaddressed,
+                    "aws.s3.bucket",
+                    json!({}),
+                );
                 f.resource.raw = json!({"Tags": []});
-                f.resource.sources.insert("tags".to_owned(), "/Tags".to_owned());
+                f.resource
+                    .sources
+                    .insert("tags".to_owned(), "/Tags".to_owned());
                 f
             },
-            tagged("off-scale", json!({"classification": "top-secret"}), Unaddressed),
+            tagged(
+                "off-scale",
+                json!({"classification": "top-secret"}),
+                Unaddressed,
+            ),
         ]
     }
 }

@@ -62,7 +62,10 @@ impl Rule for ThreatDetectionOff {
         let supporting = if td.supporting.is_empty() {
             String::new()
         } else {
-            format!(" ({} on, which detects other things)", td.supporting.join(", "))
+            format!(
+                " ({} on, which detects other things)",
+                td.supporting.join(", ")
+            )
         };
         let ev = vec![evidence(
             resource,
@@ -86,7 +89,11 @@ impl Rule for ThreatDetectionOff {
         Outcome::addressed(
             format!(
                 "{service} is on in every place audited ({}){supporting}",
-                td.coverage.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                td.coverage
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             ev,
         )
