@@ -390,7 +390,8 @@ pub struct Identity {
     /// The account's root user has MFA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_mfa_enabled: Option<bool>,
-    /// The user can sign in to the console with a password.
+    /// The user can sign in to the console with a password (for a directory
+    /// user of a SaaS tenant: the account is enabled, not suspended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console_access: Option<bool>,
     /// The user has an MFA device.
@@ -399,6 +400,19 @@ pub struct Identity {
     /// The tenant requires MFA of every user (SaaS tenants, directory policies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<bool>,
+    /// The identity administers the tenant or directory (an Entra ID
+    /// directory role, a Google Workspace super or delegated administrator, a
+    /// Dropbox team admin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<bool>,
+    /// Only administrators, or people they name, may invite guests (external
+    /// users) into the tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_invites_restricted: Option<bool>,
+    /// Legacy authentication (protocols that cannot ask for a second factor,
+    /// such as IMAP, POP and SMTP basic authentication) is blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_auth_blocked: Option<bool>,
     /// The user's access keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_keys: Option<Vec<AccessKey>>,

@@ -14,7 +14,9 @@ pub struct DutyAssignment {
     pub owner: Owner,
     /// The layer the duty belongs to.
     pub layer: Layer,
-    /// Why the kind departs from its service model's default, when it does.
+    /// Why the kind departs from its service model's default, when it does;
+    /// for a customer duty that no API shows, how to check it by hand (added
+    /// to an unknown status's reason).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// When set, the duty has no object on this kind (an IAM user stores no data), with the reason.

@@ -143,7 +143,7 @@ fn ledger_indexed(
             })
             .collect();
         if rules.is_empty() {
-            let reason = format!(
+            let mut reason = format!(
                 "no onus rule checks {duty} on {}; the duty is the customer's{} and must be verified another way",
                 resource.kind,
                 if owner == Owner::Shared {
@@ -152,6 +152,9 @@ fn ledger_indexed(
                     ""
                 }
             );
+            if let Some(note) = &assignment.note {
+                reason = format!("{reason}: {note}");
+            }
             ledger.insert(
                 duty,
                 LedgerEntry {
@@ -215,7 +218,14 @@ fn ledger_indexed(
                 });
             }
         }
-        let reason = reasons.remove(&status).unwrap_or_default().join("; ");
+        let mut reason = reasons.remove(&status).unwrap_or_default().join("; ");
+        // What no API shows, the catalog says how to check by hand (a SaaS
+        // tenant's audit log): said with the unknown, never guessed.
+        if status == Status::Unknown
+            && let Some(note) = &assignment.note
+        {
+            reason = format!("{reason}; check by hand: {note}");
+        }
         ledger.insert(
             duty,
             LedgerEntry {

@@ -1,7 +1,10 @@
 pub(crate) mod access_key_stale;
 pub(crate) mod broad_machine_identity;
 pub(crate) mod console_user_without_mfa;
+pub(crate) mod directory_user_without_mfa;
+pub(crate) mod guest_invites_open;
 pub(crate) mod imds_v1_allowed;
+pub(crate) mod legacy_auth_allowed;
 pub(crate) mod local_auth_enabled;
 pub(crate) mod policy_grants_everything;
 pub(crate) mod rbac_authorization_off;
