@@ -47,7 +47,9 @@ impl Rule for DirectoryUserWithoutMfa {
     fn check(&self, resource: &Resource, _ctx: &Context) -> Outcome {
         let identity = resource.facets.identity.as_ref();
         if identity.and_then(|i| i.console_access) == Some(false) {
-            return Outcome::not_applicable("the account is disabled or suspended: it cannot sign in");
+            return Outcome::not_applicable(
+                "the account is disabled or suspended: it cannot sign in",
+            );
         }
         let admin = identity.and_then(|i| i.admin);
         match identity.and_then(|i| i.mfa_enabled) {

@@ -72,7 +72,12 @@ impl Rule for GuestInvitesOpen {
                 "microsoft.m365.tenant",
                 json!({"identity": {"guest_invites_restricted": true}}),
             ),
-            fx("policy-not-read", Unknown, "microsoft.m365.tenant", json!({})),
+            fx(
+                "policy-not-read",
+                Unknown,
+                "microsoft.m365.tenant",
+                json!({}),
+            ),
         ]
     }
 }

@@ -71,7 +71,12 @@ impl Rule for LegacyAuthAllowed {
                 "microsoft.m365.tenant",
                 json!({"identity": {"legacy_auth_blocked": true}}),
             ),
-            fx("policies-not-read", Unknown, "microsoft.m365.tenant", json!({})),
+            fx(
+                "policies-not-read",
+                Unknown,
+                "microsoft.m365.tenant",
+                json!({}),
+            ),
         ]
     }
 }
