@@ -11,6 +11,8 @@ mod fault;
 mod mock_arm;
 #[cfg(feature = "gcp")]
 mod mock_gcp;
+#[cfg(feature = "saas")]
+mod mock_saas;
 #[cfg(feature = "aws")]
 mod moto;
 
@@ -28,4 +30,6 @@ mod gcp;
 mod outputs;
 mod plan;
 mod recipes;
+#[cfg(feature = "saas")]
+mod saas;
 mod store;

@@ -86,12 +86,12 @@ pub(crate) fn assert_evidence_pointers_resolve(inventory: &Value, at_least: usiz
 }
 
 /// Requests a mock server received: (method, target, Authorization header).
-#[cfg(any(feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "saas"))]
 pub(crate) type RequestLog =
     std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
 
 /// One request to a loopback mock.
-#[cfg(any(feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "saas"))]
 pub(crate) struct MockRequest {
     pub(crate) method: String,
     pub(crate) target: String,
@@ -103,7 +103,7 @@ pub(crate) struct MockRequest {
 /// A minimal HTTP server on `bind` for the cloud mocks: one request per
 /// connection, answered by `route(base URL, request)` with (status, extra header
 /// lines, JSON body); every request logged. Runs until the test process ends.
-#[cfg(any(feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "saas"))]
 pub(crate) fn serve_mock(
     bind: &str,
     mut route: impl FnMut(&str, &MockRequest) -> (u16, &'static str, Value) + Send + 'static,
@@ -170,7 +170,7 @@ pub(crate) fn serve_mock(
 
 /// The resources each of two shards (`--shard 1/2`, `--shard 2/2`) reports
 /// for `onus audit <args>` with `env` set; each run must exit 0.
-#[cfg(any(feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "saas"))]
 pub(crate) fn shard_resource_counts(env: (&str, &str), args: &[&str]) -> Vec<usize> {
     ["1/2", "2/2"]
         .iter()

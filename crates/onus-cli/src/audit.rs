@@ -152,7 +152,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
         );
     }
     if args.shard.is_some() && args.inventory.is_some() {
-        bail!("--shard splits a collection (onus audit aws|azure|gcp), not an inventory file");
+        bail!(
+            "--shard splits a collection (onus audit aws|azure|gcp|m365|workspace|dropbox), not an inventory file"
+        );
     }
     if args.fail_on.contains(&FailOn::New) && args.baseline.is_none() {
         bail!(
@@ -261,20 +263,34 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
             Err(f) => return Err(explain(reopen, &name, f, &catalog, args.allow_unclassified)),
         }
     } else {
-        let Some(cloud) = args.cloud else {
+        if args.clouds.is_empty() {
             bail!(
-                "nothing to audit: give a cloud to collect from (`onus audit aws`) or an inventory (`onus audit --inventory FILE`)"
+                "nothing to audit: give a cloud or SaaS tenant to collect from (`onus audit aws`, `onus audit aws m365`) or an inventory (`onus audit --inventory FILE`)"
             )
-        };
-        let mut inventory = crate::collect::collect(
-            cloud,
-            &args.aws,
-            &args.azure,
-            &args.gcp,
-            &args.timeouts,
-            args.shard,
-        )?;
-        let source = format!("{cloud:?}").to_lowercase();
+        }
+        let mut inventory: Option<Inventory> = None;
+        for &cloud in &args.clouds {
+            let collected = crate::collect::collect(
+                cloud,
+                &args.aws,
+                &args.azure,
+                &args.gcp,
+                &args.saas,
+                &args.timeouts,
+                args.shard,
+            )?;
+            inventory = Some(match inventory {
+                None => collected,
+                Some(so_far) => crate::collect::merge(so_far, collected),
+            });
+        }
+        let mut inventory = inventory.expect("at least one cloud");
+        let source = args
+            .clouds
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join("+");
         if !args.allow_unclassified {
             check_kinds(&inventory, &catalog, &source)?;
         }
@@ -336,10 +352,15 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
 
 /// What a stored run audited: the inventory, or the cloud and its scope.
 fn store_scope(args: &AuditArgs) -> String {
-    match (&args.inventory, args.cloud) {
+    match (&args.inventory, args.clouds.is_empty()) {
         (Some(p), _) => format!("inventory:{}", p.display()),
-        (None, Some(c)) => {
-            let mut scope = format!("{c:?}").to_lowercase();
+        (None, false) => {
+            let mut scope = args
+                .clouds
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join("+");
             if let Some(r) = &args.aws.regions {
                 scope.push_str(&format!(":{}", r.join(",")));
             }
@@ -354,7 +375,7 @@ fn store_scope(args: &AuditArgs) -> String {
             }
             scope
         }
-        (None, None) => "unknown".to_owned(),
+        (None, true) => "unknown".to_owned(),
     }
 }
 

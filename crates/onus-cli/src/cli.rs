@@ -122,6 +122,44 @@ pub enum Cloud {
     Azure,
     /// Google Cloud (Cloud Asset Inventory and the service APIs; ONUS_GCP_TOKEN or Application Default Credentials).
     Gcp,
+    /// A Microsoft 365 / Entra ID tenant (Microsoft Graph v1.0, GET only; --tenant; ONUS_GRAPH_TOKEN or azure_identity credentials).
+    M365,
+    /// A Google Workspace tenant (Admin SDK Directory and Cloud Identity Policy APIs; --customer; ONUS_WORKSPACE_TOKEN or Application Default Credentials).
+    Workspace,
+    /// A Dropbox team (the Dropbox Business API's read routes; ONUS_DROPBOX_TOKEN, a team token with read scopes).
+    Dropbox,
+}
+
+impl Cloud {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Azure => "azure",
+            Cloud::Gcp => "gcp",
+            Cloud::M365 => "m365",
+            Cloud::Workspace => "workspace",
+            Cloud::Dropbox => "dropbox",
+        }
+    }
+}
+
+/// Scope and endpoints of the SaaS tenant collectors.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "SaaS tenants")]
+pub struct SaasArgs {
+    /// The Microsoft Graph endpoint (national clouds, a proxy; plain http:// only on loopback).
+    #[arg(long, value_name = "URL")]
+    pub graph_endpoint: Option<String>,
+    /// The Google Workspace customer ID, or `my_customer` (the token's own).
+    #[arg(long, value_name = "ID", default_value = "my_customer")]
+    pub customer: String,
+    /// One base URL replacing the Admin SDK and Cloud Identity hosts (paths stay as on the real hosts).
+    #[arg(long, value_name = "URL")]
+    pub workspace_endpoint: Option<String>,
+    /// The Dropbox API endpoint (a proxy; plain http:// only on loopback).
+    #[arg(long, value_name = "URL")]
+    pub dropbox_endpoint: Option<String>,
 }
 
 /// How long cloud calls may take, and how much of an answer onus reads.
@@ -202,7 +240,8 @@ pub struct AzureArgs {
     /// Subscription ID (repeatable). Default: every subscription the identity can list.
     #[arg(long = "subscription", value_name = "ID")]
     pub subscriptions: Vec<String>,
-    /// Tenant for client-secret credentials (else AZURE_TENANT_ID).
+    /// Tenant for client-secret credentials (else AZURE_TENANT_ID); with
+    /// `m365`, the Microsoft 365 tenant to audit (its ID or a verified domain).
     #[arg(long, value_name = "ID")]
     pub tenant: Option<String>,
     /// The ARM endpoint (sovereign clouds; plain http:// only on loopback).
@@ -289,7 +328,7 @@ pub struct AwsArgs {
 /// Arguments of `onus collect`.
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    /// The cloud to collect from.
+    /// The cloud or SaaS tenant to collect from.
     #[arg(value_enum)]
     pub cloud: Cloud,
     /// Where to write the inventory (`-` for standard output).
@@ -306,15 +345,18 @@ pub struct CollectArgs {
     #[command(flatten)]
     pub gcp: GcpArgs,
     #[command(flatten)]
+    pub saas: SaasArgs,
+    #[command(flatten)]
     pub timeouts: TimeoutArgs,
 }
 
 /// Arguments of `onus audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Collect from this cloud now and audit what was collected.
-    #[arg(value_enum, conflicts_with = "inventory")]
-    pub cloud: Option<Cloud>,
+    /// Collect from these clouds and SaaS tenants now (one or more, e.g.
+    /// `aws m365`) and audit what was collected, in one report.
+    #[arg(value_enum, conflicts_with = "inventory", value_name = "CLOUD")]
+    pub clouds: Vec<Cloud>,
 
     /// The inventory to audit (`onus.inventory/v1` JSON); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
@@ -333,6 +375,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub gcp: GcpArgs,
+
+    #[command(flatten)]
+    pub saas: SaasArgs,
 
     #[command(flatten)]
     pub timeouts: TimeoutArgs,

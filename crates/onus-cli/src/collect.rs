@@ -2,7 +2,7 @@
 
 use onus_model::Inventory;
 
-use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs, GcpArgs, TimeoutArgs};
+use crate::cli::{AwsArgs, AzureArgs, Cloud, CollectArgs, GcpArgs, SaasArgs, TimeoutArgs};
 
 /// Collection could not start: the run is incomplete (exit 3), not bad input.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +15,7 @@ pub(crate) fn collect(
     aws: &AwsArgs,
     azure: &AzureArgs,
     gcp: &GcpArgs,
+    saas: &SaasArgs,
     timeouts: &TimeoutArgs,
     shard: Option<(u32, u32)>,
 ) -> anyhow::Result<Inventory> {
@@ -33,7 +34,187 @@ pub(crate) fn collect(
         Cloud::Aws => collect_aws(aws, collector),
         Cloud::Azure => collect_azure(azure, collector),
         Cloud::Gcp => collect_gcp(gcp, collector),
+        Cloud::M365 | Cloud::Workspace | Cloud::Dropbox => {
+            collect_saas(cloud, azure, saas, collector)
+        }
     }
+}
+
+/// Two collections as one inventory (`onus audit aws m365`): resources,
+/// gaps and enumeration sources of both, the collectors named together, and
+/// the earlier collection time (age-based rules measure against it).
+pub(crate) fn merge(mut a: Inventory, b: Inventory) -> Inventory {
+    a.resources.extend(b.resources);
+    a.gaps.extend(b.gaps);
+    a.sources.extend(b.sources);
+    a.collected_at = match (a.collected_at, b.collected_at) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    a.collector = match (a.collector.take(), b.collector) {
+        (Some(x), Some(y)) => Some(onus_model::CollectorInfo {
+            name: format!("{}+{}", x.name, y.name),
+            version: x.version.or(y.version),
+        }),
+        (x, y) => x.or(y),
+    };
+    a
+}
+
+/// A SaaS tenant: its token, then the collection.
+#[cfg(feature = "saas")]
+fn collect_saas(
+    cloud: Cloud,
+    azure: &AzureArgs,
+    args: &SaasArgs,
+    collector: onus_endpoint::CollectorOptions,
+) -> anyhow::Result<Inventory> {
+    use onus_saas::{Tenant, Tokens};
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let (tenant, endpoint, tokens, kind) = match cloud {
+        Cloud::M365 => {
+            let tenant = azure
+                .tenant
+                .clone()
+                .or_else(|| env("AZURE_TENANT_ID"))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "onus audit m365 needs the tenant: --tenant TENANT_ID (or AZURE_TENANT_ID)"
+                    )
+                })?;
+            let (tokens, kind) = match env("ONUS_GRAPH_TOKEN") {
+                Some(t) => (Tokens::fixed(&t), "ONUS_GRAPH_TOKEN"),
+                None => graph_credential(&tenant, azure.managed_identity)?,
+            };
+            (
+                Tenant::M365(tenant),
+                args.graph_endpoint.clone(),
+                tokens,
+                kind,
+            )
+        }
+        Cloud::Workspace => {
+            let (tokens, kind) = match env("ONUS_WORKSPACE_TOKEN") {
+                Some(t) => (Tokens::fixed(&t), "ONUS_WORKSPACE_TOKEN"),
+                None => workspace_credential()?,
+            };
+            (
+                Tenant::Workspace(args.customer.clone()),
+                args.workspace_endpoint.clone(),
+                tokens,
+                kind,
+            )
+        }
+        _ => {
+            let token = env("ONUS_DROPBOX_TOKEN").ok_or_else(|| {
+                anyhow::anyhow!(
+                    "onus audit dropbox needs a team token with read scopes (members.read, team_info.read) in ONUS_DROPBOX_TOKEN"
+                )
+            })?;
+            (
+                Tenant::Dropbox,
+                args.dropbox_endpoint.clone(),
+                Tokens::fixed(&token),
+                "ONUS_DROPBOX_TOKEN",
+            )
+        }
+    };
+    let opts = onus_saas::SaasOptions {
+        endpoint,
+        max_retries: 3,
+        collector,
+    };
+    tracing::info!(credential = kind, endpoint = ?opts.endpoint, tenant = cloud.name(), "SaaS collection starting");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    let result = runtime.block_on(onus_saas::collect(&tenant, &opts, tokens));
+    match result {
+        Ok((inventory, calls)) => {
+            tracing::info!(
+                requests = calls.values().sum::<u64>(),
+                "SaaS collection finished"
+            );
+            Ok(inventory)
+        }
+        Err(e) => anyhow::bail!(e.to_string()),
+    }
+}
+
+#[cfg(not(feature = "saas"))]
+fn collect_saas(
+    _cloud: Cloud,
+    _azure: &AzureArgs,
+    _args: &SaasArgs,
+    _collector: onus_endpoint::CollectorOptions,
+) -> anyhow::Result<Inventory> {
+    anyhow::bail!(
+        "this onus was built without the `saas` feature, so it cannot collect from SaaS tenants; rebuild with `--features saas` or audit an inventory file"
+    )
+}
+
+/// Microsoft Graph tokens from the azure_identity chain (client secret,
+/// workload identity, managed identity, Azure CLI), for Graph's scope.
+#[cfg(all(feature = "saas", feature = "azure"))]
+fn graph_credential(
+    tenant: &str,
+    managed_identity: bool,
+) -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+    let (credential, kind) =
+        onus_azure::credential::from_environment(Some(tenant), managed_identity)?;
+    if kind == "ONUS_AZURE_TOKEN" {
+        anyhow::bail!(
+            "ONUS_AZURE_TOKEN is a token for Azure Resource Manager, not Microsoft Graph: set ONUS_GRAPH_TOKEN, or unset ONUS_AZURE_TOKEN to use the azure_identity credentials"
+        );
+    }
+    let fetch = move || -> onus_saas::TokenFuture {
+        let credential = credential.clone();
+        Box::pin(async move {
+            credential
+                .get_token(&["https://graph.microsoft.com/.default"], None)
+                .await
+                .map(|t| t.token.secret().to_owned())
+                .map_err(|e| e.to_string())
+        })
+    };
+    Ok((
+        onus_saas::Tokens::Credential(std::sync::Arc::new(fetch)),
+        kind,
+    ))
+}
+
+#[cfg(all(feature = "saas", not(feature = "azure")))]
+fn graph_credential(
+    _tenant: &str,
+    _managed_identity: bool,
+) -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+    anyhow::bail!(
+        "no Microsoft Graph token: set ONUS_GRAPH_TOKEN (this onus was built without the `azure` feature, which brings the azure_identity credentials)"
+    )
+}
+
+/// Google Workspace tokens from Application Default Credentials, with the
+/// collector's read-only scopes.
+#[cfg(all(feature = "saas", feature = "gcp"))]
+fn workspace_credential() -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+    let scopes = onus_saas::ops::permissions(onus_saas::Api::Workspace);
+    let source = onus_gcp::TokenSource::adc_with_scopes(&scopes)?;
+    let fetch = move || -> onus_saas::TokenFuture {
+        let source = source.clone();
+        Box::pin(async move { source.token().await.map_err(|e| e.to_string()) })
+    };
+    Ok((
+        onus_saas::Tokens::Credential(std::sync::Arc::new(fetch)),
+        "Application Default Credentials",
+    ))
+}
+
+#[cfg(all(feature = "saas", not(feature = "gcp")))]
+fn workspace_credential() -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+    anyhow::bail!(
+        "no Google Workspace token: set ONUS_WORKSPACE_TOKEN (this onus was built without the `gcp` feature, which brings Application Default Credentials)"
+    )
 }
 
 #[cfg(feature = "gcp")]
@@ -244,6 +425,7 @@ pub(crate) fn run(args: CollectArgs) -> anyhow::Result<u8> {
         &args.aws,
         &args.azure,
         &args.gcp,
+        &args.saas,
         &args.timeouts,
         args.shard,
     )?;

@@ -61,6 +61,16 @@ impl TokenSource {
         ))
     }
 
+    /// Application Default Credentials with `scopes` (Google Workspace's
+    /// read-only scopes, for `onus audit workspace`).
+    pub fn adc_with_scopes(scopes: &[&str]) -> Result<TokenSource, CredentialError> {
+        Builder::default()
+            .with_scopes(scopes.iter().copied())
+            .build_access_token_credentials()
+            .map(TokenSource::Adc)
+            .map_err(|e| CredentialError::Setup(e.to_string()))
+    }
+
     /// A bearer token.
     pub async fn token(&self) -> Result<String, CredentialError> {
         match self {
