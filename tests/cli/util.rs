@@ -65,7 +65,7 @@ pub(crate) fn tool(test: &str, path: PathBuf) -> PathBuf {
 /// Every evidence pointer of a collected inventory resolves in its resource's
 /// `raw` (the Rust mappers' and the catalog's declarative mappings' alike), and
 /// there are more than `at_least` of them.
-#[cfg(any(feature = "aws", feature = "azure", feature = "gcp"))]
+#[cfg(any(feature = "aws", feature = "azure", feature = "gcp", feature = "saas"))]
 pub(crate) fn assert_evidence_pointers_resolve(inventory: &Value, at_least: usize) {
     let mut broken = Vec::new();
     let mut checked = 0;

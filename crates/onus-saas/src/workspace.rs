@@ -145,10 +145,10 @@ pub fn map_tenant(r: &mut Resource, raw: Value, now: chrono::DateTime<chrono::Ut
             settings(&raw, "security.two_step_verification_enforcement").peekable();
         if enforcement.peek().is_some() {
             let lax = enforcement.find(|(_, v)| {
-                !v["enforcedFrom"]
+                v["enforcedFrom"]
                     .as_str()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .is_some_and(|t| t <= now)
+                    .is_none_or(|t| t > now)
             });
             let (ok, at) = match lax {
                 Some((i, _)) => (false, format!("/policies/{i}/setting/value")),
