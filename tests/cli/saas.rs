@@ -285,17 +285,38 @@ fn collected_tenants_keep_the_api_payloads_their_evidence_points_into() {
     let out = dir.path().join("m365.json");
     let run = onus()
         .env("ONUS_GRAPH_TOKEN", GRAPH_TOKEN)
-        .args(["collect", "m365", "--tenant", TENANT, "--graph-endpoint", &mock.url, "--out"])
+        .args([
+            "collect",
+            "m365",
+            "--tenant",
+            TENANT,
+            "--graph-endpoint",
+            &mock.url,
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(!text.contains(GRAPH_TOKEN));
     let inventory: Value = serde_json::from_str(&text).unwrap();
     // The tenant's five facets and each user's three, from the API's own fields.
     assert_evidence_pointers_resolve(&inventory, 10);
-    let tenant = inventory["resources"].as_array().unwrap().iter().find(|r| r["id"] == TENANT).unwrap();
+    let tenant = inventory["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == TENANT)
+        .unwrap();
     assert_eq!(tenant["raw"]["securityDefaults"]["isEnabled"], false);
-    assert_eq!(tenant["sources"]["public_access.anonymous_links"], "/sharepoint/sharingCapability");
+    assert_eq!(
+        tenant["sources"]["public_access.anonymous_links"],
+        "/sharepoint/sharingCapability"
+    );
 }
