@@ -320,3 +320,16 @@ fn collected_tenants_keep_the_api_payloads_their_evidence_points_into() {
         "/sharepoint/sharingCapability"
     );
 }
+
+#[test]
+fn a_tenant_is_collected_by_exactly_one_shard() {
+    let mock = dropbox();
+    let counts = shard_resource_counts(
+        ("ONUS_DROPBOX_TOKEN", DROPBOX_TOKEN),
+        &["dropbox", "--dropbox-endpoint", &mock.url],
+    );
+    // The team and its two members, in one shard; nothing in the other.
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![0, 3], "{counts:?}");
+}
