@@ -2,6 +2,9 @@
 every element that came from data rather than from onus's own layout.
 
 Usage: check_markdown.py REPORT.md -> prints a JSON list of problems (empty: clean).
+       check_markdown.py --plan PLAN.md -> prints {"problems": [...], "rows": [[cell, ...], ...]}:
+       an `onus plan` page, whose per-asset headings hold an (escaped) asset name,
+       with the text of every table body row's cells.
 """
 import json
 import re
@@ -9,8 +12,9 @@ import sys
 
 from markdown_it import MarkdownIt
 
+plan = sys.argv[1] == "--plan"
 md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-text = open(sys.argv[1], encoding="utf-8").read()
+text = open(sys.argv[-1], encoding="utf-8").read()
 tokens = md.parse(text)
 problems = []
 
@@ -18,6 +22,12 @@ problems = []
 OWN_HEADINGS = re.compile(
     r"^(onus: shared responsibility audit|New gaps|Expired waivers)$"
 )
+if plan:
+    # The plan's own headings, and one per asset: its name and kind (the
+    # inline checks below still refuse links, HTML and mentions in them).
+    OWN_HEADINGS = re.compile(r"^(onus plan: .*|Compliance.*|.+ `[^`]+`)$")
+rows = []
+cell = None
 OWN_HTML = re.compile(r"^\s*(<details><summary>[^<]*</summary>|</details>)\s*$")
 
 
@@ -54,10 +64,22 @@ for t in walk(tokens):
         header_cells += 1
     elif t.type == "tr_open":
         row_cells = 0
+        current = []
     elif t.type == "td_open":
         row_cells += 1
-    elif t.type == "tr_close" and row_cells and header_cells and row_cells != header_cells:
-        problems.append(f"a table row of {row_cells} cells under {header_cells} headers")
+        cell = True
+    elif t.type == "inline" and cell:
+        current.append(t.content)
+        cell = None
+    elif t.type == "td_close":
+        if cell:
+            current.append("")
+        cell = None
+    elif t.type == "tr_close":
+        if row_cells and header_cells and row_cells != header_cells:
+            problems.append(f"a table row of {row_cells} cells under {header_cells} headers")
+        if row_cells:
+            rows.append(current)
     elif t.type == "text":
         # GitHub links @mentions and bare URLs in text: data must not make them.
         if re.search(r"(^|[^\w\u2060])@[A-Za-z0-9]", t.content):
@@ -67,4 +89,4 @@ for t in walk(tokens):
         if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in t.content):
             problems.append(f"control character: {t.content!r}")
 
-print(json.dumps(problems))
+print(json.dumps({"problems": problems, "rows": rows} if plan else problems))

@@ -512,3 +512,53 @@ expires = 2020-01-01
         .code(2)
         .stderr(predicate::str::contains("bad2.toml:5:"));
 }
+
+#[test]
+#[cfg_attr(
+    onus_missing_chromium,
+    ignore = "needs Chromium at /usr/bin/chromium (Debian package chromium)"
+)]
+fn html_ledger_fits_1400_pixels_with_its_fix_column_and_whole_account_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    all_formats(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("onus.html")).unwrap();
+    // A probe appended to a copy of the page measures the laid-out ledger.
+    let probe = "<script>const t=document.getElementById('ledger');\
+        const fix=t.querySelector('thead th:last-child').getBoundingClientRect();\
+        const accts=[...t.querySelectorAll('td.acct')].filter(c=>c.offsetParent);\
+        const lines=accts.map(c=>Math.round(c.getBoundingClientRect().height/parseFloat(getComputedStyle(c).lineHeight||'16')));\
+        document.body.setAttribute('data-probe',JSON.stringify({w:innerWidth,fix:Math.round(fix.right),accts:accts.length,\
+        wrapped:accts.filter(c=>c.scrollWidth>c.clientWidth||getComputedStyle(c).whiteSpace!=='nowrap').length}));</script></body>";
+    let page = dir.path().join("probe.html");
+    std::fs::write(&page, html.replace("</body>", probe)).unwrap();
+    let chromium = tool(
+        "html_ledger_fits_1400_pixels_with_its_fix_column_and_whole_account_ids",
+        PathBuf::from("/usr/bin/chromium"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--window-size=1400,900",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("data-probe=\"").expect("the probe ran") + 12;
+    let json = dom[start..start + dom[start..].find('"').unwrap()].replace("&quot;", "\"");
+    let probe: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(probe["w"], 1400, "{probe}");
+    assert!(probe["accts"].as_u64().unwrap() > 0, "{probe}");
+    assert!(
+        probe["fix"].as_i64().unwrap() <= 1400,
+        "the fix column ends past the window: {probe}"
+    );
+    assert_eq!(probe["wrapped"], 0, "an account id wraps: {probe}");
+}

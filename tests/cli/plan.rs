@@ -313,13 +313,25 @@ fn plan_table_names_each_target_once_and_says_why_an_asset_has_none() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains("no target: its own target azure.sql.server is not a kind of the cloud planned for (aws); plan with --target azure"),
+        words.contains("no target: its own target azure.sql.server is not a kind of the cloud planned for (aws); plan with --target azure"),
         "{text}"
     );
     assert!(
         !text.contains("aws aws."),
         "the cloud is not repeated before the kind"
+    );
+    // Off a terminal the tables fit 100 columns, as the audit's prose does.
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    // After the table, what to do next, on standard error.
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("onus plan: exit 0: a plan alone fails nothing. Next: `--format html"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     // One duty a line: no duty name is split across lines.
     for duty in [
@@ -328,5 +340,101 @@ fn plan_table_names_each_target_once_and_says_why_an_asset_has_none() {
         "guest-os-patching",
     ] {
         assert!(text.contains(duty), "{duty}");
+    }
+}
+
+#[test]
+#[cfg_attr(
+    onus_missing_python_validators,
+    ignore = "needs the Python validators in .venv: run scripts/test, which installs them"
+)]
+fn plan_markdown_parses_with_each_assets_duties_in_one_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    // Asset names an attacker or a careless CMDB could hold.
+    let assets = write(
+        dir.path(),
+        "assets.csv",
+        "name,kind,classification,internet_facing,strategy\n\
+         \"[click](https://evil.example) <img src=x onerror=alert(1)>\",database,confidential,no,replatform\n\
+         \"# heading @admins www.evil.example\",server,internal,yes,rehost\n\
+         plain-app,web-application,internal,yes,replatform\n",
+    );
+    let out = onus()
+        .args([
+            "plan", "--target", "both", "--format", "markdown", "--assets",
+        ])
+        .arg(&assets)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = dir.path().join("plan.md");
+    std::fs::write(&md, &out.stdout).unwrap();
+    let python = tool(
+        "plan_markdown_parses_with_each_assets_duties_in_one_cell",
+        root().join(".venv/bin/python"),
+    );
+    let check = std::process::Command::new(python)
+        .arg(root().join("tests/adversarial/check_markdown.py"))
+        .arg("--plan")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let result: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(result["problems"], serde_json::json!([]), "{result:#}");
+    // Every asset row (strategy, target, layers, moves, shared, stays) holds
+    // its duties in its cells: no duty name spills into a row of its own.
+    let duty_names: Vec<&str> = [
+        "encryption-at-rest",
+        "encryption-in-transit",
+        "public-access",
+        "identity-access",
+        "guest-os-patching",
+        "firewall",
+        "logging",
+        "backup",
+        "runtime-updates",
+        "threat-detection",
+        "data-classification",
+    ]
+    .to_vec();
+    let asset_rows: Vec<&Value> = result["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.as_array().unwrap().len() == 6)
+        .collect();
+    // Three assets, each planned for two clouds.
+    assert_eq!(asset_rows.len(), 6, "{result:#}");
+    for row in asset_rows {
+        let cells: Vec<&str> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(["rehost", "replatform"].contains(&cells[0]), "{cells:?}");
+        let listed: Vec<&str> = cells[3..]
+            .iter()
+            .flat_map(|c| c.split(", "))
+            .filter(|d| *d != "-")
+            .collect();
+        // Each a duty, once (a duty with no object on the target, such as
+        // threat detection on a database, is in no column).
+        assert!(listed.iter().all(|d| duty_names.contains(d)), "{cells:?}");
+        let unique: BTreeSet<&&str> = listed.iter().collect();
+        assert!(
+            unique.len() == listed.len() && !listed.is_empty(),
+            "{cells:?}"
+        );
     }
 }

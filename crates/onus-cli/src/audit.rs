@@ -346,6 +346,8 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
     let code = policy_exit(&report, tally, &args.fail_on);
     if !written.is_empty() && !args.quiet {
         crate::output::note(&verdict(&written, &report, code));
+    } else if formats == [Format::Table] && !args.quiet {
+        crate::output::note(&next_step(&report, code));
     }
     Ok(code)
 }
@@ -377,6 +379,23 @@ fn store_scope(args: &AuditArgs) -> String {
         }
         (None, true) => "unknown".to_owned(),
     }
+}
+
+/// The line after the table on standard output: the exit code and why, and
+/// where to go next.
+pub(crate) fn next_step(report: &AuditReport, code: u8) -> String {
+    let s = &report.summary.statuses;
+    let why = match code {
+        EXIT_GAPS => "the --fail-on policy found gaps to close",
+        EXIT_INCOMPLETE => "some of the estate could not be read (collection failures)",
+        _ => "nothing fails the --fail-on policy",
+    };
+    format!(
+        "onus: exit {code}: {why} ({} {}, {} unknown). Next: `--format html --output onus.html` for the browsable report, `onus explain CODE` for a rule, `--fail-on` to choose what fails a run.",
+        s.unaddressed,
+        if s.unaddressed == 1 { "gap" } else { "gaps" },
+        s.unknown
+    )
 }
 
 /// The line after writing files: what was written and the verdict

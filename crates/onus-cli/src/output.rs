@@ -168,6 +168,18 @@ pub(crate) fn resolve_formats(asked: &[Format], output: &Target) -> anyhow::Resu
     Ok(formats)
 }
 
+/// The width tables and prose wrap to on standard output: the terminal's,
+/// else 100 columns.
+pub(crate) fn terminal_width() -> usize {
+    if io::stdout().is_terminal() {
+        terminal_size::terminal_size()
+            .map_or(100, |(w, _)| usize::from(w.0))
+            .clamp(40, 200)
+    } else {
+        100
+    }
+}
+
 /// Write `report` in `formats` to standard output, a file, or a directory (one
 /// `onus.<ext>` per format), all through the one writer.
 pub(crate) fn write_outputs(
@@ -179,9 +191,7 @@ pub(crate) fn write_outputs(
 ) -> anyhow::Result<Vec<String>> {
     // The table's prose wraps to the terminal, else to 100 columns.
     let width = match output {
-        Target::Stdout if io::stdout().is_terminal() => terminal_size::terminal_size()
-            .map_or(100, |(w, _)| usize::from(w.0))
-            .clamp(40, 200),
+        Target::Stdout => terminal_width(),
         _ => 100,
     };
     let options = |style| RenderOptions {

@@ -120,12 +120,25 @@ pub(crate) fn run(args: &PlanArgs, style: onus_report::Style) -> anyhow::Result<
     }
     let text = match format {
         // Colour only on a terminal (and never into a file).
-        PlanFormat::Table if args.output.is_none() => onus_plan::render::table_styled(&plan, style),
+        PlanFormat::Table if args.output.is_none() => {
+            onus_plan::render::table_styled(&plan, style, crate::output::terminal_width())
+        }
         PlanFormat::Table => onus_plan::render::table(&plan),
         PlanFormat::Json => onus_plan::render::json(&plan),
         PlanFormat::Markdown => onus_plan::render::markdown(&plan),
         PlanFormat::Html => onus_plan::render::html(&plan),
     };
     crate::output::write_text(&target, &text)?;
+    if matches!(format, PlanFormat::Table) && args.output.is_none() {
+        crate::output::note(&format!(
+            "onus plan: exit {code}: {}. Next: `--format html --output plan.html` for the side-by-side matrix, `--verify REPORT` to check the planned duties against an audit of what was deployed.",
+            match (code, verifier.is_some()) {
+                (crate::EXIT_GAPS, _) =>
+                    "a planned customer duty is unaddressed on a deployed resource",
+                (_, true) => "every verified duty is addressed or unknown",
+                _ => "a plan alone fails nothing",
+            }
+        ));
+    }
     Ok(code)
 }

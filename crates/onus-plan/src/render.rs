@@ -9,6 +9,12 @@ use onus_report::html::esc;
 use crate::plan::{Plan, Shift, TargetPlan};
 
 fn duties(t: &TargetPlan, shift: Shift) -> String {
+    duties_joined(t, shift, "\n")
+}
+
+/// The duties of `shift`, joined by `sep` (a line break in the terminal
+/// table; `, ` in a Markdown cell, which must stay on one line).
+fn duties_joined(t: &TargetPlan, shift: Shift, sep: &str) -> String {
     let d: Vec<&str> = t
         .duties
         .iter()
@@ -18,19 +24,22 @@ fn duties(t: &TargetPlan, shift: Shift) -> String {
     if d.is_empty() {
         "-".to_owned()
     } else {
-        // One duty a line: columns stay narrow, and no name breaks mid-word.
-        d.join("\n")
+        // In the terminal, one duty a line: columns stay narrow, and no name
+        // breaks mid-word.
+        d.join(sep)
     }
 }
 
-/// A readable plan for a terminal.
+/// A readable plan for a file: 100 columns, no colour.
 pub fn table(plan: &Plan) -> String {
-    table_styled(plan, onus_report::Style::PLAIN)
+    table_styled(plan, onus_report::Style::PLAIN, 100)
 }
 
-/// A readable plan for a terminal, in colour when `style` says so: each asset
-/// in bold, an asset without a target in the unknown colour.
-pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
+/// A readable plan for a terminal `width` columns wide (tables wrap their
+/// cells to fit, as the audit's table does), in colour when `style` says so:
+/// each asset in bold, an asset without a target in the unknown colour.
+pub fn table_styled(plan: &Plan, style: onus_report::Style, width: usize) -> String {
+    let width = u16::try_from(width.clamp(40, 400)).unwrap_or(100);
     let mut out = String::new();
     for pa in &plan.assets {
         let a = &pa.asset;
@@ -66,31 +75,44 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
                     a.kind
                 ),
             };
-            let _ = writeln!(
-                out,
-                "  {}\n",
-                style.status(
-                    Status::Unknown,
-                    &onus_report::escape::terminal(&format!("no target: {why}"))
-                )
+            let line = onus_report::escape::terminal(&format!("no target: {why}")).into_owned();
+            let wrapped = textwrap::fill(
+                &line,
+                textwrap::Options::new(usize::from(width))
+                    .initial_indent("  ")
+                    .subsequent_indent("    ")
+                    .break_words(false),
             );
+            let _ = writeln!(out, "{}\n", style.status(Status::Unknown, &wrapped));
             continue;
         }
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(160);
-        table.set_header(vec![
-            "strategy",
-            "target",
-            "model",
-            "moves to provider",
-            "becomes shared",
-            "stays with you",
-            "first controls",
-        ]);
         for t in &pa.targets {
+            // The target on a line of its own, then its duties in three
+            // columns one duty a line (no duty name is ever split), then the
+            // first controls as wrapped prose: it fits 80 columns.
+            let _ = writeln!(
+                out,
+                "  {} → {} ({})",
+                t.strategy.as_str(),
+                t.kind,
+                t.service_model.as_str()
+            );
+            let mut table = Table::new();
+            table
+                .load_preset(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+            table.set_header(vec![
+                "moves to provider",
+                "becomes shared",
+                "stays with you",
+            ]);
+            table.add_row(vec![
+                duties(t, Shift::Moves),
+                duties(t, Shift::Shared),
+                duties(t, Shift::Stays),
+            ]);
+            let _ = writeln!(out, "{table}");
             let first: Vec<String> = t
                 .checklist
                 .iter()
@@ -112,18 +134,18 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
                     )
                 })
                 .collect();
-            table.add_row(vec![
-                t.strategy.as_str().to_owned(),
-                // The kind names its cloud already (`aws.rds.instance`).
-                t.kind.clone(),
-                t.service_model.as_str().to_owned(),
-                duties(t, Shift::Moves),
-                duties(t, Shift::Shared),
-                duties(t, Shift::Stays),
-                first.join("\n"),
-            ]);
+            if !first.is_empty() {
+                let line = format!("first controls: {}", first.join("; "));
+                let wrapped = textwrap::fill(
+                    &line,
+                    textwrap::Options::new(usize::from(width).max(20))
+                        .initial_indent("  ")
+                        .subsequent_indent("    ")
+                        .break_words(false),
+                );
+                let _ = writeln!(out, "{wrapped}");
+            }
         }
-        let _ = writeln!(out, "{table}");
         for t in pa.targets.iter().filter(|t| t.verification.is_some()) {
             let v = t.verification.as_deref().unwrap_or_default();
             let list: Vec<String> = v
@@ -141,7 +163,10 @@ pub fn table_styled(plan: &Plan, style: onus_report::Style) -> String {
         out.push('\n');
     }
     let mut totals = Table::new();
-    totals.load_preset(UTF8_FULL_CONDENSED);
+    totals
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
     totals.set_header(vec![
         "strategy",
         "cloud",
@@ -220,8 +245,11 @@ pub fn json_streamed(
     out.write_all(after.as_bytes())
 }
 
-/// The plan as Markdown.
+/// The plan as Markdown: asset names, kinds and reasons escaped as the
+/// audit's Markdown escapes them (no link, HTML, mention or heading from
+/// data), every table cell on one line.
 pub fn markdown(plan: &Plan) -> String {
+    use onus_report::escape::{markdown_code as code, markdown_text as text};
     let mut out = String::from("## onus plan: who owns which duty after the move\n\n");
     out.push_str("| strategy | cloud | assets | moves | shared | stays | new controls |\n|---|---|---|---|---|---|---|\n");
     for t in &plan.totals {
@@ -238,7 +266,12 @@ pub fn markdown(plan: &Plan) -> String {
         );
     }
     for pa in &plan.assets {
-        let _ = writeln!(out, "\n### {} ({})\n", pa.asset.name, pa.asset.kind);
+        let _ = writeln!(
+            out,
+            "\n### {} {}\n",
+            text(&pa.asset.name),
+            code(&pa.asset.kind)
+        );
         out.push_str("| strategy | target | layers to the provider | moves | shared | stays |\n|---|---|---|---|---|---|\n");
         for t in &pa.targets {
             let layers: Vec<&str> = t
@@ -249,14 +282,14 @@ pub fn markdown(plan: &Plan) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "| {} | {} `{}` | {} | {} | {} | {} |",
+                "| {} | {} {} | {} | {} | {} | {} |",
                 t.strategy.as_str(),
                 t.cloud.as_str(),
-                t.kind,
+                code(&t.kind),
                 layers.join(", "),
-                duties(t, Shift::Moves),
-                duties(t, Shift::Shared),
-                duties(t, Shift::Stays)
+                duties_joined(t, Shift::Moves, ", "),
+                duties_joined(t, Shift::Shared, ", "),
+                duties_joined(t, Shift::Stays, ", ")
             );
         }
         for t in pa
@@ -264,15 +297,9 @@ pub fn markdown(plan: &Plan) -> String {
             .iter()
             .filter_map(|t| t.verification.as_ref().map(|v| (t, v)))
         {
-            let _ = writeln!(out, "\nVerification of `{}`:\n", t.0.kind);
+            let _ = writeln!(out, "\nVerification of {}:\n", code(&t.0.kind));
             for v in t.1 {
-                let _ = writeln!(
-                    out,
-                    "- {}: **{}** {}",
-                    v.duty,
-                    v.status,
-                    v.reason.replace('|', "/")
-                );
+                let _ = writeln!(out, "- {}: **{}** {}", v.duty, v.status, text(&v.reason));
             }
         }
     }

@@ -41,7 +41,7 @@ td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:t
 .unaddressed{background:#fde2e1}.unknown{background:#fff4cc}.addressed{background:#e3f6e5}.not_applicable{color:#888}.manual{background:#eef1fb}\
 .customer{font-weight:bold}.provider{color:#888}.cards span{display:inline-block;margin-right:1.5rem;font-size:1.2rem}\
 select{margin-right:1rem}button.badge{font:inherit;border:1px solid #bbb;border-radius:1rem;padding:.2rem .8rem;margin-right:.6rem;cursor:pointer}\
-td.reason,td.fix{min-width:18rem;max-width:34rem;overflow-wrap:break-word}#ledger{width:100%}#ledger td{font-size:.88rem}td.sev{white-space:nowrap}td.acct{max-width:9rem;overflow-wrap:anywhere}.sev-critical{color:#fff;background:#8e1b10}.sev-high{color:#8e1b10;font-weight:bold}\
+td.reason{min-width:12rem;max-width:30rem;overflow-wrap:break-word}td.fix{min-width:10rem;max-width:22rem;overflow-wrap:break-word}#ledger{width:100%}#ledger td{font-size:.88rem}td.sev,td.acct{white-space:nowrap}td.res,td.kind{max-width:16rem;overflow-wrap:anywhere}.wide{overflow-x:auto}.sev-critical{color:#fff;background:#8e1b10}.sev-high{color:#8e1b10;font-weight:bold}\
 .sev-medium{color:#a35a00}.sev-low,.sev-info{color:#555}.failures{border-left:4px solid #d35400;padding-left:1rem}.legend{color:#555;font-size:.9rem}";
 
 const SCRIPT: &str = "function f(){const v={};document.querySelectorAll('select[data-k]').forEach(s=>v[s.dataset.k]=s.value);\
@@ -370,7 +370,7 @@ fn ledger(report: &AuditReport, out: &mut String) {
         );
     }
     out.push_str("</select></label>");
-    out.push_str("<span id=\"shown\"></span> rows</p><table id=\"ledger\"><thead><tr><th>severity</th><th>resource</th><th>kind</th><th>account</th><th>region</th><th>duty</th><th>owner</th><th>status</th><th>reason</th><th>fix</th></tr></thead><tbody>");
+    out.push_str("<span id=\"shown\"></span> rows</p><div class=\"wide\"><table id=\"ledger\"><thead><tr><th>severity</th><th>resource</th><th>kind</th><th>account</th><th>region</th><th>duty</th><th>owner</th><th>status</th><th>reason</th><th>fix</th></tr></thead><tbody>");
     for (_, std::cmp::Reverse(sev), r, d, e) in rows {
         let model = r.service_model.map_or("unclassified", |m| m.as_str());
         let owner = e.owner.map_or("", |o| o.as_str());
@@ -378,7 +378,7 @@ fn ledger(report: &AuditReport, out: &mut String) {
         let sev = sev.map_or("", Severity::as_str);
         let _ = write!(
             out,
-            "<tr class=\"{st}\" data-provider=\"{p}\" data-model=\"{model}\" data-duty=\"{d}\" data-status=\"{st}\"><td class=\"sev sev-{sev}\">{sev}</td><td title=\"{id}\">{name}</td><td>{kind}</td><td class=\"acct\">{account}</td><td>{region}</td><td>{d}</td><td class=\"{owner}\">{owner}</td><td>{label}</td><td class=\"reason\">{reason}</td><td class=\"fix\">{fix}</td></tr>",
+            "<tr class=\"{st}\" data-provider=\"{p}\" data-model=\"{model}\" data-duty=\"{d}\" data-status=\"{st}\"><td class=\"sev sev-{sev}\">{sev}</td><td class=\"res\" title=\"{id}\">{name}</td><td class=\"kind\">{kind}</td><td class=\"acct\">{account}</td><td>{region}</td><td>{d}</td><td class=\"{owner}\">{owner}</td><td>{label}</td><td class=\"reason\">{reason}</td><td class=\"fix\">{fix}</td></tr>",
             st = e.status.as_str(),
             label = label(e.status),
             p = r.provider.as_str(),
@@ -391,7 +391,7 @@ fn ledger(report: &AuditReport, out: &mut String) {
             fix = Esc(fix),
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></div>");
 }
 
 /// The responsibility matrix per service model, as observed on the audited kinds.

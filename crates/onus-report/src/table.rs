@@ -340,10 +340,17 @@ fn unknowns(report: &AuditReport, style: Style, width: usize, out: &mut String) 
             let _ = writeln!(
                 out,
                 "    {}",
-                style.dim(&format!(
-                    "… {} more kinds and reasons (--format markdown or json lists every one)",
-                    groups.len() - MAX_UNKNOWN_GROUPS
-                ))
+                style.dim(&{
+                    let more = groups.len() - MAX_UNKNOWN_GROUPS;
+                    format!(
+                        "… {more} more {} (--format markdown or json lists every one)",
+                        if more == 1 {
+                            "kind and reason"
+                        } else {
+                            "kinds and reasons"
+                        }
+                    )
+                })
             );
         }
     }
