@@ -3,8 +3,8 @@
     cargo build --release
     .venv/bin/python benches/aws_moto.py [--runs 5] [--prowler PATH_TO_PROWLER]
 
-Starts moto on 127.0.0.1 (a free port), seeds it with tests/aws/seed.py (about
-60 resources across us-east-1 and eu-west-1), then times
+Starts moto on 127.0.0.1 (a free port), seeds it with tests/aws/seed.py (74
+resources in onus's report, across us-east-1 and eu-west-1), then times
 `onus audit aws --regions us-east-1,eu-west-1 --format json` (best and median of
 --runs) and counts the requests moto received during one audit. With --prowler,
 times Prowler's equivalent checks against the same emulator for comparison.

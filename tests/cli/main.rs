@@ -29,6 +29,7 @@ mod formats;
 mod gcp;
 mod outputs;
 mod plan;
+mod readme;
 mod recipes;
 #[cfg(feature = "saas")]
 mod saas;
