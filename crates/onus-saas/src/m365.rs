@@ -181,32 +181,27 @@ pub fn map_tenant(r: &mut Resource, raw: Value) {
     let policies = raw["conditionalAccessPolicies"].as_array();
     let mut identity = Identity::default();
     let mut sources = BTreeMap::new();
+    // Only an enabled policy for everyone and every app, narrowed by nothing
+    // onus does not weigh, counts.
     let enforcing = |test: &dyn Fn(&Value) -> bool| -> Option<usize> {
-        policies?.iter().position(|p| {
-            p["state"] == "enabled"
-                && p["conditions"]["users"]["includeUsers"]
-                    .as_array()
-                    .is_some_and(|u| u.iter().any(|x| x == "All"))
-                && test(p)
-        })
-    };
-    let all_apps = |p: &Value| {
-        p["conditions"]["applications"]["includeApplications"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x == "All"))
-    };
-    let controls = |p: &Value, c: &str| {
-        p["grantControls"]["builtInControls"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x == c))
+        policies?
+            .iter()
+            .position(|p| p["state"] == "enabled" && for_everyone(p) && test(p))
     };
     let mfa_policy = enforcing(&|p| {
-        all_apps(p)
-            && (controls(p, "mfa") || p["grantControls"]["authenticationStrength"].is_object())
+        let apps = p["conditions"]["clientAppTypes"].as_array();
+        let every_client = apps.is_none_or(|a| a.is_empty() || a.iter().any(|x| x == "all"));
+        let grant = &p["grantControls"];
+        let c = controls(p);
+        let asks_mfa = c.contains(&"mfa") || grant["authenticationStrength"].is_object();
+        // With `OR`, any other control (a compliant device, an approved app)
+        // lets a user in without a second factor.
+        let mfa_always = grant["operator"] == "AND" || c.iter().all(|x| *x == "mfa");
+        every_client && asks_mfa && mfa_always
     });
     let legacy_policy = enforcing(&|p| {
         let types = p["conditions"]["clientAppTypes"].as_array();
-        controls(p, "block")
+        controls(p).contains(&"block")
             && ["exchangeActiveSync", "other"]
                 .iter()
                 .all(|t| types.is_some_and(|ts| ts.iter().any(|x| x == *t)))
@@ -260,6 +255,56 @@ pub fn map_tenant(r: &mut Resource, raw: Value) {
     }
     r.sources = sources;
     r.raw = raw;
+}
+
+/// The grant controls a Conditional Access policy names (`mfa`, `block`...).
+fn controls(p: &Value) -> Vec<&str> {
+    p["grantControls"]["builtInControls"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether a Conditional Access policy applies to every user and every
+/// application with nothing narrowing it: no excluded user, group, role,
+/// guest or application, and no other condition (locations, platforms, risk
+/// levels, device filters, client applications, authentication flows) set.
+/// A condition onus does not weigh makes the policy not count, so an
+/// exclusion (even of an emergency-access account) is never read as
+/// "everyone"; IAM015 judges each user.
+fn for_everyone(p: &Value) -> bool {
+    let c = &p["conditions"];
+    let has = |v: &Value, x: &str| v.as_array().is_some_and(|a| a.iter().any(|y| y == x));
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o
+            .values()
+            .all(|x| x.is_null() || x.as_array().is_some_and(Vec::is_empty)),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    let users = &c["users"];
+    let apps = &c["applications"];
+    has(&users["includeUsers"], "All")
+        && [
+            "excludeUsers",
+            "excludeGroups",
+            "excludeRoles",
+            "excludeGuestsOrExternalUsers",
+        ]
+        .iter()
+        .all(|k| empty(&users[*k]))
+        && has(&apps["includeApplications"], "All")
+        && empty(&apps["excludeApplications"])
+        && c.as_object().is_some_and(|o| {
+            o.iter().all(|(k, v)| {
+                matches!(
+                    k.as_str(),
+                    "users" | "applications" | "clientAppTypes" | "@odata.type"
+                ) || empty(v)
+            })
+        })
 }
 
 /// Each user the registration report or the user list names (by user
@@ -347,7 +392,7 @@ mod tests {
 
     fn policy(state: &str, controls: Value, apps: Value) -> Value {
         json!({"id": "p", "displayName": "Require MFA", "state": state,
-            "conditions": {"users": {"includeUsers": ["All"], "excludeUsers": ["breakglass"]},
+            "conditions": {"users": {"includeUsers": ["All"], "excludeUsers": []},
                 "applications": {"includeApplications": apps}, "clientAppTypes": ["all"]},
             "grantControls": {"operator": "OR", "builtInControls": controls}})
     }
@@ -377,6 +422,60 @@ mod tests {
         assert_eq!(
             r.source_of("identity.mfa_required"),
             Some("/conditionalAccessPolicies/1")
+        );
+    }
+
+    #[test]
+    fn a_narrowed_policy_is_not_everyone() {
+        let off = json!({"isEnabled": false});
+        let base = policy("enabled", json!(["mfa"]), json!(["All"]));
+        let narrowed = |edit: &dyn Fn(&mut Value)| {
+            let mut p = base.clone();
+            edit(&mut p);
+            tenant(json!({"securityDefaults": off, "conditionalAccessPolicies": [p]})).mfa_required
+        };
+        assert_eq!(narrowed(&|_| {}), Some(true));
+        assert_eq!(
+            narrowed(&|p| p["conditions"]["users"]["excludeUsers"] = json!(["breakglass"])),
+            Some(false)
+        );
+        assert_eq!(
+            narrowed(&|p| p["conditions"]["users"]["excludeGroups"] = json!(["g"])),
+            Some(false)
+        );
+        assert_eq!(
+            narrowed(&|p| p["conditions"]["locations"] =
+                json!({"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]})),
+            Some(false)
+        );
+        assert_eq!(
+            narrowed(&|p| p["conditions"]["signInRiskLevels"] = json!(["high"])),
+            Some(false)
+        );
+        assert_eq!(
+            narrowed(&|p| p["conditions"]["clientAppTypes"] = json!(["browser"])),
+            Some(false)
+        );
+        // MFA or a compliant device: the device alone lets a user in.
+        assert_eq!(
+            narrowed(&|p| p["grantControls"]["builtInControls"] = json!(["mfa", "compliantDevice"])),
+            Some(false)
+        );
+        assert_eq!(
+            narrowed(&|p| {
+                p["grantControls"]["builtInControls"] = json!(["mfa", "compliantDevice"]);
+                p["grantControls"]["operator"] = json!("AND");
+            }),
+            Some(true)
+        );
+        // Graph's empty conditions (null risk levels, empty lists) narrow nothing.
+        assert_eq!(
+            narrowed(&|p| {
+                p["conditions"]["signInRiskLevels"] = json!([]);
+                p["conditions"]["locations"] = Value::Null;
+                p["conditions"]["users"]["excludeGuestsOrExternalUsers"] = Value::Null;
+            }),
+            Some(true)
         );
     }
 
