@@ -183,6 +183,17 @@ pub(crate) fn workspace() -> Mock {
                     )
                 }
             }
+            // One top-level org unit under the root the policies are set at.
+            "/admin/directory/v1/customer/my_customer/orgunits" => {
+                assert!(query.contains("type=children"), "{query}");
+                (
+                    200,
+                    "",
+                    json!({"kind": "admin#directory#orgUnits", "organizationUnits": [
+                    {"name": "Engineering", "orgUnitPath": "/Engineering", "orgUnitId": "id:03ph8a2z2",
+                     "parentOrgUnitPath": "/", "parentOrgUnitId": "id:03ph8a2z1"}]}),
+                )
+            }
             "/v1/policies" => (
                 200,
                 "",

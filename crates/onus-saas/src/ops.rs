@@ -104,6 +104,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         Api::Workspace,
+        "orgunits.list",
+        ADMIN,
+        Method::Get,
+        "/admin/directory/v1/customer/{customer}/orgunits",
+        "https://www.googleapis.com/auth/admin.directory.orgunit.readonly",
+    ),
+    op(
+        Api::Workspace,
         "users.list",
         ADMIN,
         Method::Get,
