@@ -185,6 +185,13 @@ fn demo_table_snapshot() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'), "no colour on a pipe");
     insta::assert_snapshot!("demo_table", text);
+    // After the table, the exit code, why, and where to go next.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("onus: exit 1: the --fail-on policy found gaps to close")
+            && stderr.contains("--format html"),
+        "{stderr}"
+    );
     // The README's excerpt is the start of this very output.
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme

@@ -268,8 +268,12 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
                 "nothing to audit: give a cloud or SaaS tenant to collect from (`onus audit aws`, `onus audit aws m365`) or an inventory (`onus audit --inventory FILE`)"
             )
         }
-        let mut inventory: Option<Inventory> = None;
-        for &cloud in &args.clouds {
+        // Each cloud once, in the order given (`aws m365 aws` is `aws m365`).
+        let mut clouds = args.clouds.clone();
+        let mut seen = std::collections::HashSet::new();
+        clouds.retain(|c| seen.insert(*c));
+        let mut inventory = Inventory::default();
+        for &cloud in &clouds {
             let collected = crate::collect::collect(
                 cloud,
                 &args.aws,
@@ -279,14 +283,9 @@ pub(crate) fn run(args: AuditArgs, style: Style) -> anyhow::Result<u8> {
                 &args.timeouts,
                 args.shard,
             )?;
-            inventory = Some(match inventory {
-                None => collected,
-                Some(so_far) => crate::collect::merge(so_far, collected),
-            });
+            inventory = crate::collect::merge(inventory, collected);
         }
-        let mut inventory = inventory.expect("at least one cloud");
-        let source = args
-            .clouds
+        let source = clouds
             .iter()
             .map(|c| c.name())
             .collect::<Vec<_>>()

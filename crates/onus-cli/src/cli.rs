@@ -114,7 +114,7 @@ pub enum FailOn {
 }
 
 /// A cloud onus can collect from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Cloud {
     /// Amazon Web Services (aws-config credentials chain; AWS_ENDPOINT_URL honoured).
     Aws,
@@ -131,16 +131,11 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Cloud::Aws => "aws",
-            Cloud::Azure => "azure",
-            Cloud::Gcp => "gcp",
-            Cloud::M365 => "m365",
-            Cloud::Workspace => "workspace",
-            Cloud::Dropbox => "dropbox",
-        }
+    /// The name on the command line (clap's own spelling of the value).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
     }
 }
 
