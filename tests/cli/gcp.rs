@@ -8,14 +8,17 @@ use serde_json::Value;
 use crate::mock_gcp::*;
 use crate::util::*;
 
-fn status(report: &Value, name: &str, duty: &str) -> String {
-    let r = report["resources"]
+fn resource<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["resources"]
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("{name} not in the report"));
-    r["duties"][duty]["status"]
+        .unwrap_or_else(|| panic!("{name} not in the report"))
+}
+
+fn status(report: &Value, name: &str, duty: &str) -> String {
+    resource(report, name)["duties"][duty]["status"]
         .as_str()
         .unwrap_or_default()
         .to_owned()
@@ -55,6 +58,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("v-old", "encryption-in-transit", "unaddressed"),
     ("v-new", "runtime-updates", "addressed"),
     ("v-new", "encryption-in-transit", "addressed"),
+    // Security Command Center: VM Threat Detection off while VMs run.
+    (PROJECT, "threat-detection", "unaddressed"),
 ];
 
 fn audit(mock: &MockGcp, extra: &[&str]) -> (Value, String) {
@@ -117,8 +122,12 @@ fn gcp_audit_through_cloud_asset_inventory() {
         .iter()
         .filter_map(|r| r["name"].as_str())
         .collect();
-    for (_, name, _, _) in estate() {
-        let short = name.rsplit('/').next().unwrap().to_owned();
+    for (t, name, _, _) in estate() {
+        let mut short = name.rsplit('/').next().unwrap().to_owned();
+        if t == "cloudresourcemanager.googleapis.com/Project" {
+            // Named by its id, not its display name or number.
+            short = PROJECT.to_owned();
+        }
         assert!(
             names.contains(&short.as_str()),
             "{short} missing: {names:?}"
@@ -152,6 +161,19 @@ fn gcp_audit_through_cloud_asset_inventory() {
     assert_eq!(
         coverage["kinds"]["gcp.appengine.service"]["enumerated_only"], 1,
         "{coverage:#}"
+    );
+    // Security Command Center as read: the detector off is named, the one
+    // that finds misconfigurations is supporting evidence, and the evidence
+    // points at the services the API returned.
+    let project = resource(&report, PROJECT);
+    assert_eq!(project["kind"], "gcp.cloudresourcemanager.project");
+    let td = &project["duties"]["threat-detection"];
+    let reason = td["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("off in VM Threat Detection")
+            && reason.contains("Security Health Analytics")
+            && !reason.contains("Container"),
+        "{td:#}"
     );
     // The served failures, and nothing else: the bucket IAM policy 403. The
     // missing vulnerability report (404) is not a failure: VM Manager is off.
@@ -202,6 +224,23 @@ fn gcp_asset_inventory_denied_falls_back_to_the_service_apis() {
             .iter()
             .any(|r| r["kind"] == "gcp.pubsub.topic")
     );
+    check_reads_only(&mock);
+}
+
+#[test]
+fn gcp_security_command_center_denied_is_unknown_with_the_failure_named() {
+    let mock = MockGcp::scc_denied();
+    let (report, _) = audit(&mock, &[]);
+    let project = resource(&report, PROJECT);
+    let td = &project["duties"]["threat-detection"];
+    assert_eq!(td["status"], "unknown", "{td:#}");
+    let gaps = report["gaps"].as_array().unwrap();
+    let gap = gaps
+        .iter()
+        .find(|g| g["operation"] == "securityCenterServices.list")
+        .unwrap_or_else(|| panic!("{gaps:#?}"));
+    assert_eq!(gap["cause"], "access-denied");
+    assert_eq!(gap["facets"], serde_json::json!(["threat_detection"]));
     check_reads_only(&mock);
 }
 

@@ -223,6 +223,15 @@ pub(crate) fn estate() -> Vec<(&'static str, String, &'static str, Value)> {
             "us-central",
             version("v-new", "python312"),
         ),
+        // The project itself, as Cloud Asset Inventory lists it: `name` is
+        // its display name.
+        (
+            "cloudresourcemanager.googleapis.com/Project",
+            format!("//cloudresourcemanager.googleapis.com/projects/{NUMBER}"),
+            "global",
+            json!({"projectNumber": NUMBER, "projectId": p, "lifecycleState": "ACTIVE",
+                "name": "Demo <b>project</b>", "parent": {"type": "organization", "id": "4242"}}),
+        ),
         // Kinds onus enumerates but does not evaluate.
         (
             "pubsub.googleapis.com/Topic",
@@ -273,6 +282,7 @@ fn error(status: u16, code: &str, message: &str) -> (u16, &'static str, Value) {
 fn route(
     target: &str,
     asset_inventory_denied: bool,
+    scc_denied: bool,
     throttled: &AtomicBool,
 ) -> (u16, &'static str, Value) {
     let p = PROJECT;
@@ -418,6 +428,34 @@ fn route(
                 {"details": {"cve": "CVE-2024-0003", "severity": "LOW"}, "availableInventoryItemIds": ["c"]}]}),
             )
         }
+        // Security Command Center: Event Threat Detection inherited from the
+        // organisation, VM Threat Detection off though the project runs VMs.
+        _ if path
+            == format!("/v1/projects/{p}/locations/global/securityCenterServices") =>
+        {
+            if scc_denied {
+                return error(
+                    403,
+                    "PERMISSION_DENIED",
+                    "Permission 'securitycentermanagement.securityCenterServices.list' denied on resource",
+                );
+            }
+            let svc = |id: &str, intended: &str, effective: &str| {
+                json!({"name": format!("projects/{NUMBER}/locations/global/securityCenterServices/{id}"),
+                    "intendedEnablementState": intended, "effectiveEnablementState": effective,
+                    "updateTime": "2026-11-27T00:00:00Z"})
+            };
+            (
+                200,
+                "",
+                json!({"securityCenterServices": [
+                    svc("event-threat-detection", "INHERITED", "ENABLED"),
+                    svc("vm-threat-detection", "DISABLED", "DISABLED"),
+                    svc("container-threat-detection", "INHERITED", "DISABLED"),
+                    svc("security-health-analytics", "INHERITED", "ENABLED"),
+                ]}),
+            )
+        }
         // VM Manager is not enabled for this VM: no report.
         _ if path.ends_with("/vulnerabilityReport") => {
             error(404, "NOT_FOUND", "Resource not found")
@@ -428,9 +466,18 @@ fn route(
 
 impl MockGcp {
     pub(crate) fn start(asset_inventory_denied: bool) -> MockGcp {
+        MockGcp::serve(asset_inventory_denied, false)
+    }
+
+    /// The mock with the Security Center Management API answering 403.
+    pub(crate) fn scc_denied() -> MockGcp {
+        MockGcp::serve(false, true)
+    }
+
+    fn serve(asset_inventory_denied: bool, scc_denied: bool) -> MockGcp {
         let throttled = AtomicBool::new(false);
         let (url, requests) = serve_mock("127.0.0.1:0", move |_, req| {
-            route(&req.target, asset_inventory_denied, &throttled)
+            route(&req.target, asset_inventory_denied, scc_denied, &throttled)
         });
         MockGcp { url, requests }
     }

@@ -52,6 +52,11 @@ pub const OPERATIONS: &[Operation] = &[
     ("services.list", "appengine", "appengine.services.list"),
     ("versions.list", "appengine", "appengine.versions.list"),
     ("versions.get", "appengine", "appengine.versions.get"),
+    (
+        "securityCenterServices.list",
+        "securitycentermanagement",
+        "securitycentermanagement.securityCenterServices.list",
+    ),
 ];
 
 /// A failed call.

@@ -14,6 +14,7 @@ pub mod api;
 pub mod credential;
 pub mod kinds;
 pub mod map;
+pub mod scc;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -76,7 +77,12 @@ pub const TYPES: &[(&str, &str)] = &[
     ("storage.googleapis.com/Bucket", "gcp.storage.bucket"),
     ("sqladmin.googleapis.com/Instance", "gcp.sql.instance"),
     ("appengine.googleapis.com/Version", "gcp.appengine.version"),
+    (scc::PROJECT_TYPE, PROJECT_KIND),
 ];
+
+/// The kind of the project resource itself, which carries the project-wide
+/// duties (threat detection through Security Command Center).
+pub const PROJECT_KIND: &str = "gcp.cloudresourcemanager.project";
 
 const ASSET_INVENTORY: &str = "cloudasset";
 const SERVICE_APIS: &str = "service-apis";
@@ -356,9 +362,94 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
             r
         }
     };
+    let mut rows = rows;
+    // The project itself: Cloud Asset Inventory lists it; the service APIs
+    // do not, and the project's own duties still need their resource.
+    if !rows.iter().any(|r| r.asset_type == scc::PROJECT_TYPE) {
+        rows.push(Row {
+            asset_type: scc::PROJECT_TYPE.to_owned(),
+            name: format!("//cloudresourcemanager.googleapis.com/projects/{p}"),
+            location: None,
+            data: serde_json::json!({ "projectId": p }),
+        });
+    }
+    let present: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r.asset_type.clone()).collect();
     deepen_and_map(api, p, limit, rows, &mut out).await;
     within_networks(&mut out.resources);
+    threat_detection(api, p, &ps, present, &mut out).await;
     out
+}
+
+/// Security Command Center's threat detection services for the project
+/// (their effective state, which folds in the organisation's), recorded on
+/// the project resource with the asset types present ([`scc`]).
+async fn threat_detection(
+    api: &Api,
+    p: &str,
+    ps: &str,
+    present: std::collections::BTreeSet<String>,
+    out: &mut Collected,
+) {
+    const OP: &str = "securityCenterServices.list";
+    let (services, err) = api
+        .list(
+            OP,
+            &format!("v1/projects/{ps}/locations/global/securityCenterServices"),
+            &[("pageSize", "1000")],
+            "securityCenterServices",
+        )
+        .await;
+    let Some(project) = out
+        .resources
+        .iter_mut()
+        .find(|r| r.kind == PROJECT_KIND && !r.enumerated_only)
+    else {
+        return;
+    };
+    if let Some(e) = &err {
+        out.gaps.push(gap(
+            Some(p),
+            "securitycentermanagement",
+            OP,
+            e,
+            &[PROJECT_KIND],
+            &["threat_detection"],
+            vec![project.id.clone()],
+        ));
+    }
+    if !project.raw.is_object() {
+        project.raw = Value::Object(Default::default());
+    }
+    let read = err.is_none() || !services.is_empty();
+    if let Some(obj) = project.raw.as_object_mut() {
+        obj.insert(
+            "presentAssetTypes".to_owned(),
+            Value::Array(present.into_iter().map(Value::String).collect()),
+        );
+        if read {
+            obj.insert(
+                "securityCenterServices".to_owned(),
+                Value::Array(services),
+            );
+        }
+        if let Some(e) = &err {
+            obj.insert(
+                "securityCenterServicesError".to_owned(),
+                Value::String(onus_model::api_text(&e.message)),
+            );
+        }
+    }
+    project.facets.threat_detection = Some(scc::threat_detection(&project.raw));
+    project.sources.insert(
+        "threat_detection.coverage".to_owned(),
+        if read {
+            "/securityCenterServices"
+        } else {
+            "/securityCenterServicesError"
+        }
+        .to_owned(),
+    );
 }
 
 /// Google Cloud evaluates the firewall rules of a VPC network together, by
@@ -768,10 +859,13 @@ async fn deepen_and_map(
         }
         let kind = kind_of(&row.asset_type);
         let evaluated = TYPES.iter().any(|(t, _)| *t == row.asset_type);
-        let name = data["name"]
-            .as_str()
-            .map(|n| map::last_segment(n).to_owned())
-            .or_else(|| Some(map::last_segment(&row.name).to_owned()));
+        // A project's `name` is its display name; its id names it everywhere else.
+        let name = if row.asset_type == scc::PROJECT_TYPE {
+            data["projectId"].as_str().map(str::to_owned)
+        } else {
+            data["name"].as_str().map(|n| map::last_segment(n).to_owned())
+        }
+        .or_else(|| Some(map::last_segment(&row.name).to_owned()));
         let tags = data["labels"]
             .as_object()
             .map(|m| {

@@ -6,12 +6,18 @@ declare_rule! {
     /// ## What it checks
     /// That a threat detection service watches the account everywhere it was
     /// audited: on AWS, an enabled GuardDuty detector in every audited region
-    /// (`ListDetectors`, `GetDetector`). The collector records, per region,
-    /// whether a detector is on, off, or could not be read
-    /// (`threat_detection.coverage`). Any region off is unaddressed, naming
-    /// the regions; a region not read is unknown. Other services seen on
-    /// (Security Hub, Inspector) are named as supporting evidence, never as a
-    /// substitute.
+    /// (`ListDetectors`, `GetDetector`); on Azure, the Microsoft Defender for
+    /// Cloud plan (`Microsoft.Security/pricings`) of every resource type the
+    /// subscription holds on `Standard`; on Google Cloud, Security Command
+    /// Center's Event Threat Detection, plus VM and Container Threat Detection
+    /// where the project has instances or clusters, in effect for the project
+    /// (`securityCenterServices.list`, whose effective state folds in what the
+    /// organisation enabled). The collector records, per place (region, plan,
+    /// service), whether detection is on, off, or could not be read
+    /// (`threat_detection.coverage`). Any place off is unaddressed, naming
+    /// the places; a place not read is unknown. Other services seen on
+    /// (Security Hub, Inspector, Security Health Analytics) are named as
+    /// supporting evidence, never as a substitute.
     ///
     /// ## Why it matters
     /// The provider watches its own infrastructure, not your identities and
@@ -21,12 +27,17 @@ declare_rule! {
     /// purpose.
     ///
     /// ## How to address
-    /// `aws guardduty create-detector --enable` in every region (or enable it
-    /// organisation-wide from the delegated administrator account), and route
-    /// its findings to someone who acts on them.
+    /// AWS: `aws guardduty create-detector --enable` in every region (or
+    /// enable it organisation-wide from the delegated administrator account).
+    /// Azure: `az security pricing create --name <plan> --tier Standard` for
+    /// each plan named. Google Cloud: activate Security Command Center for the
+    /// organisation (or the project) and enable the services named. Route the
+    /// findings to someone who acts on them.
     ///
     /// ## References
     /// - AWS, Amazon GuardDuty: <https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html>
+    /// - Microsoft, Defender for Cloud plans: <https://learn.microsoft.com/azure/defender-for-cloud/defender-for-cloud-introduction>
+    /// - Google Cloud, Security Command Center services: <https://cloud.google.com/security-command-center/docs/reference/security-center-management/rest/v1/projects.locations.securityCenterServices/list>
     /// - CSA CCM v4 LOG-03 (security monitoring and alerting); NIST SP 800-53 SI-4 (system monitoring)
     pub struct ThreatDetectionOff {
         code: "DET001",
@@ -123,6 +134,12 @@ impl Rule for ThreatDetectionOff {
                 Unknown,
                 account,
                 json!({"threat_detection": {"service": "GuardDuty", "coverage": {"eu-west-1": true, "us-east-1": null}}}),
+            ),
+            fx(
+                "gcp-vm-detection-off",
+                Unaddressed,
+                "gcp.cloudresourcemanager.project",
+                json!({"threat_detection": {"service": "Security Command Center", "coverage": {"Event Threat Detection": true, "VM Threat Detection": false}, "supporting": ["Security Health Analytics"]}}),
             ),
             fx("not-collected", Unknown, account, json!({})),
             fx(

@@ -1,0 +1,154 @@
+//! Security Command Center: whether its threat detection services watch a
+//! project. Read with the Security Center Management API
+//! (`projects.locations.securityCenterServices.list` at `locations/global`),
+//! whose `effectiveEnablementState` already folds in what the organisation or
+//! a folder enabled for the project. Recorded on the project resource:
+//! `raw.securityCenterServices` as the API returned them (or
+//! `raw.securityCenterServicesError`) and `raw.presentAssetTypes` the asset
+//! types they were matched against.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onus_model::ThreatDetection;
+use serde_json::Value;
+
+/// The asset type of a project, and its kind.
+pub const PROJECT_TYPE: &str = "cloudresourcemanager.googleapis.com/Project";
+
+/// The service detecting threats to a Google Cloud project.
+const SERVICE: &str = "Security Command Center";
+
+/// The threat detection services, each with the asset type that needs it
+/// (`None`: every project needs it).
+const DETECTORS: &[(&str, &str, Option<&str>)] = &[
+    ("event-threat-detection", "Event Threat Detection", None),
+    (
+        "vm-threat-detection",
+        "VM Threat Detection",
+        Some("compute.googleapis.com/Instance"),
+    ),
+    (
+        "container-threat-detection",
+        "Container Threat Detection",
+        Some("container.googleapis.com/Cluster"),
+    ),
+];
+
+/// Services that find misconfigurations and vulnerabilities, not threats:
+/// named as supporting evidence when on, never a substitute.
+const SUPPORTING: &[(&str, &str)] = &[
+    ("security-health-analytics", "Security Health Analytics"),
+    ("web-security-scanner", "Web Security Scanner"),
+];
+
+/// The service id of a `SecurityCenterService` name
+/// (`projects/P/locations/global/securityCenterServices/{id}`).
+fn service_id(s: &Value) -> Option<&str> {
+    s["name"].as_str()?.rsplit('/').next()
+}
+
+/// Each service's effective state: on when `ENABLED`, off when `DISABLED` or
+/// `INGEST_ONLY` (findings ingested, the service itself not running); not
+/// known otherwise.
+fn state(s: &Value) -> Option<bool> {
+    match s["effectiveEnablementState"].as_str()? {
+        "ENABLED" => Some(true),
+        "DISABLED" | "INGEST_ONLY" => Some(false),
+        _ => None,
+    }
+}
+
+/// The project's threat detection as the services read say: every detector
+/// a present asset type needs, on, off, or not known (the read failed, or
+/// the answer does not name the service or names a state not listed here).
+pub fn threat_detection(raw: &Value) -> ThreatDetection {
+    let present: BTreeSet<&str> = raw["presentAssetTypes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let services: BTreeMap<&str, Option<bool>> = raw["securityCenterServices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| Some((service_id(s)?, state(s))))
+        .collect();
+    let coverage = DETECTORS
+        .iter()
+        .filter(|(_, _, needs)| needs.is_none_or(|t| present.contains(t)))
+        .map(|(id, title, _)| {
+            (
+                (*title).to_owned(),
+                services.get(id).copied().flatten(),
+            )
+        })
+        .collect();
+    let supporting = SUPPORTING
+        .iter()
+        .filter(|(id, _)| services.get(id) == Some(&Some(true)))
+        .map(|(_, title)| (*title).to_owned())
+        .collect();
+    ThreatDetection {
+        service: Some(SERVICE.to_owned()),
+        coverage,
+        supporting,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn svc(id: &str, state: &str) -> Value {
+        json!({"name": format!("projects/p/locations/global/securityCenterServices/{id}"),
+            "intendedEnablementState": "INHERITED", "effectiveEnablementState": state})
+    }
+
+    #[test]
+    fn the_detectors_present_types_need_with_their_effective_state() {
+        let raw = json!({
+            "presentAssetTypes": ["compute.googleapis.com/Instance", "storage.googleapis.com/Bucket"],
+            "securityCenterServices": [
+                svc("event-threat-detection", "ENABLED"),
+                svc("vm-threat-detection", "INGEST_ONLY"),
+                svc("container-threat-detection", "DISABLED"),
+                svc("security-health-analytics", "ENABLED"),
+                svc("web-security-scanner", "DISABLED"),
+            ]});
+        let td = threat_detection(&raw);
+        // No cluster: Container Threat Detection is not required.
+        assert_eq!(td.coverage.len(), 2, "{:?}", td.coverage);
+        assert_eq!(td.coverage["Event Threat Detection"], Some(true));
+        assert_eq!(td.coverage["VM Threat Detection"], Some(false));
+        assert_eq!(td.supporting, vec!["Security Health Analytics"]);
+        assert_eq!(td.service.as_deref(), Some("Security Command Center"));
+    }
+
+    #[test]
+    fn what_was_not_read_or_not_named_is_not_known_never_off_or_on() {
+        // The read failed: every needed detector unknown.
+        let failed = json!({"presentAssetTypes": ["container.googleapis.com/Cluster"],
+            "securityCenterServicesError": "HTTP 403"});
+        let td = threat_detection(&failed);
+        assert_eq!(td.coverage["Event Threat Detection"], None);
+        assert_eq!(td.coverage["Container Threat Detection"], None);
+        // A service the answer leaves out, and a state not listed.
+        let raw = json!({"presentAssetTypes": [], "securityCenterServices": [
+            svc("vm-threat-detection", "ENABLED"),
+            {"name": "projects/p/locations/global/securityCenterServices/event-threat-detection",
+             "effectiveEnablementState": "ENABLEMENT_STATE_UNSPECIFIED"}]});
+        assert_eq!(
+            threat_detection(&raw).coverage,
+            [("Event Threat Detection".to_owned(), None)].into()
+        );
+        // Hostile shapes: no panic, nothing on.
+        for raw in [json!(null), json!({"securityCenterServices": [1, {"name": 2}, "x"]})] {
+            assert_eq!(
+                threat_detection(&raw).coverage,
+                [("Event Threat Detection".to_owned(), None)].into()
+            );
+        }
+    }
+}
