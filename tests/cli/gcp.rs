@@ -58,8 +58,6 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("v-old", "encryption-in-transit", "unaddressed"),
     ("v-new", "runtime-updates", "addressed"),
     ("v-new", "encryption-in-transit", "addressed"),
-    // Security Command Center: VM Threat Detection off while VMs run.
-    (PROJECT, "threat-detection", "unaddressed"),
 ];
 
 fn audit(mock: &MockGcp, extra: &[&str]) -> (Value, String) {
@@ -90,6 +88,23 @@ fn audit(mock: &MockGcp, extra: &[&str]) -> (Value, String) {
     (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
+/// The project resource: the same id whichever source listed it.
+fn project(report: &Value) -> &Value {
+    let projects: Vec<&Value> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "gcp.cloudresourcemanager.project")
+        .collect();
+    assert_eq!(projects.len(), 1, "{projects:#?}");
+    assert_eq!(
+        projects[0]["id"],
+        "//cloudresourcemanager.googleapis.com/projects/123456789012"
+    );
+    assert_eq!(projects[0]["name"], PROJECT);
+    projects[0]
+}
+
 fn check_expected(report: &Value) {
     let wrong: Vec<String> = EXPECTED
         .iter()
@@ -97,6 +112,9 @@ fn check_expected(report: &Value) {
         .map(|(n, d, s)| format!("{n} {d}: want {s}, got {}", status(report, n, d)))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Security Command Center: VM Threat Detection off while VMs run.
+    let td = &project(report)["duties"]["threat-detection"];
+    assert_eq!(td["status"], "unaddressed", "{td:#}");
 }
 
 fn check_reads_only(mock: &MockGcp) {
@@ -165,9 +183,7 @@ fn gcp_audit_through_cloud_asset_inventory() {
     // Security Command Center as read: the detector off is named, the one
     // that finds misconfigurations is supporting evidence, and the evidence
     // points at the services the API returned.
-    let project = resource(&report, PROJECT);
-    assert_eq!(project["kind"], "gcp.cloudresourcemanager.project");
-    let td = &project["duties"]["threat-detection"];
+    let td = &project(&report)["duties"]["threat-detection"];
     let reason = td["reason"].as_str().unwrap_or_default();
     assert!(
         reason.contains("off in VM Threat Detection")
@@ -231,8 +247,7 @@ fn gcp_asset_inventory_denied_falls_back_to_the_service_apis() {
 fn gcp_security_command_center_denied_is_unknown_with_the_failure_named() {
     let mock = MockGcp::scc_denied();
     let (report, _) = audit(&mock, &[]);
-    let project = resource(&report, PROJECT);
-    let td = &project["duties"]["threat-detection"];
+    let td = &project(&report)["duties"]["threat-detection"];
     assert_eq!(td["status"], "unknown", "{td:#}");
     let gaps = report["gaps"].as_array().unwrap();
     let gap = gaps
@@ -303,7 +318,7 @@ fn gcp_bad_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "plain http:// only on a loopback address",
+            "http://googleapis.example.com/: not an https:// URL (plain http:// only on loopback",
         ));
     onus()
         .env("ONUS_GCP_TOKEN", "t")

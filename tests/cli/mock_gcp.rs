@@ -294,6 +294,12 @@ fn route(
             "",
             json!({"projects": [{"projectId": p, "projectNumber": NUMBER, "lifecycleState": "ACTIVE"}]}),
         ),
+        // The project, as Resource Manager's `projects.get` gives it.
+        _ if path == format!("/v1/projects/{p}") => (
+            200,
+            "",
+            of_type("cloudresourcemanager.googleapis.com/Project")[0].clone(),
+        ),
         _ if path == format!("/v1/projects/{p}/assets") => {
             if asset_inventory_denied {
                 return error(
@@ -430,9 +436,7 @@ fn route(
         }
         // Security Command Center: Event Threat Detection inherited from the
         // organisation, VM Threat Detection off though the project runs VMs.
-        _ if path
-            == format!("/v1/projects/{p}/locations/global/securityCenterServices") =>
-        {
+        _ if path == format!("/v1/projects/{p}/locations/global/securityCenterServices") => {
             if scc_denied {
                 return error(
                     403,

@@ -1,4 +1,4 @@
-//! Token confinement for the REST collectors (Azure, GCP).
+//! Token confinement for the REST collectors (Azure, Google Cloud, SaaS).
 //!
 //! A collector sends a bearer token with every request. Some request URLs are
 //! built from response data: a resource `id` joined onto the endpoint, a
@@ -12,6 +12,8 @@
 use std::collections::HashSet;
 
 mod budget;
+#[cfg(feature = "http")]
+pub mod http;
 mod ids;
 pub use budget::{Breaker, Outcome, RunBudget, Skipped};
 pub use ids::{BadId, path, segment};

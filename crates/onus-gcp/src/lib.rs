@@ -364,13 +364,41 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
     };
     let mut rows = rows;
     // The project itself: Cloud Asset Inventory lists it; the service APIs
-    // do not, and the project's own duties still need their resource.
+    // do not, and the project's own duties still need their resource, under
+    // the asset name the inventory gives it (by project number).
     if !rows.iter().any(|r| r.asset_type == scc::PROJECT_TYPE) {
+        let (number, data) = match api
+            .get("projects.get", &format!("v1/projects/{ps}"), &[])
+            .await
+        {
+            Ok(v) => (
+                v["projectNumber"]
+                    .as_str()
+                    .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    .map(str::to_owned),
+                v,
+            ),
+            Err(e) => {
+                out.gaps.push(gap(
+                    Some(p),
+                    "cloudresourcemanager",
+                    "projects.get",
+                    &e,
+                    &[PROJECT_KIND],
+                    &[],
+                    vec![],
+                ));
+                (None, serde_json::json!({ "projectId": p }))
+            }
+        };
         rows.push(Row {
             asset_type: scc::PROJECT_TYPE.to_owned(),
-            name: format!("//cloudresourcemanager.googleapis.com/projects/{p}"),
+            name: format!(
+                "//cloudresourcemanager.googleapis.com/projects/{}",
+                number.as_deref().unwrap_or(p)
+            ),
             location: None,
-            data: serde_json::json!({ "projectId": p }),
+            data,
         });
     }
     let present: std::collections::BTreeSet<String> =
@@ -428,10 +456,7 @@ async fn threat_detection(
             Value::Array(present.into_iter().map(Value::String).collect()),
         );
         if read {
-            obj.insert(
-                "securityCenterServices".to_owned(),
-                Value::Array(services),
-            );
+            obj.insert("securityCenterServices".to_owned(), Value::Array(services));
         }
         if let Some(e) = &err {
             obj.insert(
@@ -863,7 +888,9 @@ async fn deepen_and_map(
         let name = if row.asset_type == scc::PROJECT_TYPE {
             data["projectId"].as_str().map(str::to_owned)
         } else {
-            data["name"].as_str().map(|n| map::last_segment(n).to_owned())
+            data["name"]
+                .as_str()
+                .map(|n| map::last_segment(n).to_owned())
         }
         .or_else(|| Some(map::last_segment(&row.name).to_owned()));
         let tags = data["labels"]

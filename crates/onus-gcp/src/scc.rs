@@ -77,12 +77,7 @@ pub fn threat_detection(raw: &Value) -> ThreatDetection {
     let coverage = DETECTORS
         .iter()
         .filter(|(_, _, needs)| needs.is_none_or(|t| present.contains(t)))
-        .map(|(id, title, _)| {
-            (
-                (*title).to_owned(),
-                services.get(id).copied().flatten(),
-            )
-        })
+        .map(|(id, title, _)| ((*title).to_owned(), services.get(id).copied().flatten()))
         .collect();
     let supporting = SUPPORTING
         .iter()
@@ -109,14 +104,14 @@ mod tests {
     #[test]
     fn the_detectors_present_types_need_with_their_effective_state() {
         let raw = json!({
-            "presentAssetTypes": ["compute.googleapis.com/Instance", "storage.googleapis.com/Bucket"],
-            "securityCenterServices": [
-                svc("event-threat-detection", "ENABLED"),
-                svc("vm-threat-detection", "INGEST_ONLY"),
-                svc("container-threat-detection", "DISABLED"),
-                svc("security-health-analytics", "ENABLED"),
-                svc("web-security-scanner", "DISABLED"),
-            ]});
+        "presentAssetTypes": ["compute.googleapis.com/Instance", "storage.googleapis.com/Bucket"],
+        "securityCenterServices": [
+            svc("event-threat-detection", "ENABLED"),
+            svc("vm-threat-detection", "INGEST_ONLY"),
+            svc("container-threat-detection", "DISABLED"),
+            svc("security-health-analytics", "ENABLED"),
+            svc("web-security-scanner", "DISABLED"),
+        ]});
         let td = threat_detection(&raw);
         // No cluster: Container Threat Detection is not required.
         assert_eq!(td.coverage.len(), 2, "{:?}", td.coverage);
@@ -144,7 +139,10 @@ mod tests {
             [("Event Threat Detection".to_owned(), None)].into()
         );
         // Hostile shapes: no panic, nothing on.
-        for raw in [json!(null), json!({"securityCenterServices": [1, {"name": 2}, "x"]})] {
+        for raw in [
+            json!(null),
+            json!({"securityCenterServices": [1, {"name": 2}, "x"]}),
+        ] {
             assert_eq!(
                 threat_detection(&raw).coverage,
                 [("Event Threat Detection".to_owned(), None)].into()
