@@ -333,3 +333,215 @@ fn a_tenant_is_collected_by_exactly_one_shard() {
     sorted.sort_unstable();
     assert_eq!(sorted, vec![0, 3], "{counts:?}");
 }
+
+/// A service account key file around `fixtures/delegation-test-key.pem`, an
+/// RSA key made for these tests and granted nothing anywhere, sending its
+/// grants to `token_uri`.
+#[cfg(feature = "gcp")]
+fn delegation_key(token_uri: &str) -> String {
+    serde_json::json!({
+        "type": "service_account",
+        "project_id": "onus-test",
+        "private_key_id": "onus-test-key-1",
+        "private_key": include_str!("fixtures/delegation-test-key.pem"),
+        "client_email": "onus-reader@onus-test.iam.gserviceaccount.com",
+        "client_id": "100000000000000000001",
+        "token_uri": token_uri,
+    })
+    .to_string()
+}
+
+/// Domain-wide delegation: the service account key in
+/// `GOOGLE_APPLICATION_CREDENTIALS` (a key made for this test, granted
+/// nothing anywhere) acting for the administrator `--delegated-admin` names.
+/// The grant goes to the key's token endpoint (a loopback mock here) with
+/// the administrator as `sub` and the read-only scopes only; the token it
+/// returns is the one every Workspace read carries, asked for once.
+#[cfg(feature = "gcp")]
+#[test]
+fn workspace_through_domain_wide_delegation() {
+    use base64::Engine as _;
+    const ISSUED: &str = "canary-delegated-token-ONUS-ya29.c.b0Aa";
+    let grants: std::sync::Arc<std::sync::Mutex<Vec<Value>>> = Default::default();
+    let seen = grants.clone();
+    let (token_url, token_log) = serve_mock("127.0.0.1:0", move |base, req| {
+        assert_eq!(
+            (req.method.as_str(), req.target.as_str()),
+            ("POST", "/token")
+        );
+        let form: std::collections::BTreeMap<String, String> =
+            url::form_urlencoded::parse(req.body.as_bytes())
+                .into_owned()
+                .collect();
+        assert_eq!(
+            form["grant_type"],
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        );
+        let parts: Vec<Vec<u8>> = form["assertion"]
+            .split('.')
+            .map(|p| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(p)
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(parts.len(), 3);
+        let header: Value = serde_json::from_slice(&parts[0]).unwrap();
+        assert_eq!(header["alg"], "RS256");
+        assert_eq!(header["kid"], "onus-test-key-1");
+        // A 2048-bit RSA signature.
+        assert_eq!(parts[2].len(), 256);
+        let mut claims: Value = serde_json::from_slice(&parts[1]).unwrap();
+        claims["expected_aud"] = Value::String(format!("{base}token"));
+        seen.lock().unwrap().push(claims);
+        (
+            200,
+            "",
+            serde_json::json!({"access_token": ISSUED, "expires_in": 3599, "token_type": "Bearer"}),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.json");
+    std::fs::write(&key, delegation_key(&format!("{token_url}token"))).unwrap();
+    let mock = workspace();
+    let out = onus()
+        .env_remove("ONUS_WORKSPACE_TOKEN")
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
+        .args([
+            "-vv",
+            "audit",
+            "workspace",
+            "--workspace-endpoint",
+            &mock.url,
+            "--delegated-admin",
+            "boss@example.org",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains(ISSUED) && !stderr.contains("BEGIN PRIVATE KEY"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(ISSUED));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        duty(&report, "dev@example.org", "identity-access")["status"],
+        "addressed"
+    );
+    only(&mock.requests, "GET", ISSUED);
+    let grants = grants.lock().unwrap();
+    assert_eq!(grants.len(), 1, "one grant, then the cached token");
+    assert_eq!(token_log.lock().unwrap().len(), 1);
+    let c = &grants[0];
+    assert_eq!(c["iss"], "onus-reader@onus-test.iam.gserviceaccount.com");
+    assert_eq!(c["sub"], "boss@example.org");
+    assert_eq!(c["aud"], c["expected_aud"]);
+    let mut scopes: Vec<&str> = c["scope"].as_str().unwrap().split(' ').collect();
+    scopes.sort_unstable();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/workspace-scopes.txt"
+    ))
+    .unwrap();
+    let mut want: Vec<&str> = shipped
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    want.sort_unstable();
+    assert_eq!(scopes, want, "only the shipped read-only scopes");
+    assert_eq!(
+        c["exp"].as_u64().unwrap() - c["iat"].as_u64().unwrap(),
+        3600
+    );
+}
+
+/// A grant the tenant has not allowed: every Workspace read is a named
+/// failure saying what to grant, nothing is read, and the run says so.
+#[cfg(feature = "gcp")]
+#[test]
+fn delegation_not_granted_is_named_with_what_to_grant() {
+    let (token_url, _) = serve_mock("127.0.0.1:0", |_, _| {
+        (
+            401,
+            "",
+            serde_json::json!({"error": "unauthorized_client",
+                "error_description": "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.json");
+    std::fs::write(&key, delegation_key(&format!("{token_url}token"))).unwrap();
+    let mock = workspace();
+    let out = onus()
+        .env("ONUS_WORKSPACE_TOKEN", WORKSPACE_TOKEN)
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
+        .args([
+            "audit",
+            "workspace",
+            "--workspace-endpoint",
+            &mock.url,
+            "--delegated-admin",
+            "boss@example.org",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(
+        mock.requests.lock().unwrap().is_empty(),
+        "no token, no read"
+    );
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    for g in gaps {
+        let error = g["error"].as_str().unwrap_or_default();
+        assert!(
+            g["cause"] == "access-denied"
+                && error.contains("unauthorized_client")
+                && error.contains("Domain-wide delegation"),
+            "{g:#}"
+        );
+    }
+    // The tenant is there, by the id asked for, with its duties unknown and
+    // the failure named.
+    let ia = duty(&report, "my_customer", "identity-access");
+    assert_eq!(ia["status"], "unknown", "{ia:#}");
+    assert!(
+        ia["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Domain-wide delegation"),
+        "{ia:#}"
+    );
+    assert_eq!(out.status.code(), Some(3), "incomplete, not clean");
+}
+
+#[test]
+fn delegation_needs_a_service_account_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let adc = dir.path().join("adc.json");
+    std::fs::write(&adc, r#"{"type": "authorized_user"}"#).unwrap();
+    let out = onus()
+        .env_remove("ONUS_WORKSPACE_TOKEN")
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &adc)
+        .args([
+            "audit",
+            "workspace",
+            "--workspace-endpoint",
+            "http://127.0.0.1:9/",
+            "--delegated-admin",
+            "boss@example.org",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        cfg!(not(feature = "gcp")) || stderr.contains("needs a service account key"),
+        "{stderr}"
+    );
+}

@@ -152,6 +152,9 @@ pub struct SaasArgs {
     /// One base URL replacing the Admin SDK and Cloud Identity hosts (paths stay as on the real hosts).
     #[arg(long, value_name = "URL")]
     pub workspace_endpoint: Option<String>,
+    /// Act for this Workspace super administrator through domain-wide delegation, with the service account key in GOOGLE_APPLICATION_CREDENTIALS (read-only scopes only).
+    #[arg(long, value_name = "EMAIL")]
+    pub delegated_admin: Option<String>,
     /// The Dropbox API endpoint (a proxy; plain http:// only on loopback).
     #[arg(long, value_name = "URL")]
     pub dropbox_endpoint: Option<String>,

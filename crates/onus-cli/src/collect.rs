@@ -94,9 +94,11 @@ fn collect_saas(
             )
         }
         Cloud::Workspace => {
-            let (tokens, kind) = match env("ONUS_WORKSPACE_TOKEN") {
-                Some(t) => (Tokens::fixed(&t), "ONUS_WORKSPACE_TOKEN"),
-                None => workspace_credential()?,
+            // The flag, when given, beats a token in the environment.
+            let admin = args.delegated_admin.as_deref();
+            let (tokens, kind) = match (admin, env("ONUS_WORKSPACE_TOKEN")) {
+                (None, Some(t)) => (Tokens::fixed(&t), "ONUS_WORKSPACE_TOKEN"),
+                _ => workspace_credential(admin)?,
             };
             (
                 Tenant::Workspace(args.customer.clone()),
@@ -194,24 +196,38 @@ fn graph_credential(
     )
 }
 
-/// Google Workspace tokens from Application Default Credentials, with the
-/// collector's read-only scopes.
+/// Google Workspace tokens with the collector's read-only scopes: the service
+/// account key acting for `delegated_admin` (domain-wide delegation), else
+/// Application Default Credentials.
 #[cfg(all(feature = "saas", feature = "gcp"))]
-fn workspace_credential() -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+fn workspace_credential(
+    delegated_admin: Option<&str>,
+) -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
     let scopes = onus_saas::ops::permissions(onus_saas::Api::Workspace);
-    let source = onus_gcp::TokenSource::adc_with_scopes(&scopes)?;
+    let (source, label) = match delegated_admin {
+        Some(admin) => (
+            onus_gcp::TokenSource::delegated(admin, &scopes)?,
+            "a service account key acting for --delegated-admin",
+        ),
+        None => (
+            onus_gcp::TokenSource::adc_with_scopes(&scopes)?,
+            "Application Default Credentials",
+        ),
+    };
     let fetch = move || -> onus_saas::TokenFuture {
         let source = source.clone();
         Box::pin(async move { source.token().await.map_err(|e| e.to_string()) })
     };
     Ok((
         onus_saas::Tokens::Credential(std::sync::Arc::new(fetch)),
-        "Application Default Credentials",
+        label,
     ))
 }
 
 #[cfg(all(feature = "saas", not(feature = "gcp")))]
-fn workspace_credential() -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
+fn workspace_credential(
+    _delegated_admin: Option<&str>,
+) -> anyhow::Result<(onus_saas::Tokens, &'static str)> {
     anyhow::bail!(
         "no Google Workspace token: set ONUS_WORKSPACE_TOKEN (this onus was built without the `gcp` feature, which brings Application Default Credentials)"
     )

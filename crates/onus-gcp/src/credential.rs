@@ -28,6 +28,8 @@ pub enum TokenSource {
     Static(String),
     /// Application Default Credentials (refreshed and cached by google-cloud-auth).
     Adc(AccessTokenCredentials),
+    /// A service account key acting for a Google Workspace administrator.
+    Delegated(std::sync::Arc<crate::delegation::Delegated>),
 }
 
 impl std::fmt::Debug for TokenSource {
@@ -35,6 +37,7 @@ impl std::fmt::Debug for TokenSource {
         match self {
             TokenSource::Static(_) => f.write_str("TokenSource::Static([censored])"),
             TokenSource::Adc(_) => f.write_str("TokenSource::Adc"),
+            TokenSource::Delegated(d) => write!(f, "TokenSource::Delegated({d:?})"),
         }
     }
 }
@@ -71,6 +74,25 @@ impl TokenSource {
             .map_err(|e| CredentialError::Setup(e.to_string()))
     }
 
+    /// The service account key in `GOOGLE_APPLICATION_CREDENTIALS` acting for
+    /// the Workspace administrator `subject` with `scopes` (domain-wide
+    /// delegation, for `onus audit workspace --delegated-admin`).
+    pub fn delegated(subject: &str, scopes: &[&str]) -> Result<TokenSource, CredentialError> {
+        let path = std::env::var("GOOGLE_APPLICATION_CREDENTIALS")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                CredentialError::Setup(
+                    "--delegated-admin needs GOOGLE_APPLICATION_CREDENTIALS to name the service account key that domain-wide delegation was granted to".to_owned(),
+                )
+            })?;
+        let key = std::fs::read_to_string(&path).map_err(|e| {
+            CredentialError::Setup(format!("GOOGLE_APPLICATION_CREDENTIALS={path}: {e}"))
+        })?;
+        crate::delegation::Delegated::from_key(&path, &key, subject, scopes)
+            .map(|d| TokenSource::Delegated(std::sync::Arc::new(d)))
+    }
+
     /// A bearer token.
     pub async fn token(&self) -> Result<String, CredentialError> {
         match self {
@@ -80,6 +102,7 @@ impl TokenSource {
                 .await
                 .map(|t| t.token)
                 .map_err(|e| CredentialError::Token(e.to_string())),
+            TokenSource::Delegated(d) => d.token().await,
         }
     }
 }

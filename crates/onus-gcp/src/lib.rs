@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod credential;
+pub mod delegation;
 pub mod kinds;
 pub mod map;
 pub mod scc;
