@@ -885,9 +885,10 @@ async fn deepen_and_map(
         }
         let kind = kind_of(&row.asset_type);
         let evaluated = TYPES.iter().any(|(t, _)| *t == row.asset_type);
-        // A project's `name` is its display name; its id names it everywhere else.
+        // A project's `name` is its display name; the id being audited names
+        // it everywhere else.
         let name = if row.asset_type == scc::PROJECT_TYPE {
-            data["projectId"].as_str().map(str::to_owned)
+            Some(p.to_owned())
         } else {
             data["name"]
                 .as_str()

@@ -220,8 +220,12 @@ fn ledger_indexed(
         }
         let mut reason = reasons.remove(&status).unwrap_or_default().join("; ");
         // What no API shows, the catalog says how to check by hand (a SaaS
-        // tenant's audit log): said with the unknown, never guessed.
+        // tenant's audit log): said with the unknown, never guessed. Only a
+        // SaaS kind's customer duty carries such a note; elsewhere a note says
+        // why the owner shifted, which is no way to check anything.
         if status == Status::Unknown
+            && owner == Owner::Customer
+            && classification.service_model == Some(onus_model::ServiceModel::Saas)
             && let Some(note) = &assignment.note
         {
             reason = format!("{reason}; check by hand: {note}");
@@ -630,6 +634,26 @@ mod tests {
                 .map(|k| k.rules.clone())
                 .unwrap_or_default(),
         }
+    }
+
+    #[test]
+    fn only_a_saas_kinds_customer_duty_says_how_to_check_by_hand() {
+        let catalog = onus_catalog::Catalog::builtin().unwrap();
+        let ctx = Context::new(reference_time());
+        let unknown = |kind: &str, duty: Duty| {
+            let r = fx("r", Status::Unknown, kind, json!({})).resource;
+            let (ledger, _) = ledger_for(&r, &catalog.classify(kind).unwrap(), &ctx, &[]);
+            let entry = ledger[&duty].clone();
+            assert_eq!(entry.status, Status::Unknown, "{kind} {duty}");
+            entry.reason
+        };
+        // Dropbox does not show members' two-step state: how to check it.
+        let member = unknown("dropbox.business.member", Duty::IdentityAccess);
+        assert!(member.contains("check by hand: "), "{member}");
+        // Lambda's note says why the runtime is the customer's, not how to
+        // check it: no "check by hand" on an unknown.
+        let lambda = unknown("aws.lambda.function", Duty::RuntimeUpdates);
+        assert!(!lambda.contains("check by hand"), "{lambda}");
     }
 
     #[test]
