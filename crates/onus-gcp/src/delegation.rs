@@ -25,6 +25,9 @@ const LIFETIME: Duration = Duration::from_secs(3600);
 /// The token endpoint's answer may take this long.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A token answer is a few hundred bytes; more is not read.
+const MAX_ANSWER: usize = 64 * 1024;
+
 /// A service account acting for one administrator, with its scopes.
 pub struct Delegated {
     signer: google_cloud_auth::signer::Signer,
@@ -177,10 +180,20 @@ impl Delegated {
             .await
             .map_err(|e| failed(format!("the token endpoint: {}", e.without_url())))?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
+        let mut response = response;
+        let mut body: Vec<u8> = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| failed(format!("the token endpoint: {}", e.without_url())))?;
+            .map_err(|e| failed(format!("the token endpoint: {}", e.without_url())))?
+        {
+            if body.len() + chunk.len() > MAX_ANSWER {
+                return Err(failed(format!(
+                    "the token endpoint's answer is larger than {MAX_ANSWER} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         if !(200..300).contains(&status) {
             let said = [
