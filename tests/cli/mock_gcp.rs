@@ -234,6 +234,15 @@ pub(crate) fn estate() -> Vec<(&'static str, String, &'static str, Value)> {
         ),
         // Kinds onus enumerates but does not evaluate.
         (
+            "container.googleapis.com/Cluster",
+            format!(
+                "//container.googleapis.com/projects/{p}/locations/us-central1/clusters/gke-prod"
+            ),
+            "us-central1",
+            json!({"name": "gke-prod", "location": "us-central1", "status": "RUNNING",
+                "selfLink": format!("https://container.googleapis.com/v1/projects/{p}/locations/us-central1/clusters/gke-prod")}),
+        ),
+        (
             "pubsub.googleapis.com/Topic",
             format!("//pubsub.googleapis.com/projects/{p}/topics/orders"),
             "global",
@@ -293,6 +302,12 @@ fn route(
             200,
             "",
             json!({"projects": [{"projectId": p, "projectNumber": NUMBER, "lifecycleState": "ACTIVE"}]}),
+        ),
+        // GKE clusters, in every location.
+        _ if path == format!("/v1/projects/{p}/locations/-/clusters") => (
+            200,
+            "",
+            json!({"clusters": of_type("container.googleapis.com/Cluster")}),
         ),
         // The project, as Resource Manager's `projects.get` gives it.
         _ if path == format!("/v1/projects/{p}") => (

@@ -50,6 +50,7 @@ pub const OPERATIONS: &[Operation] = &[
         "storage.buckets.getIamPolicy",
     ),
     ("instances.list", "sqladmin", "cloudsql.instances.list"),
+    ("clusters.list", "container", "container.clusters.list"),
     ("apps.get", "appengine", "appengine.applications.get"),
     ("services.list", "appengine", "appengine.services.list"),
     ("versions.list", "appengine", "appengine.versions.list"),

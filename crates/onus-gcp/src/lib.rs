@@ -103,6 +103,9 @@ struct Collected {
     resources: Vec<Resource>,
     gaps: Vec<Gap>,
     sources: Vec<EnumerationSource>,
+    /// Asset types whose listing failed: whether the project has any is not
+    /// known (the project's threat detection must not assume none).
+    unlisted: std::collections::BTreeSet<String>,
 }
 
 fn gap(
@@ -406,7 +409,8 @@ async fn project(api: &Api, p: &str, limit: &Arc<Semaphore>, cai: bool) -> Colle
         rows.iter().map(|r| r.asset_type.clone()).collect();
     deepen_and_map(api, p, limit, rows, &mut out).await;
     within_networks(&mut out.resources);
-    threat_detection(api, p, &ps, present, &mut out).await;
+    let unlisted = std::mem::take(&mut out.unlisted);
+    threat_detection(api, p, &ps, present, unlisted, &mut out).await;
     out
 }
 
@@ -418,6 +422,7 @@ async fn threat_detection(
     p: &str,
     ps: &str,
     present: std::collections::BTreeSet<String>,
+    unlisted: std::collections::BTreeSet<String>,
     out: &mut Collected,
 ) {
     const OP: &str = "securityCenterServices.list";
@@ -456,6 +461,12 @@ async fn threat_detection(
             "presentAssetTypes".to_owned(),
             Value::Array(present.into_iter().map(Value::String).collect()),
         );
+        if !unlisted.is_empty() {
+            obj.insert(
+                "unlistedAssetTypes".to_owned(),
+                Value::Array(unlisted.into_iter().map(Value::String).collect()),
+            );
+        }
         if read {
             obj.insert("securityCenterServices".to_owned(), Value::Array(services));
         }
@@ -580,6 +591,7 @@ async fn service_rows(api: &Api, p: &str, ps: &str, out: &mut Collected) -> Vec<
     for (op, path, asset_type) in compute {
         let (items, err) = api.list(op, &path, &[], "items").await;
         if let Some(e) = err {
+            out.unlisted.insert(asset_type.to_owned());
             let kind = kind_of(asset_type);
             out.gaps.push(gap(
                 Some(p),
@@ -600,6 +612,40 @@ async fn service_rows(api: &Api, p: &str, ps: &str, out: &mut Collected) -> Vec<
             })
         }));
     }
+    // GKE clusters: onus does not evaluate them, but Security Command Center
+    // must watch them (Container Threat Detection) when there are any.
+    let (clusters, err) = api
+        .list(
+            "clusters.list",
+            &format!("v1/projects/{ps}/locations/-/clusters"),
+            &[],
+            "clusters",
+        )
+        .await;
+    if let Some(e) = err {
+        out.unlisted.insert(scc::CLUSTER_TYPE.to_owned());
+        out.gaps.push(gap(
+            Some(p),
+            "container",
+            "clusters.list",
+            &e,
+            &["gcp.container.cluster"],
+            &[],
+            vec![],
+        ));
+    }
+    rows.extend(clusters.into_iter().filter_map(|v| {
+        Some(Row {
+            asset_type: scc::CLUSTER_TYPE.to_owned(),
+            name: format!(
+                "//container.googleapis.com/projects/{p}/locations/{}/clusters/{}",
+                v["location"].as_str()?,
+                v["name"].as_str()?
+            ),
+            location: v["location"].as_str().map(str::to_owned),
+            data: v,
+        })
+    }));
     let (buckets, err) = api
         .list("buckets.list", "storage/v1/b", &[("project", p)], "items")
         .await;

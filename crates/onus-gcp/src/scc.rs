@@ -12,8 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use onus_model::ThreatDetection;
 use serde_json::Value;
 
-/// The asset type of a project, and its kind.
+/// The asset type of a project.
 pub const PROJECT_TYPE: &str = "cloudresourcemanager.googleapis.com/Project";
+
+/// The asset type of a GKE cluster.
+pub const CLUSTER_TYPE: &str = "container.googleapis.com/Cluster";
 
 /// The service detecting threats to a Google Cloud project.
 const SERVICE: &str = "Security Command Center";
@@ -30,7 +33,7 @@ const DETECTORS: &[(&str, &str, Option<&str>)] = &[
     (
         "container-threat-detection",
         "Container Threat Detection",
-        Some("container.googleapis.com/Cluster"),
+        Some(CLUSTER_TYPE),
     ),
 ];
 
@@ -61,13 +64,19 @@ fn state(s: &Value) -> Option<bool> {
 /// The project's threat detection as the services read say: every detector
 /// a present asset type needs, on, off, or not known (the read failed, or
 /// the answer does not name the service or names a state not listed here).
+/// A detector for a type whose listing failed (`unlistedAssetTypes`) counts
+/// when it is on and is not known otherwise: the project may or may not
+/// need it, so off is no finding and no pass.
 pub fn threat_detection(raw: &Value) -> ThreatDetection {
-    let present: BTreeSet<&str> = raw["presentAssetTypes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let types = |key: &str| -> BTreeSet<&str> {
+        raw[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    };
+    let (present, unlisted) = (types("presentAssetTypes"), types("unlistedAssetTypes"));
     let services: BTreeMap<&str, Option<bool>> = raw["securityCenterServices"]
         .as_array()
         .into_iter()
@@ -76,8 +85,16 @@ pub fn threat_detection(raw: &Value) -> ThreatDetection {
         .collect();
     let coverage = DETECTORS
         .iter()
-        .filter(|(_, _, needs)| needs.is_none_or(|t| present.contains(t)))
-        .map(|(id, title, _)| ((*title).to_owned(), services.get(id).copied().flatten()))
+        .filter_map(|(id, title, needs)| {
+            let state = services.get(id).copied().flatten();
+            let state = match needs {
+                None => state,
+                Some(t) if present.contains(t) => state,
+                Some(t) if unlisted.contains(t) => state.filter(|on| *on),
+                Some(_) => return None,
+            };
+            Some(((*title).to_owned(), state))
+        })
         .collect();
     let supporting = SUPPORTING
         .iter()
@@ -119,6 +136,25 @@ mod tests {
         assert_eq!(td.coverage["VM Threat Detection"], Some(false));
         assert_eq!(td.supporting, vec!["Security Health Analytics"]);
         assert_eq!(td.service.as_deref(), Some("Security Command Center"));
+    }
+
+    #[test]
+    fn a_type_whose_listing_failed_may_need_its_detector() {
+        let raw = |state: &str| {
+            json!({"presentAssetTypes": [], "unlistedAssetTypes": [CLUSTER_TYPE],
+                "securityCenterServices": [svc("event-threat-detection", "ENABLED"),
+                    svc("container-threat-detection", state)]})
+        };
+        // On: watched whether or not there are clusters.
+        assert_eq!(
+            threat_detection(&raw("ENABLED")).coverage["Container Threat Detection"],
+            Some(true)
+        );
+        // Off: a finding only if there are clusters, which is not known.
+        assert_eq!(
+            threat_detection(&raw("DISABLED")).coverage["Container Threat Detection"],
+            None
+        );
     }
 
     #[test]
