@@ -39,16 +39,20 @@ const PLANS: &[(&str, &str)] = &[
 ];
 
 /// The subscription resource, with its Defender plans read (or the read's
-/// error) and the types present in it.
+/// error), the types present in it, and the types whose listing failed.
 pub fn subscription(
     sub: &str,
     present: &BTreeSet<String>,
+    unlisted: &BTreeSet<String>,
     pricings: Result<Vec<Value>, String>,
 ) -> Resource {
     let mut raw = json!({
         "id": format!("/subscriptions/{sub}"),
         "presentTypes": present.iter().collect::<Vec<_>>(),
     });
+    if !unlisted.is_empty() {
+        raw["unlistedTypes"] = json!(unlisted.iter().collect::<Vec<_>>());
+    }
     match pricings {
         Ok(p) => raw["pricings"] = Value::Array(p),
         Err(e) => raw["pricingsError"] = Value::String(onus_model::api_text(&e)),
@@ -82,20 +86,29 @@ pub fn subscription(
 
 /// Per plan a present type needs (`Defender for StorageAccounts`): on when
 /// its pricing tier is `Standard`, off when `Free`; not known when the plans
-/// could not be read or the plan is not in the answer.
+/// could not be read or the plan is not in the answer. A plan whose types'
+/// listing failed (`unlistedTypes`) counts when it is on and is not known
+/// otherwise: whether the subscription needs it is not known, so off is no
+/// finding and no pass.
 pub fn coverage(raw: &Value) -> BTreeMap<String, Option<bool>> {
-    let present: BTreeSet<String> = raw["presentTypes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let needed: BTreeSet<&str> = PLANS
-        .iter()
-        .filter(|(t, _)| present.contains(&t.to_ascii_lowercase()))
-        .map(|(_, plan)| *plan)
-        .collect();
+    let types = |key: &str| -> BTreeSet<String> {
+        raw[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let (present, unlisted) = (types("presentTypes"), types("unlistedTypes"));
+    let plans_of = |set: &BTreeSet<String>| -> BTreeSet<&'static str> {
+        PLANS
+            .iter()
+            .filter(|(t, _)| set.contains(&t.to_ascii_lowercase()))
+            .map(|(_, plan)| *plan)
+            .collect()
+    };
+    let (needed, maybe) = (plans_of(&present), plans_of(&unlisted));
     let tiers: BTreeMap<String, String> = raw["pricings"]
         .as_array()
         .into_iter()
@@ -107,16 +120,20 @@ pub fn coverage(raw: &Value) -> BTreeMap<String, Option<bool>> {
             ))
         })
         .collect();
+    let tier = |plan: &str| match tiers.get(&plan.to_ascii_lowercase()).map(String::as_str) {
+        Some(t) if t.eq_ignore_ascii_case("Standard") => Some(true),
+        Some(t) if t.eq_ignore_ascii_case("Free") => Some(false),
+        _ => None,
+    };
     needed
-        .into_iter()
-        .map(|plan| {
-            let on = match tiers.get(&plan.to_ascii_lowercase()).map(String::as_str) {
-                Some(t) if t.eq_ignore_ascii_case("Standard") => Some(true),
-                Some(t) if t.eq_ignore_ascii_case("Free") => Some(false),
-                _ => None,
-            };
-            (format!("Defender for {plan}"), on)
-        })
+        .iter()
+        .map(|plan| (*plan, tier(plan)))
+        .chain(
+            maybe
+                .difference(&needed)
+                .map(|plan| (*plan, tier(plan).filter(|on| *on))),
+        )
+        .map(|(plan, on)| (format!("Defender for {plan}"), on))
         .collect()
 }
 
@@ -158,11 +175,26 @@ mod tests {
     }
 
     #[test]
+    fn a_type_whose_listing_failed_may_need_its_plan() {
+        let raw = |tier: &str| {
+            json!({"presentTypes": [], "unlistedTypes": ["Microsoft.KeyVault/vaults"],
+                "pricings": [{"name": "KeyVaults", "properties": {"pricingTier": tier}}]})
+        };
+        assert_eq!(
+            coverage(&raw("Standard"))["Defender for KeyVaults"],
+            Some(true)
+        );
+        // Free: a finding only if there are vaults, which is not known.
+        assert_eq!(coverage(&raw("Free"))["Defender for KeyVaults"], None);
+    }
+
+    #[test]
     fn the_subscription_resource_carries_the_plans_as_read() {
         let present: BTreeSet<String> = ["Microsoft.Storage/storageAccounts".to_owned()].into();
         let r = subscription(
             "sub-1",
             &present,
+            &BTreeSet::new(),
             Ok(vec![
                 json!({"name": "StorageAccounts", "properties": {"pricingTier": "Free"}}),
             ]),

@@ -425,6 +425,9 @@ async fn subscription(
     let s = Some(sub);
     let from_graph = graph.is_some();
     let mut generic_failed = false;
+    // Types whose listing failed: whether the subscription holds any is not
+    // known, so their Defender plan must not be taken as unneeded.
+    let mut unlisted: std::collections::BTreeSet<String> = Default::default();
     let mut rows = match graph {
         Some(rows) => rows,
         None => {
@@ -496,6 +499,7 @@ async fn subscription(
         }
         while let Some(Ok((t, (listed, err)))) = set.join_next().await {
             if let Some(e) = err {
+                unlisted.insert(t.to_owned());
                 let (service, resource) = t.split_once('/').unwrap_or((t, t));
                 let kind = types::row(t).map(|r| r.kind);
                 out.gaps.push(gap(
@@ -561,7 +565,7 @@ async fn subscription(
         None => Ok(pricings),
     };
     out.resources
-        .push(defender::subscription(sub, &present, pricings));
+        .push(defender::subscription(sub, &present, &unlisted, pricings));
 
     // Rows by type: the evaluated types, the helpers' rows, and the rest.
     let mut deep: std::collections::BTreeMap<&'static str, Vec<Value>> = Default::default();
