@@ -351,6 +351,35 @@ fn delegation_key(token_uri: &str) -> String {
     .to_string()
 }
 
+/// `onus -vv audit workspace --delegated-admin boss@example.org` against the
+/// Workspace mock, with the test key sending its grants to `token_url` and
+/// `env_token` (if any) in `ONUS_WORKSPACE_TOKEN`: the mock and the output.
+#[cfg(feature = "gcp")]
+fn delegated_audit(token_url: &str, env_token: Option<&str>) -> (Mock, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.json");
+    std::fs::write(&key, delegation_key(&format!("{token_url}token"))).unwrap();
+    let mock = workspace();
+    let mut cmd = onus();
+    match env_token {
+        Some(t) => cmd.env("ONUS_WORKSPACE_TOKEN", t),
+        None => cmd.env_remove("ONUS_WORKSPACE_TOKEN"),
+    };
+    let out = cmd
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
+        .args([
+            "-vv",
+            "audit",
+            "workspace",
+            "--workspace-endpoint",
+            &mock.url,
+        ])
+        .args(["--delegated-admin", "boss@example.org", "--format", "json"])
+        .output()
+        .unwrap();
+    (mock, out)
+}
+
 /// Domain-wide delegation: the service account key in
 /// `GOOGLE_APPLICATION_CREDENTIALS` (a key made for this test, granted
 /// nothing anywhere) acting for the administrator `--delegated-admin` names.
@@ -400,26 +429,7 @@ fn workspace_through_domain_wide_delegation() {
             serde_json::json!({"access_token": ISSUED, "expires_in": 3599, "token_type": "Bearer"}),
         )
     });
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.json");
-    std::fs::write(&key, delegation_key(&format!("{token_url}token"))).unwrap();
-    let mock = workspace();
-    let out = onus()
-        .env_remove("ONUS_WORKSPACE_TOKEN")
-        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
-        .args([
-            "-vv",
-            "audit",
-            "workspace",
-            "--workspace-endpoint",
-            &mock.url,
-            "--delegated-admin",
-            "boss@example.org",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let (mock, out) = delegated_audit(&token_url, None);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains(ISSUED) && !stderr.contains("BEGIN PRIVATE KEY"));
@@ -470,25 +480,8 @@ fn delegation_not_granted_is_named_with_what_to_grant() {
                 "error_description": "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}),
         )
     });
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.json");
-    std::fs::write(&key, delegation_key(&format!("{token_url}token"))).unwrap();
-    let mock = workspace();
-    let out = onus()
-        .env("ONUS_WORKSPACE_TOKEN", WORKSPACE_TOKEN)
-        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
-        .args([
-            "audit",
-            "workspace",
-            "--workspace-endpoint",
-            &mock.url,
-            "--delegated-admin",
-            "boss@example.org",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    // The flag beats a token in the environment.
+    let (mock, out) = delegated_audit(&token_url, Some(WORKSPACE_TOKEN));
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(

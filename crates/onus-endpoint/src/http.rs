@@ -98,16 +98,7 @@ pub type ErrorReader = fn(status: u16, body: &[u8]) -> (GapCause, String);
 /// `error.status` and `error.message`, else the status alone.
 pub fn read_error(status: u16, body: &[u8]) -> (GapCause, String) {
     let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let e = &v["error"];
-    let said: Vec<&str> = [
-        e["code"].as_str(),
-        e["status"].as_str(),
-        e["message"].as_str(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect();
+    let said = error_fields(&v);
     (
         cause_of(status),
         if said.is_empty() {
@@ -116,6 +107,21 @@ pub fn read_error(status: u16, body: &[u8]) -> (GapCause, String) {
             format!("HTTP {status}: {}", said.join(": "))
         },
     )
+}
+
+/// What an error body's `error` object says: its `code`, `status` and
+/// `message` where they are non-empty strings (Google and Graph shapes).
+pub fn error_fields(v: &Value) -> Vec<&str> {
+    let e = &v["error"];
+    [
+        e["code"].as_str(),
+        e["status"].as_str(),
+        e["message"].as_str(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect()
 }
 
 /// The cause of an HTTP error status: 401 and 403 denied, 429 throttled,

@@ -163,17 +163,8 @@ impl Client {
 /// (`error.code`, `error.message`), Google (`error.status`, `error.message`),
 /// Dropbox (`error_summary`, or plain text).
 fn error_text(v: &Value, bytes: &[u8]) -> String {
-    let e = &v["error"];
-    let parts: Vec<&str> = [
-        e["code"].as_str(),
-        e["status"].as_str(),
-        e["message"].as_str(),
-        v["error_summary"].as_str(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect();
+    let mut parts = onus_endpoint::http::error_fields(v);
+    parts.extend(v["error_summary"].as_str().filter(|s| !s.is_empty()));
     if !parts.is_empty() {
         return parts.join(": ");
     }
