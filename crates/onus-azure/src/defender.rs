@@ -109,22 +109,27 @@ pub fn coverage(raw: &Value) -> BTreeMap<String, Option<bool>> {
             .collect()
     };
     let (needed, maybe) = (plans_of(&present), plans_of(&unlisted));
-    let tiers: BTreeMap<String, String> = raw["pricings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some((
-                p["name"].as_str()?.to_ascii_lowercase(),
-                p["properties"]["pricingTier"].as_str()?.to_owned(),
-            ))
-        })
-        .collect();
-    let tier = |plan: &str| match tiers.get(&plan.to_ascii_lowercase()).map(String::as_str) {
-        Some(t) if t.eq_ignore_ascii_case("Standard") => Some(true),
-        Some(t) if t.eq_ignore_ascii_case("Free") => Some(false),
-        _ => None,
-    };
+    // A plan named twice with different tiers is not known: the last answer
+    // must not win over an earlier `Free`.
+    let mut tiers: BTreeMap<String, Option<bool>> = BTreeMap::new();
+    for p in raw["pricings"].as_array().into_iter().flatten() {
+        let (Some(name), Some(t)) = (p["name"].as_str(), p["properties"]["pricingTier"].as_str())
+        else {
+            continue;
+        };
+        let on = if t.eq_ignore_ascii_case("Standard") {
+            Some(true)
+        } else if t.eq_ignore_ascii_case("Free") {
+            Some(false)
+        } else {
+            None
+        };
+        tiers
+            .entry(name.to_ascii_lowercase())
+            .and_modify(|was| *was = if *was == on { on } else { None })
+            .or_insert(on);
+    }
+    let tier = |plan: &str| tiers.get(&plan.to_ascii_lowercase()).copied().flatten();
     needed
         .iter()
         .map(|plan| (*plan, tier(plan)))
@@ -186,6 +191,11 @@ mod tests {
         );
         // Free: a finding only if there are vaults, which is not known.
         assert_eq!(coverage(&raw("Free"))["Defender for KeyVaults"], None);
+        // A plan named twice, Free then Standard: not known.
+        let twice = json!({"presentTypes": ["Microsoft.KeyVault/vaults"], "pricings": [
+            {"name": "KeyVaults", "properties": {"pricingTier": "Free"}},
+            {"name": "KeyVaults", "properties": {"pricingTier": "Standard"}}]});
+        assert_eq!(coverage(&twice)["Defender for KeyVaults"], None);
     }
 
     #[test]

@@ -56,15 +56,21 @@ pub fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// An endpoint given on the command line (`--gcp-endpoint`, `--graph-endpoint`):
-/// `https://`, or `http://` on loopback; its path ends in `/` so that paths
-/// join under it.
-pub fn token_endpoint(given: &str) -> Result<Endpoint, InsecureEndpoint> {
-    let mut url = Url::parse(given).map_err(|_| InsecureEndpoint(given.to_owned()))?;
+/// A URL a token or a signed grant may go to: `https://`, or `http://` on
+/// loopback.
+pub fn token_url(given: &str) -> Result<Url, InsecureEndpoint> {
+    let url = Url::parse(given).map_err(|_| InsecureEndpoint(given.to_owned()))?;
     let loopback_http = url.scheme() == "http" && url.host_str().is_some_and(is_loopback);
     if url.scheme() != "https" && !loopback_http {
         return Err(InsecureEndpoint(given.to_owned()));
     }
+    Ok(url)
+}
+
+/// An endpoint given on the command line (`--gcp-endpoint`, `--graph-endpoint`):
+/// a [`token_url`] whose path ends in `/` so that paths join under it.
+pub fn token_endpoint(given: &str) -> Result<Endpoint, InsecureEndpoint> {
+    let mut url = token_url(given)?;
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);
@@ -87,6 +93,9 @@ pub enum Method<'a> {
     Get,
     /// A POST of a JSON body (the Dropbox read routes, which are POSTs by design).
     Post(&'a str),
+    /// A POST of a form (`application/x-www-form-urlencoded`: an OAuth token
+    /// request).
+    Form(&'a str),
 }
 
 /// What an error body says: the status and the body as received give the
@@ -192,7 +201,8 @@ impl Client {
 
     /// Call `url` with `method`, counted against `permission` and admitted
     /// by the budget of `service`; `token` gives the bearer token of each
-    /// attempt. Retries 429 and 5xx (after `Retry-After` when the answer
+    /// attempt (`None`: the request carries none, as a token request
+    /// itself). Retries 429 and 5xx (after `Retry-After` when the answer
     /// gives one, else with a growing backoff) within the operation timeout.
     /// The answer and the size of its body.
     pub async fn call<Fut>(
@@ -204,7 +214,7 @@ impl Client {
         token: impl Fn() -> Fut,
     ) -> Result<(Value, usize), ApiError>
     where
-        Fut: Future<Output = Result<String, ApiError>>,
+        Fut: Future<Output = Result<Option<String>, ApiError>>,
     {
         if let Ok(mut calls) = self.calls.lock() {
             *calls.entry(permission.to_owned()).or_default() += 1;
@@ -227,7 +237,7 @@ impl Client {
             let mut attempt = 0u32;
             loop {
                 let once = match token().await {
-                    Ok(t) => self.once(method, url, &t).await,
+                    Ok(t) => self.once(method, url, t.as_deref()).await,
                     Err(e) => Err((e, None)),
                 };
                 match once {
@@ -297,18 +307,23 @@ impl Client {
         &self,
         method: Method<'_>,
         url: &Url,
-        token: &str,
+        token: Option<&str>,
     ) -> Result<(Value, usize), (ApiError, Option<Duration>)> {
-        let request = match method {
-            Method::Get => self.http.get(url.clone()),
-            Method::Post(body) => self
-                .http
+        let post = |kind: &str, body: &str| {
+            self.http
                 .post(url.clone())
-                .header("content-type", "application/json")
-                .body(body.to_owned()),
+                .header("content-type", kind)
+                .body(body.to_owned())
         };
+        let mut request = match method {
+            Method::Get => self.http.get(url.clone()),
+            Method::Post(body) => post("application/json", body),
+            Method::Form(body) => post("application/x-www-form-urlencoded", body),
+        };
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
         let mut response = request
-            .bearer_auth(token)
             .header("accept", "application/json")
             .send()
             .await

@@ -155,6 +155,7 @@ impl Api {
                 tokens
                     .token()
                     .await
+                    .map(Some)
                     .map_err(|e| ApiError::new(GapCause::AccessDenied, e.to_string()))
             }
         };

@@ -2,15 +2,19 @@
 //! Workspace administrator (`sub`), as the Admin SDK and the Cloud Identity
 //! Policy API require of a service account. google-cloud-auth signs (the
 //! key never leaves its signer); this module writes the JWT bearer grant
-//! (RFC 7523) around that signature, sends it to the key's `token_uri`
-//! (`https://`, or `http://` on loopback where tests run) and caches the
-//! access token until a minute before it expires. Only read-only scopes are
-//! asked for; the grant itself changes nothing in the tenant.
+//! (RFC 7523) around that signature, sends it through the collectors' one
+//! client ([`onus_endpoint::http::Client`]: no redirect, a bounded answer,
+//! retries on 5xx) to the key's `token_uri` (`https://`, or `http://` on
+//! loopback where tests run) and caches the access token until a minute
+//! before it expires. Only read-only scopes are asked for; the grant itself
+//! changes nothing in the tenant.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use onus_endpoint::http::{Client, Method};
+use onus_model::GapCause;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
@@ -22,11 +26,11 @@ const TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 /// How long an assertion asks for: Google grants at most an hour.
 const LIFETIME: Duration = Duration::from_secs(3600);
 
-/// The token endpoint's answer may take this long.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
 /// A token answer is a few hundred bytes; more is not read.
 const MAX_ANSWER: usize = 64 * 1024;
+
+/// The grant's retries on 429 and 5xx.
+const RETRIES: u32 = 2;
 
 /// A service account acting for one administrator, with its scopes.
 pub struct Delegated {
@@ -36,7 +40,7 @@ pub struct Delegated {
     token_uri: url::Url,
     subject: String,
     scope: String,
-    http: reqwest::Client,
+    http: Client,
     cached: Mutex<Option<(String, Instant)>>,
 }
 
@@ -77,18 +81,11 @@ impl Delegated {
             .ok_or_else(|| setup(format!("{source}: the key has no client_email")))?
             .to_owned();
         let given = json["token_uri"].as_str().unwrap_or(TOKEN_URI);
-        let token_uri = url::Url::parse(given)
-            .ok()
-            .filter(|u| {
-                u.scheme() == "https"
-                    || (u.scheme() == "http"
-                        && u.host_str().is_some_and(onus_endpoint::http::is_loopback))
-            })
-            .ok_or_else(|| {
-                setup(format!(
-                    "{source}: token_uri {given}: not an https:// URL (plain http:// only on loopback): the signed grant goes there"
-                ))
-            })?;
+        let token_uri = onus_endpoint::http::token_url(given).map_err(|_| {
+            setup(format!(
+                "{source}: token_uri {given}: not an https:// URL (plain http:// only on loopback): the signed grant goes there"
+            ))
+        })?;
         if !subject.contains('@') || subject.chars().any(char::is_control) {
             return Err(setup(format!(
                 "--delegated-admin {subject}: not an administrator's email address"
@@ -97,12 +94,17 @@ impl Delegated {
         let signer = google_cloud_auth::credentials::service_account::Builder::new(json.clone())
             .build_signer()
             .map_err(|e| setup(format!("{source}: {e}")))?;
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            // Never follow a redirect: the grant goes to the token endpoint only.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(setup)?;
+        let limits = onus_endpoint::Limits {
+            response_bytes: MAX_ANSWER,
+            ..onus_endpoint::Limits::DEFAULT
+        };
+        let http = Client::new(
+            onus_endpoint::Timeouts::DEFAULT,
+            limits,
+            RETRIES,
+            read_oauth_error,
+        )
+        .map_err(setup)?;
         Ok(Delegated {
             signer,
             client_email,
@@ -171,49 +173,17 @@ impl Delegated {
             .append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
             .append_pair("assertion", &assertion)
             .finish();
-        let response = self
+        let (answer, _) = self
             .http
-            .post(self.token_uri.clone())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form)
-            .send()
+            .call(
+                "oauth2",
+                "token",
+                Method::Form(&form),
+                &self.token_uri,
+                || async { Ok(None) },
+            )
             .await
-            .map_err(|e| failed(format!("the token endpoint: {}", e.without_url())))?;
-        let status = response.status().as_u16();
-        let mut response = response;
-        let mut body: Vec<u8> = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| failed(format!("the token endpoint: {}", e.without_url())))?
-        {
-            if body.len() + chunk.len() > MAX_ANSWER {
-                return Err(failed(format!(
-                    "the token endpoint's answer is larger than {MAX_ANSWER} bytes"
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        if !(200..300).contains(&status) {
-            let said = [
-                answer["error"].as_str(),
-                answer["error_description"].as_str(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(": ");
-            let hint = if said.contains("unauthorized_client") {
-                " (in the Admin console, Security > API controls > Domain-wide delegation, grant the service account's client ID the scopes in config/workspace-scopes.txt)"
-            } else {
-                ""
-            };
-            return Err(failed(format!(
-                "the token endpoint answered HTTP {status}: {}{hint}",
-                onus_model::api_text(&said)
-            )));
-        }
+            .map_err(|e| failed(format!("the token endpoint {}", e.message)))?;
         let token = answer["access_token"]
             .as_str()
             .filter(|t| !t.is_empty())
@@ -226,6 +196,29 @@ impl Delegated {
         *cached = Some((token.clone(), Instant::now() + lifetime));
         Ok(token)
     }
+}
+
+/// An OAuth error answer (`error`, `error_description`), with what to do
+/// when the tenant has not granted the delegation.
+fn read_oauth_error(status: u16, body: &[u8]) -> (GapCause, String) {
+    let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let said = [
+        answer["error"].as_str(),
+        answer["error_description"].as_str(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(": ");
+    let hint = if said.contains("unauthorized_client") {
+        " (in the Admin console, Security > API controls > Domain-wide delegation, grant the service account's client ID the scopes in config/workspace-scopes.txt)"
+    } else {
+        ""
+    };
+    (
+        onus_endpoint::http::cause_of(status),
+        format!("answered HTTP {status}: {said}{hint}"),
+    )
 }
 
 #[cfg(test)]

@@ -77,12 +77,22 @@ pub fn threat_detection(raw: &Value) -> ThreatDetection {
             .collect()
     };
     let (present, unlisted) = (types("presentAssetTypes"), types("unlistedAssetTypes"));
-    let services: BTreeMap<&str, Option<bool>> = raw["securityCenterServices"]
+    // A service named twice with different states is not known: the last
+    // answer must not win over an earlier `DISABLED`.
+    let mut services: BTreeMap<&str, Option<bool>> = BTreeMap::new();
+    for s in raw["securityCenterServices"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|s| Some((service_id(s)?, state(s))))
-        .collect();
+    {
+        if let Some(id) = service_id(s) {
+            let now = state(s);
+            services
+                .entry(id)
+                .and_modify(|was| *was = if *was == now { now } else { None })
+                .or_insert(now);
+        }
+    }
     let coverage = DETECTORS
         .iter()
         .filter_map(|(id, title, needs)| {
@@ -173,6 +183,13 @@ mod tests {
         assert_eq!(
             threat_detection(&raw).coverage,
             [("Event Threat Detection".to_owned(), None)].into()
+        );
+        // A service named twice, on and off: not known, whichever came last.
+        let twice = json!({"presentAssetTypes": [], "securityCenterServices": [
+            svc("event-threat-detection", "DISABLED"), svc("event-threat-detection", "ENABLED")]});
+        assert_eq!(
+            threat_detection(&twice).coverage["Event Threat Detection"],
+            None
         );
         // Hostile shapes: no panic, nothing on.
         for raw in [

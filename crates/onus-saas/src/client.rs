@@ -135,7 +135,7 @@ impl Client {
         };
         let (tokens, api) = (&self.tokens, self.api);
         let token = || async move {
-            tokens.token().await.map_err(|e| {
+            tokens.token().await.map(Some).map_err(|e| {
                 ApiError::new(
                     GapCause::AccessDenied,
                     format!("no token for {}: {e}", api.as_str()),
